@@ -1,0 +1,51 @@
+"""Pathway Tracker: follows people through the criminal justice pathway and its handovers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from config.settings import Production, check_production, settings_for
+
+
+def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, errors and CLI. Starts no scheduler."""
+    app = Flask(__name__, instance_relative_config=False)
+    settings = settings_for(env)
+    app.config.from_object(settings)
+    app.config.update(overrides or {})
+    if issubclass(settings, Production):
+        check_production(app.config, logging.getLogger("tracker").warning)
+    _ensure_sqlite_folder(app)
+
+    from tracker import errors, extensions, health
+    from tracker.auth import cli as auth_cli, tokens
+    from tracker.pathway import api as pathway_api, cli as pathway_cli
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(app, extensions.db, directory=_migrations_dir())
+    extensions.login_manager.init_app(app)
+    extensions.api.init_app(app)
+    errors.init_app(app)
+    tokens.init_app(app)
+    health.init_app(app)
+    pathway_api.init_app(app)
+    auth_cli.init_app(app)
+    pathway_cli.init_app(app)
+    return app
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).parent / "migrations")
+
+
+def _ensure_sqlite_folder(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        from pathlib import Path
+
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,80 @@
+"""The append-only audit log: every view, change, export and message of a person's data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, event, insert
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tracker.extensions import db
+from tracker.types import UTCDateTime, utcnow
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    subject_type: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int | None]
+    person_id: Mapped[int | None] = mapped_column(index=True)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class AuditIsAppendOnly(RuntimeError):
+    """Raised on any attempt to change or remove an audit entry."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_change(mapper, connection, target) -> None:
+    raise AuditIsAppendOnly("audit entries are never changed or deleted")
+
+
+def record(
+    actor_id: int | None,
+    action: str,
+    subject: Any = None,
+    *,
+    person_id: int | None = None,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    **detail: Any,
+) -> None:
+    """Append one audit entry; `subject` is a model instance (its table and id are kept)."""
+    if subject is not None:
+        subject_type = subject_type or subject.__tablename__
+        subject_id = subject_id or subject.id
+    db.session.add(
+        AuditEntry(
+            actor_id=actor_id,
+            action=action,
+            subject_type=subject_type or "none",
+            subject_id=subject_id,
+            person_id=person_id,
+            detail=detail or None,
+        )
+    )
+
+
+def record_views(actor_id: int, person_ids: Iterable[int], **detail: Any) -> None:
+    """One 'view' entry per person listed, written in a single statement."""
+    rows = [
+        {
+            "at": utcnow(),
+            "actor_id": actor_id,
+            "action": "view",
+            "subject_type": "people",
+            "subject_id": pid,
+            "person_id": pid,
+            "detail": detail or None,
+        }
+        for pid in person_ids
+    ]
+    if rows:
+        db.session.execute(insert(AuditEntry), rows)

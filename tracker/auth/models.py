@@ -1,0 +1,77 @@
+"""Teams, staff and their API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.types import UTCDateTime, utcnow
+
+ROLES = ("offender_manager", "resettlement", "treatment", "commissioner", "admin")
+TEAM_KINDS = ("probation", "prison", "treatment", "police", "court", "other")
+
+
+class Team(db.Model):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # A prison's establishment code (e.g. "HMP Bristol" is BCI); optional for other kinds.
+    code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Team {self.id} {self.name!r}>"
+
+
+class Staff(db.Model):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Bumped on logout, password change and disable, so old sessions stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    team: Mapped[Team] = relationship(lazy="joined")
+
+    # flask-login's user protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<Staff {self.id} {self.role}>"
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    # SHA-256 of the token: tokens are long and random, so a slow hash adds nothing.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    staff: Mapped[Staff] = relationship(lazy="joined")

@@ -1,0 +1,102 @@
+"""Use cases for teams, staff and tokens; flush, never commit."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from tracker.auth.models import ROLES, TEAM_KINDS, ApiToken, Staff, Team
+from tracker.errors import Invalid
+from tracker.extensions import db
+
+# argon2-cffi's defaults are Argon2id with the RFC 9106 low-memory profile.
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 12
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of the password."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid({"password": f"Use at least {MIN_PASSWORD_LENGTH} characters."})
+    return _hasher.hash(password)
+
+
+def check_password(staff: Staff, password: str) -> bool:
+    """Whether the password is the staff member's, rehashing it if the parameters changed."""
+    try:
+        _hasher.verify(staff.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if _hasher.check_needs_rehash(staff.password_hash):
+        staff.password_hash = _hasher.hash(password)
+    return True
+
+
+def create_team(name: str, kind: str, code: str | None = None) -> Team:
+    """A new team of a known kind with a unique name."""
+    if kind not in TEAM_KINDS:
+        raise Invalid({"kind": f"Must be one of: {', '.join(TEAM_KINDS)}."})
+    if db.session.scalar(select(Team.id).where(Team.name == name)):
+        raise Invalid({"name": f"A team called {name!r} already exists."})
+    team = Team(name=name, kind=kind, code=code or None)
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def create_staff(email: str, role: str, team_name: str, password: str, name: str | None = None) -> Staff:
+    """A new staff member in an existing team."""
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise Invalid({"role": f"Must be one of: {', '.join(ROLES)}."})
+    if "@" not in email:
+        raise Invalid({"email": "Enter an email address."})
+    team = db.session.scalar(select(Team).where(Team.name == team_name))
+    if team is None:
+        raise Invalid({"team": f"No team called {team_name!r}."})
+    if db.session.scalar(select(Staff.id).where(Staff.email == email)):
+        raise Invalid({"email": f"{email} already has an account."})
+    staff = Staff(
+        email=email,
+        name=name or email.split("@")[0],
+        role=role,
+        team=team,
+        password_hash=hash_password(password),
+    )
+    db.session.add(staff)
+    db.session.flush()
+    return staff
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(staff: Staff) -> str:
+    """A new API token for the staff member; only its hash is kept, so show it once."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(staff=staff, token_hash=_digest(token)))
+    db.session.flush()
+    return token
+
+
+def staff_for_token(token: str) -> Staff | None:
+    """The active staff member who holds this unrevoked token, if any."""
+    return db.session.scalar(
+        select(Staff)
+        .join(ApiToken, ApiToken.staff_id == Staff.id)
+        .where(
+            ApiToken.token_hash == _digest(token),
+            ApiToken.revoked_at.is_(None),
+            Staff.active.is_(True),
+        )
+    )
+
+
+def staff_by_email(email: str) -> Staff | None:
+    """The staff member with this email address, if any."""
+    return db.session.scalar(select(Staff).where(Staff.email == email.strip().lower()))

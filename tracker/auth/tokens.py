@@ -1,0 +1,41 @@
+"""Bearer-token authentication for the JSON API; pages use flask-login sessions instead."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, g, request
+
+from tracker.auth.models import Staff
+from tracker.auth.service import staff_for_token
+
+
+def authenticate_bearer() -> None:
+    """Before each API request: resolve the bearer token to a staff member or answer 401."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    staff = staff_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    if staff is None:
+        abort(401, description="Send a valid API token: Authorization: Bearer <token>.")
+    g.staff = staff
+
+
+def current_staff() -> Staff:
+    """The staff member making this request."""
+    return g.staff
+
+
+def require_role(*roles: str) -> None:
+    """Answer 403 unless the caller has one of these roles."""
+    if current_staff().role not in roles:
+        abort(403, description=f"This needs the role {' or '.join(roles)}.")
+
+
+def init_app(app: Flask) -> None:
+    """Wire flask-login's session loader (the pages use it; the API does not)."""
+    from tracker.extensions import db, login_manager
+
+    @login_manager.user_loader
+    def load_user(session_id: str) -> Staff | None:
+        staff_id, _, version = session_id.partition(":")
+        staff = db.session.get(Staff, int(staff_id)) if staff_id.isdigit() else None
+        if staff is None or str(staff.session_version) != version:
+            return None
+        return staff

@@ -1,0 +1,91 @@
+"""One place that turns domain refusals and HTTP errors into JSON error bodies."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+
+class Refusal(Exception):
+    """A request the domain refuses; carries the HTTP status and per-field details."""
+
+    status = 400
+
+    def __init__(self, message: str | dict[str, str], errors: dict[str, str] | None = None):
+        if isinstance(message, dict):
+            errors, message = message, "; ".join(f"{k}: {v}" for k, v in message.items())
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class Invalid(Refusal):
+    """Bad input: 422, naming each bad field."""
+
+    status = 422
+
+
+class Conflict(Refusal):
+    """A refused transition or a stale version: 409, saying what is allowed."""
+
+    status = 409
+
+
+class Forbidden(Refusal):
+    """The caller may see the record but not do this to it: 403."""
+
+    status = 403
+
+
+def error_body(status: int, message: str, errors: dict | None = None) -> dict:
+    """The JSON shape of every API error."""
+    body: dict = {"code": status, "status": _status_name(status), "message": message}
+    if errors:
+        # Always {field: [messages]}, as webargs reports schema errors.
+        body["errors"] = {k: v if isinstance(v, list | dict) else [v] for k, v in errors.items()}
+    return body
+
+
+def _status_name(status: int) -> str:
+    from http import HTTPStatus
+
+    return HTTPStatus(status).phrase
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+    from tracker.extensions import db
+
+    @app.errorhandler(Refusal)
+    def refused(error: Refusal):
+        db.session.rollback()
+        return jsonify(error_body(error.status, error.message, error.errors)), error.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        data = getattr(error, "data", None) or {}
+        errors = data.get("errors") or _flatten(data.get("messages"))
+        message = data.get("message") or (
+            f"Check these fields: {', '.join(errors)}." if errors else error.description
+        )
+        body = error_body(error.code or 500, message or "", errors)
+        return jsonify(body), error.code, data.get("headers") or {}
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        db.session.rollback()
+        if app.debug or app.testing:
+            raise error
+        app.logger.exception("unhandled error")
+        return jsonify(error_body(500, "Something went wrong; it has been logged.")), 500
+
+
+def _flatten(messages: dict | None) -> dict:
+    """webargs nests field errors by location ({"json": {...}}); callers only care about fields."""
+    if not messages:
+        return {}
+    flat: dict = {}
+    for location_errors in messages.values():
+        flat.update(location_errors if isinstance(location_errors, dict) else {"_": location_errors})
+    return flat

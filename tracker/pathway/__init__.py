@@ -1,0 +1,1 @@
+"""The criminal justice pathway: people, stages, appointments, referrals, screenings."""

@@ -1,0 +1,149 @@
+"""/api/v1/people: people, their stages and pathways."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Blueprint, abort
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker import audit
+from tracker.auth.scope import people_visible_to
+from tracker.auth.tokens import authenticate_bearer, current_staff, require_role
+from tracker.extensions import api, db
+from tracker.pathway import schemas, service
+from tracker.pathway.access import person_or_404, record_or_404
+from tracker.pathway.models import Pathway, Person, Stage
+from tracker.pathway.summary import pathway_summary
+
+bp = Blueprint("people", __name__, url_prefix="/api/v1", description="People and their pathway.")
+bp.before_request(authenticate_bearer)
+
+@bp.get("/people")
+@bp.arguments(schemas.PersonQuery, location="query", as_kwargs=True)
+@bp.response(200, schemas.PersonOut(many=True))
+@bp.paginate(page_size=50, max_page_size=1000)
+def list_people(pagination_parameters, stage=None, q=None):
+    """The people the caller may see, filtered by current stage and searched by name or reference."""
+    staff = current_staff()
+    if staff.role in ("commissioner", "admin"):
+        abort(403, message="Your role sees aggregate reports only, never a person.")
+    query = select(Person).where(people_visible_to(staff))
+    if stage:
+        query = query.where(Person.stage_kind == stage)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Person.given_name + " " + Person.family_name).like(pattern),
+                func.lower(Person.crn) == q.strip().lower(),
+                func.lower(Person.prison_number) == q.strip().lower(),
+            )
+        )
+    pagination_parameters.item_count = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    people = db.session.scalars(
+        query.order_by(Person.family_name, Person.given_name, Person.id)
+        .offset(pagination_parameters.first_item)
+        .limit(pagination_parameters.page_size)
+    ).all()
+    audit.record_views(staff.id, [p.id for p in people], via="list")
+    db.session.commit()
+    return people
+
+
+@bp.post("/people")
+@bp.arguments(schemas.PersonIn)
+@bp.response(201, schemas.PersonDetailOut)
+def create_person(data):
+    """Add a person (offender managers only)."""
+    require_role("offender_manager")
+    person = service.create_person(data, by=current_staff())
+    db.session.commit()
+    return person
+
+
+@bp.get("/people/<int:person_id>")
+@bp.response(200, schemas.PersonDetailOut)
+def get_person(person_id):
+    """One person, with their consent history."""
+    staff = current_staff()
+    person = person_or_404(staff, person_id)
+    audit.record(staff.id, "view", person, person_id=person.id)
+    db.session.commit()
+    return person
+
+
+@bp.patch("/people/<int:person_id>")
+@bp.arguments(schemas.PersonPatch(partial=True))
+@bp.response(200, schemas.PersonDetailOut)
+def update_person(data, person_id):
+    """Change a person's details; consent changes are kept as history."""
+    staff = current_staff()
+    person = service.update_person(person_or_404(staff, person_id, "person"), data, by=staff)
+    db.session.commit()
+    return person
+
+
+@bp.post("/people/<int:person_id>/stages")
+@bp.arguments(schemas.StageIn)
+@bp.response(201, schemas.StageOut)
+def add_stage(data, person_id):
+    """Move a person to the next stage of their pathway."""
+    staff = current_staff()
+    stage = service.add_stage(person_or_404(staff, person_id, "stage"), data, by=staff)
+    db.session.commit()
+    return stage
+
+
+@bp.patch("/stages/<int:stage_id>")
+@bp.arguments(schemas.StagePatch)
+@bp.response(200, schemas.StageOut)
+def update_stage(data, stage_id):
+    """Record new official release dates on a custody stage."""
+    staff = current_staff()
+    stage, _ = record_or_404(staff, Stage, stage_id, "release_dates")
+    if staff.role == "resettlement" and stage.establishment_team_id != staff.team_id:
+        abort(403, message="Only the holding establishment records these release dates.")
+    stage = service.update_release_dates(stage, data["release_dates"], by=staff)
+    db.session.commit()
+    return stage
+
+
+@bp.get("/people/<int:person_id>/pathway")
+@bp.response(200, schemas.PathwayOut)
+def get_pathway(person_id):
+    """The open pathway: stages in order, the current stage, kinds allowed next, key dates, flags."""
+    staff = current_staff()
+    person = person_or_404(staff, person_id)
+    pathway = person.open_pathway
+    audit.record(staff.id, "view", subject_type="pathways", subject_id=pathway.id if pathway else None, person_id=person.id)
+    db.session.commit()
+    if pathway is None:
+        abort(404, message="This person has no open pathway; record a first stage to open one.")
+    return pathway_summary(person, pathway)
+
+
+@bp.get("/people/<int:person_id>/pathways")
+@bp.response(200, schemas.PathwayOut(many=True))
+def past_pathways(person_id):
+    """The person's closed pathways, oldest first."""
+    staff = current_staff()
+    person = person_or_404(staff, person_id)
+    closed = db.session.scalars(
+        select(Pathway)
+        .where(Pathway.person_id == person.id, Pathway.closed_on.is_not(None))
+        .options(selectinload(Pathway.stages).selectinload(Stage.release_dates))
+        .order_by(Pathway.id)
+    ).all()
+    audit.record(staff.id, "view", subject_type="pathways", person_id=person.id, past=True)
+    db.session.commit()
+    return [pathway_summary(person, p) for p in closed]
+
+
+def init_app(app: Flask) -> None:
+    """Register the API blueprints."""
+    from tracker.auth.api import bp as auth_bp
+    from tracker.pathway.care_api import bp as care_bp
+
+    for blueprint in (bp, care_bp, auth_bp):
+        api.register_blueprint(blueprint)

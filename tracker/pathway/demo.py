@@ -1,0 +1,130 @@
+"""Demo data: teams, one account per role and about 40 people spread over every stage."""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from flask import current_app
+
+from tracker.auth import service as auth
+from tracker.auth.models import Staff
+from tracker.clock import zone
+from tracker.pathway import care, service
+
+TEAMS = [
+    ("Bristol Probation", "probation", None),
+    ("HMP Bristol", "prison", "BCI"),
+    ("HMP Eastwood Park", "prison", "EWI"),
+    ("Bristol Community Alcohol Service", "treatment", None),
+    ("Avon and Somerset Police Custody", "police", None),
+    ("Bristol Magistrates", "court", None),
+]
+ACCOUNTS = [
+    ("om@example.org", "Olivia Mensah", "offender_manager", "Bristol Probation"),
+    ("om2@example.org", "Tom Price", "offender_manager", "Bristol Probation"),
+    ("resettlement@example.org", "Rhys Evans", "resettlement", "HMP Bristol"),
+    ("treatment@example.org", "Tara Singh", "treatment", "Bristol Community Alcohol Service"),
+    ("commissioner@example.org", "Chris Hall", "commissioner", "Bristol Probation"),
+    ("admin@example.org", "Ada Brown", "admin", "Bristol Probation"),
+]
+GIVEN = ["Aled", "Bethan", "Callum", "Dylan", "Ellie", "Fatima", "Gareth", "Hannah", "Imran", "Jade",
+         "Kieran", "Leah", "Marcus", "Nia", "Owen", "Priya", "Quinn", "Rhian", "Sean", "Tanya"]
+FAMILY = ["Ahmed", "Baker", "Clarke", "Davies", "Edwards", "Foster", "Green", "Hughes", "Iqbal", "Jones",
+          "Khan", "Lewis", "Morgan", "Nash", "Owens", "Patel", "Roberts", "Shaw", "Thomas", "Walsh"]
+# How many people end their walk at each stage: every kind appears, most of them in custody.
+WALKS = (
+    [("identified",)] * 3 + [("arrest",)] * 4 + [("arrest", "court")] * 6
+    + [("arrest", "court", "atr")] * 6 + [("court", "custody:remand")] * 3
+    + [("court", "custody")] * 12 + [("court", "custody", "licence")] * 5
+    + [("court", "atr", "closed")] * 1
+)
+
+
+def seed(today: date) -> dict[str, str]:
+    """Create the demo teams, accounts and caseload; returns each account's new password."""
+    teams = {name: auth.create_team(name, kind, code) for name, kind, code in TEAMS}
+    passwords = {email: secrets.token_urlsafe(12) for email, *_ in ACCOUNTS}
+    staff = {
+        email: auth.create_staff(email, role, team, passwords[email], name)
+        for email, name, role, team in ACCOUNTS
+    }
+    rng = random.Random(2026)
+    managers = [staff["om@example.org"], staff["om2@example.org"]]
+    ids = {name: team.id for name, team in teams.items()}
+    for n, walk in enumerate(WALKS):
+        manager = managers[0] if n % 3 else managers[1]
+        _walk_person(n, walk, manager, ids, today, rng)
+    return passwords
+
+
+def _walk_person(n: int, walk: tuple[str, ...], by: Staff, teams: dict[str, int], today: date, rng: random.Random) -> None:
+    person = service.create_person(
+        {
+            "given_name": GIVEN[n % len(GIVEN)],
+            "family_name": FAMILY[(n * 7) % len(FAMILY)],
+            "date_of_birth": date(1970 + n % 35, 1 + n % 12, 1 + n % 28),
+            "crn": f"X{100000 + n}",
+            "prison_number": f"A{1000 + n}BC" if any(k.startswith("custody") for k in walk) else None,
+            "mobile": f"07700 900{n:03d}",
+            "sms_consent": n % 4 != 0,
+            "language": "cy" if n % 9 == 0 else "en",
+            "alcohol_need": n % 3 != 2,
+            "offender_manager_id": by.id,
+            "sex": "female" if n % 4 == 1 else "male",
+        },
+        by=by,
+    )
+    start = today - timedelta(days=len(walk) * 40 + rng.randint(0, 20))
+    for step, kind in enumerate(walk):
+        start_on = start + timedelta(days=step * 40)
+        # Someone already on licence was released on the day their licence began.
+        release_on = start_on + timedelta(days=40) if step + 1 < len(walk) else today + timedelta(days=(n * 11) % 110 - 10)
+        service.add_stage(person, _stage_fields(kind, start_on, n, teams, today, release_on), by=by)
+    if person.alcohol_need:
+        answers = [rng.randint(1, 4) for _ in range(8)] + [rng.choice([0, 2, 4]) for _ in range(2)]
+        care.record_screening(person, {"tool": "audit", "answers": answers}, by=by)
+    if walk[-1] in ("licence", "atr") or n % 5 == 0:
+        at = datetime.combine(today + timedelta(days=1 + n % 10), time(10, 30), zone())
+        care.book_appointment(person, {"kind": "probation", "starts_at": at, "location_label": "Station Road office", "team_id": teams["Bristol Probation"]}, by=by)
+
+
+def _stage_fields(
+    kind: str, start_on: date, n: int, teams: dict[str, int], today: date, release_on: date
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {"kind": kind.split(":")[0], "start_on": start_on}
+    if kind == "identified":
+        fields["referrer_team_id"] = teams["Avon and Somerset Police Custody"]
+    elif kind == "arrest":
+        fields |= {"custody_suite": "Patchway custody suite", "arrest_referral": n % 2 == 0}
+    elif kind == "court":
+        hearing = datetime.combine(today + timedelta(days=3 + n % 20), time(10), zone())
+        fields |= {"court": "Bristol Magistrates", "next_hearing_at": hearing}
+    elif kind == "atr":
+        fields |= {
+            "order_type": "community_order", "order_end_on": start_on + timedelta(days=365),
+            "atr_end_on": start_on + timedelta(days=180), "dependency_assessed": True,
+            "consent_recorded": True, "treatment_team_id": teams["Bristol Community Alcohol Service"],
+        }
+    elif kind == "custody:remand":
+        fields |= {"basis": "remand", "establishment_team_id": teams["HMP Bristol"]}
+    elif kind == "custody":
+        release = release_on
+        fields |= {
+            "basis": "sentenced", "sentence_start_on": start_on,
+            "establishment_team_id": teams["HMP Bristol" if n % 4 else "HMP Eastwood Park"],
+            "release_dates": {"source": "demo data", "crd": release, "sed": release + timedelta(days=365),
+                              **({"confirmed": release} if n % 2 else {})},
+        }
+    elif kind == "licence":
+        fields |= {"supervision_end_on": start_on + timedelta(days=365), "team_id": teams["Bristol Probation"]}
+    elif kind == "closed":
+        fields["reason"] = "Order completed"
+    return fields
+
+
+def allowed() -> bool:
+    """Demo data never goes into production."""
+    return current_app.config["ENV_NAME"] != "production"

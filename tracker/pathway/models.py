@@ -1,0 +1,199 @@
+"""People and their pathway: stages, release dates, appointments, referrals, screenings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.auth.models import Staff, Team
+from tracker.extensions import db
+from tracker.types import UTCDateTime, utcnow
+
+
+class Person(db.Model):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100), index=True)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    crn: Mapped[str | None] = mapped_column(String(20), unique=True)
+    prison_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    sms_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    alcohol_need: Mapped[bool] = mapped_column(Boolean, default=False)
+    offender_manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    # Equality monitoring: used only in aggregate reports.
+    sex: Mapped[str | None] = mapped_column(String(20))
+    ethnic_group: Mapped[str | None] = mapped_column(String(60))
+    # The kind of the latest stage, kept beside it so lists filter without a join.
+    stage_kind: Mapped[str | None] = mapped_column(String(20), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    offender_manager: Mapped[Staff | None] = relationship()
+    pathways: Mapped[list[Pathway]] = relationship(
+        back_populates="person", order_by="Pathway.id", cascade="all, delete-orphan"
+    )
+    consent_changes: Mapped[list[ConsentChange]] = relationship(
+        order_by="ConsentChange.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def open_pathway(self) -> Pathway | None:
+        """The pathway that is not closed, if any."""
+        return next((p for p in self.pathways if p.closed_on is None), None)
+
+
+class ConsentChange(db.Model):
+    """Every change to a person's SMS consent: who, when, how."""
+
+    __tablename__ = "consent_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    consent: Mapped[bool] = mapped_column(Boolean)
+    how: Mapped[str] = mapped_column(String(30))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class Pathway(db.Model):
+    """One episode of a person's journey; at most one open at a time."""
+
+    __tablename__ = "pathways"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+
+    person: Mapped[Person] = relationship(back_populates="pathways")
+    stages: Mapped[list[Stage]] = relationship(
+        back_populates="pathway", order_by="Stage.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_stage(self) -> Stage | None:
+        """The latest stage of this pathway."""
+        return self.stages[-1] if self.stages else None
+
+
+class Stage(db.Model):
+    __tablename__ = "stages"
+    __table_args__ = (
+        UniqueConstraint("pathway_id", "position"),
+        Index("ix_stages_kind_release_on", "kind", "release_on"),
+        Index("ix_stages_kind_expected_end_on", "kind", "expected_end_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pathway_id: Mapped[int] = mapped_column(ForeignKey("pathways.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    start_on: Mapped[date] = mapped_column(Date)
+    expected_end_on: Mapped[date | None] = mapped_column(Date)
+    end_on: Mapped[date | None] = mapped_column(Date)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+    # identified
+    referrer_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    # arrest
+    custody_suite: Mapped[str | None] = mapped_column(String(120))
+    arrest_referral: Mapped[bool | None] = mapped_column(Boolean)
+    # court
+    court: Mapped[str | None] = mapped_column(String(120))
+    # atr
+    order_type: Mapped[str | None] = mapped_column(String(30))
+    order_end_on: Mapped[date | None] = mapped_column(Date)
+    operational_end_on: Mapped[date | None] = mapped_column(Date)
+    supervision_end_on: Mapped[date | None] = mapped_column(Date)
+    atr_end_on: Mapped[date | None] = mapped_column(Date, index=True)
+    treatment_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    dependency_assessed: Mapped[bool | None] = mapped_column(Boolean)
+    consent_recorded: Mapped[bool | None] = mapped_column(Boolean)
+    # custody
+    basis: Mapped[str | None] = mapped_column(String(20))
+    establishment_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    sentence_start_on: Mapped[date | None] = mapped_column(Date)
+    # The earliest release date (DESIGN's ERD rule over release_dates), kept for indexed windows.
+    release_on: Mapped[date | None] = mapped_column(Date)
+    # closed
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    pathway: Mapped[Pathway] = relationship(back_populates="stages")
+    team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
+    release_dates: Mapped[list[ReleaseDate]] = relationship(
+        order_by="ReleaseDate.kind", cascade="all, delete-orphan"
+    )
+
+    def release_date_map(self) -> dict[str, date]:
+        """The stage's release dates by kind (crd, ard, ped, ...)."""
+        return {r.kind: r.value_on for r in self.release_dates}
+
+
+class ReleaseDate(db.Model):
+    """An official release date of a custody stage, imported with its source, never computed."""
+
+    __tablename__ = "release_dates"
+    __table_args__ = (UniqueConstraint("stage_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    value_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(60))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class Appointment(db.Model):
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    location_label: Mapped[str | None] = mapped_column(String(120))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class Referral(db.Model):
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    to_team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="made")
+    treatment_started_on: Mapped[date | None] = mapped_column(Date, index=True)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Screening(db.Model):
+    __tablename__ = "screenings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    tool: Mapped[str] = mapped_column(String(10))
+    answers: Mapped[list[Any]] = mapped_column(JSON)
+    score: Mapped[int]
+    zone: Mapped[int | None]
+    positive: Mapped[bool] = mapped_column(Boolean)
+    action: Mapped[str] = mapped_column(String(120))
+    screened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    screened_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

@@ -1,0 +1,284 @@
+"""Input and output schemas of the pathway API, instantiated once."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from tracker.pathway.screening import TOOLS
+from tracker.pathway.stages import KINDS
+
+APPOINTMENT_KINDS = ("court_hearing", "probation", "treatment_assessment", "treatment_session")
+OUTCOMES = ("attended", "missed", "cancelled")
+REFERRAL_STATUSES = ("accepted", "declined", "started")
+LANGUAGES = ("en", "cy")
+
+# Which fields belong to which stage kind; anything else sent with the kind is refused.
+KIND_FIELDS: dict[str, set[str]] = {
+    "identified": {"referrer_team_id"},
+    "arrest": {"custody_suite", "arrest_referral"},
+    "court": {"court", "next_hearing_at"},
+    "atr": {
+        "order_type", "order_end_on", "operational_end_on", "supervision_end_on",
+        "atr_end_on", "treatment_team_id", "dependency_assessed", "consent_recorded",
+    },
+    "custody": {"basis", "establishment_team_id", "sentence_start_on", "release_dates"},
+    "licence": {"supervision_end_on"},
+    "closed": {"reason"},
+}
+REQUIRED_FIELDS: dict[str, set[str]] = {
+    "court": {"court"},
+    "atr": {"order_type", "atr_end_on", "treatment_team_id"},
+    "custody": {"basis", "establishment_team_id"},
+    "closed": {"reason"},
+}
+COMMON_STAGE_FIELDS = {"kind", "start_on", "team_id", "expected_end_on"}
+
+
+class PersonIn(Schema):
+    given_name = fields.String(required=True, validate=validate.Length(1, 100))
+    family_name = fields.String(required=True, validate=validate.Length(1, 100))
+    date_of_birth = fields.Date(allow_none=True)
+    crn = fields.String(allow_none=True, validate=validate.Regexp(r"^[A-Z]\d{6}$", error="A CRN is a letter and six digits, like X123456."))
+    prison_number = fields.String(allow_none=True, validate=validate.Regexp(r"^[A-Z]\d{4}[A-Z]{2}$", error="A prison number is like A1234BC."))
+    mobile = fields.String(allow_none=True)
+    sms_consent = fields.Boolean()
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+    alcohol_need = fields.Boolean()
+    offender_manager_id = fields.Integer(allow_none=True)
+    sex = fields.String(allow_none=True, validate=validate.OneOf(("female", "male", "other", "not_stated")))
+    ethnic_group = fields.String(allow_none=True, validate=validate.Length(max=60))
+
+
+class PersonPatch(PersonIn):
+    """The same fields as PersonIn, every one optional (used with partial=True)."""
+
+
+class PersonQuery(Schema):
+    stage = fields.String(validate=validate.OneOf(KINDS), metadata={"description": "Current stage kind."})
+    q = fields.String(validate=validate.Length(1, 100), metadata={"description": "Name, CRN or prison number."})
+
+
+class ConsentChangeOut(Schema):
+    consent = fields.Boolean()
+    how = fields.String()
+    changed_at = fields.AwareDateTime()
+    changed_by_id = fields.Integer(allow_none=True)
+
+
+class PersonOut(Schema):
+    id = fields.Integer()
+    given_name = fields.String()
+    family_name = fields.String()
+    date_of_birth = fields.Date(allow_none=True)
+    crn = fields.String(allow_none=True)
+    prison_number = fields.String(allow_none=True)
+    mobile = fields.String(allow_none=True)
+    sms_consent = fields.Boolean()
+    language = fields.String()
+    alcohol_need = fields.Boolean()
+    offender_manager_id = fields.Integer(allow_none=True)
+    sex = fields.String(allow_none=True)
+    ethnic_group = fields.String(allow_none=True)
+    stage_kind = fields.String(allow_none=True)
+    updated_at = fields.AwareDateTime()
+
+
+class PersonDetailOut(PersonOut):
+    consent_changes = fields.List(fields.Nested(ConsentChangeOut))
+
+
+class ReleaseDatesIn(Schema):
+    source = fields.String(load_default="manual entry", validate=validate.Length(1, 60))
+    crd = fields.Date(allow_none=True, metadata={"description": "Conditional release date"})
+    ard = fields.Date(allow_none=True, metadata={"description": "Automatic release date"})
+    ped = fields.Date(allow_none=True, metadata={"description": "Parole eligibility date"})
+    hdced = fields.Date(allow_none=True, metadata={"description": "HDC eligibility date"})
+    led = fields.Date(allow_none=True, metadata={"description": "Licence expiry date"})
+    sed = fields.Date(allow_none=True, metadata={"description": "Sentence expiry date"})
+    confirmed = fields.Date(allow_none=True, metadata={"description": "Confirmed release date"})
+
+
+class StageIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    start_on = fields.Date(required=True)
+    expected_end_on = fields.Date(allow_none=True)
+    team_id = fields.Integer(allow_none=True)
+    referrer_team_id = fields.Integer()
+    custody_suite = fields.String(validate=validate.Length(1, 120))
+    arrest_referral = fields.Boolean()
+    court = fields.String(validate=validate.Length(1, 120))
+    next_hearing_at = fields.AwareDateTime()
+    order_type = fields.String(validate=validate.OneOf(("community_order", "suspended_sentence")))
+    order_end_on = fields.Date()
+    operational_end_on = fields.Date()
+    supervision_end_on = fields.Date()
+    atr_end_on = fields.Date()
+    treatment_team_id = fields.Integer()
+    dependency_assessed = fields.Boolean()
+    consent_recorded = fields.Boolean()
+    basis = fields.String(validate=validate.OneOf(("remand", "sentenced")))
+    establishment_team_id = fields.Integer()
+    sentence_start_on = fields.Date()
+    release_dates = fields.Nested(ReleaseDatesIn)
+    reason = fields.String(validate=validate.Length(1, 500))
+
+    @validates_schema
+    def fields_fit_kind(self, data: dict, **kwargs) -> None:
+        kind = data.get("kind")
+        if kind not in KIND_FIELDS:
+            return
+        errors = {
+            name: f"Not a field of a {kind} stage."
+            for name in data
+            if name not in COMMON_STAGE_FIELDS | KIND_FIELDS[kind]
+        }
+        errors |= {
+            name: f"Required for a {kind} stage."
+            for name in REQUIRED_FIELDS.get(kind, ())
+            if data.get(name) is None
+        }
+        if errors:
+            raise ValidationError(errors)
+
+
+class StagePatch(Schema):
+    release_dates = fields.Nested(ReleaseDatesIn, required=True)
+
+
+class ReleaseDateOut(Schema):
+    on = fields.Date(attribute="value_on")
+    source = fields.String()
+    recorded_at = fields.AwareDateTime()
+
+
+class StageOut(Schema):
+    id = fields.Integer()
+    person_id = fields.Integer()
+    pathway_id = fields.Integer()
+    kind = fields.String()
+    start_on = fields.Date()
+    expected_end_on = fields.Date(allow_none=True)
+    end_on = fields.Date(allow_none=True)
+    team_id = fields.Integer(allow_none=True)
+    referrer_team_id = fields.Integer(allow_none=True)
+    custody_suite = fields.String(allow_none=True)
+    arrest_referral = fields.Boolean(allow_none=True)
+    court = fields.String(allow_none=True)
+    order_type = fields.String(allow_none=True)
+    order_end_on = fields.Date(allow_none=True)
+    operational_end_on = fields.Date(allow_none=True)
+    supervision_end_on = fields.Date(allow_none=True)
+    atr_end_on = fields.Date(allow_none=True)
+    treatment_team_id = fields.Integer(allow_none=True)
+    dependency_assessed = fields.Boolean(allow_none=True)
+    consent_recorded = fields.Boolean(allow_none=True)
+    basis = fields.String(allow_none=True)
+    establishment_team_id = fields.Integer(allow_none=True)
+    sentence_start_on = fields.Date(allow_none=True)
+    release_on = fields.Date(allow_none=True)
+    release_dates = fields.Method("dump_release_dates")
+    reason = fields.String(allow_none=True)
+
+    def dump_release_dates(self, stage) -> dict:
+        return {r.kind: ReleaseDateOut().dump(r) for r in stage.release_dates}
+
+
+class PathwayOut(Schema):
+    id = fields.Integer()
+    person_id = fields.Integer()
+    opened_on = fields.Date()
+    closed_on = fields.Date(allow_none=True)
+    stages = fields.List(fields.Nested(StageOut))
+    current_stage = fields.Nested(StageOut, allow_none=True)
+    allowed_next = fields.List(fields.String())
+    key_dates = fields.Dict(keys=fields.String())
+    flags = fields.Dict(keys=fields.String(), values=fields.Boolean())
+
+
+class AppointmentIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(APPOINTMENT_KINDS))
+    starts_at = fields.AwareDateTime(required=True)
+    location_label = fields.String(allow_none=True, validate=validate.Length(1, 120))
+    team_id = fields.Integer(allow_none=True)
+
+
+class AppointmentPatch(Schema):
+    outcome = fields.String(validate=validate.OneOf(OUTCOMES))
+    starts_at = fields.AwareDateTime()
+
+    @validates_schema
+    def one_change(self, data: dict, **kwargs) -> None:
+        if len(data) != 1:
+            raise ValidationError("Send either an outcome or a new starts_at.", "_schema")
+
+
+class AppointmentOut(Schema):
+    id = fields.Integer()
+    person_id = fields.Integer()
+    stage_id = fields.Integer(allow_none=True)
+    kind = fields.String()
+    starts_at = fields.AwareDateTime()
+    location_label = fields.String(allow_none=True)
+    team_id = fields.Integer(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    outcome_at = fields.AwareDateTime(allow_none=True)
+
+
+class ReferralIn(Schema):
+    to_team_id = fields.Integer(required=True)
+    reason = fields.String(required=True, validate=validate.Length(1, 2000))
+
+
+class ReferralPatch(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(REFERRAL_STATUSES))
+    treatment_started_on = fields.Date()
+
+    @validates_schema
+    def start_date_when_started(self, data: dict, **kwargs) -> None:
+        if data.get("status") == "started" and not data.get("treatment_started_on"):
+            raise ValidationError("Give the date treatment started.", "treatment_started_on")
+        if data.get("status") != "started" and "treatment_started_on" in data:
+            raise ValidationError("Only with status started.", "treatment_started_on")
+
+
+class ReferralOut(Schema):
+    id = fields.Integer()
+    person_id = fields.Integer()
+    to_team_id = fields.Integer()
+    reason = fields.String()
+    status = fields.String()
+    treatment_started_on = fields.Date(allow_none=True)
+    made_at = fields.AwareDateTime()
+    made_by_id = fields.Integer(allow_none=True)
+
+
+class ScreeningIn(Schema):
+    tool = fields.String(required=True, validate=validate.OneOf(TOOLS))
+    answers = fields.List(fields.Raw(), required=True, metadata={"description": "Item scores, in order."})
+
+
+class ScreeningOut(Schema):
+    id = fields.Integer()
+    person_id = fields.Integer()
+    tool = fields.String()
+    answers = fields.List(fields.Integer())
+    score = fields.Integer()
+    zone = fields.Integer(allow_none=True)
+    positive = fields.Boolean()
+    action = fields.String()
+    screened_at = fields.AwareDateTime()
+
+
+class TeamOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+    code = fields.String(allow_none=True)
+
+
+class MeOut(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    role = fields.String()
+    team = fields.Nested(TeamOut)

@@ -1,0 +1,216 @@
+"""Use cases of the pathway: people and their stages; they add and flush, never commit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from tracker import audit
+from tracker.auth.models import Staff, Team
+from tracker.errors import Conflict, Invalid
+from tracker.extensions import db
+from tracker.types import utcnow
+from tracker.pathway import dates, stages
+from tracker.pathway.mobile import NotAMobile, normalise_mobile
+from tracker.pathway.models import Appointment, ConsentChange, Pathway, Person, ReleaseDate, Stage
+
+# Team fields of a stage and the team kind each must be.
+TEAM_FIELDS = {
+    "team_id": None,
+    "referrer_team_id": None,
+    "treatment_team_id": "treatment",
+    "establishment_team_id": "prison",
+}
+
+
+def create_person(data: dict[str, Any], by: Staff) -> Person:
+    """A new person; an offender manager who leaves out the assignment takes the person on."""
+    if by.role == "offender_manager":
+        data.setdefault("offender_manager_id", by.id)
+    person = Person(sms_consent=False)
+    _apply_person_fields(person, data, by)
+    db.session.add(person)
+    db.session.flush()
+    if person.sms_consent:
+        _consent_changed(person, by, how="recorded by staff")
+    audit.record(by.id, "create", person, person_id=person.id, fields=sorted(data))
+    return person
+
+
+def update_person(person: Person, data: dict[str, Any], by: Staff) -> Person:
+    """Change a person's details, keeping consent changes as history."""
+    consent_before = person.sms_consent
+    _apply_person_fields(person, data, by)
+    if person.sms_consent != consent_before:
+        _consent_changed(person, by, how="recorded by staff")
+    db.session.flush()
+    audit.record(by.id, "update", person, person_id=person.id, fields=sorted(data))
+    return person
+
+
+def _apply_person_fields(person: Person, data: dict[str, Any], by: Staff) -> None:
+    if data.get("mobile"):
+        try:
+            data["mobile"] = normalise_mobile(data["mobile"], current_app.config["ALLOW_DRAMA_NUMBERS"])
+        except NotAMobile as refused:
+            raise Invalid({"mobile": str(refused)}) from None
+    if data.get("offender_manager_id") is not None:
+        manager = db.session.get(Staff, data["offender_manager_id"])
+        if manager is None or manager.role != "offender_manager":
+            raise Invalid({"offender_manager_id": "No offender manager with that id."})
+    for unique in ("crn", "prison_number"):
+        value = data.get(unique)
+        others = select(Person.id).where(getattr(Person, unique) == value)
+        if person.id is not None:
+            others = others.where(Person.id != person.id)
+        if value and db.session.scalar(others):
+            raise Invalid({unique: f"Another person already has {unique} {value}."})
+    for name, value in data.items():
+        setattr(person, name, value)
+    if person.sms_consent and not person.mobile:
+        raise Invalid({"sms_consent": "Record a mobile number before consent to texts."})
+
+
+def _consent_changed(person: Person, by: Staff | None, how: str) -> None:
+    person.consent_changes.append(
+        ConsentChange(consent=person.sms_consent, how=how, changed_by_id=by.id if by else None)
+    )
+
+
+def latest_stage(person: Person) -> Stage | None:
+    """The person's most recent stage on any pathway."""
+    return person.pathways[-1].current_stage if person.pathways else None
+
+
+def add_stage(person: Person, data: dict[str, Any], by: Staff) -> Stage:
+    """Move the person to the next stage, closing the previous one on the new stage's start."""
+    kind, start_on = data["kind"], data["start_on"]
+    pathway = person.open_pathway
+    previous = pathway.current_stage if pathway else None
+    try:
+        stages.check_transition(previous.kind if previous else None, kind)
+        latest = latest_stage(person)
+        stages.check_start_on(latest.start_on if latest else None, start_on)
+    except stages.TransitionRefused as refused:
+        raise Conflict(str(refused), {"kind": f"Allowed next: {', '.join(refused.allowed)}."}) from None
+    except stages.StageDateRefused as refused:
+        raise Conflict(str(refused), {refused.field: str(refused)}) from None
+    _check_teams(data)
+    if kind == "atr":
+        _check_atr(data, start_on)
+        if data["order_type"] == "suspended_sentence":
+            data.setdefault("order_end_on", data["operational_end_on"])
+    if pathway is None:
+        pathway = Pathway(person=person, opened_on=start_on)
+        db.session.add(pathway)
+    if previous is not None:
+        previous.end_on = start_on
+    stage = _new_stage(person, pathway, data, by)
+    if kind == "closed":
+        stage.end_on = pathway.closed_on = start_on
+    person.stage_kind = kind
+    db.session.flush()
+    if kind == "court" and data.get("next_hearing_at"):
+        _book_hearing(person, stage, data["next_hearing_at"], by)
+    audit.record(by.id, "create", stage, person_id=person.id, kind=kind)
+    return stage
+
+
+def _new_stage(person: Person, pathway: Pathway, data: dict[str, Any], by: Staff) -> Stage:
+    columns = {k: v for k, v in data.items() if k not in ("next_hearing_at", "release_dates")}
+    stage = Stage(
+        person_id=person.id,
+        position=len(pathway.stages),
+        created_by_id=by.id,
+        **columns,
+    )
+    if stage.kind == "custody" and stage.team_id is None:
+        stage.team_id = stage.establishment_team_id
+    pathway.stages.append(stage)
+    if data.get("release_dates"):
+        _set_release_dates(stage, data["release_dates"], by)
+    if stage.expected_end_on is None:
+        stage.expected_end_on = stages.expected_end_on(stage.kind, data) or stage.release_on
+    return stage
+
+
+def _check_teams(data: dict[str, Any]) -> None:
+    wanted = {data[f] for f in TEAM_FIELDS if data.get(f) is not None}
+    teams = {t.id: t for t in db.session.scalars(select(Team).where(Team.id.in_(wanted)))}
+    errors = {}
+    for field, kind in TEAM_FIELDS.items():
+        team_id = data.get(field)
+        if team_id is None:
+            continue
+        if team_id not in teams:
+            errors[field] = "No team with that id."
+        elif kind and teams[team_id].kind != kind:
+            errors[field] = f"Must be a {kind} team."
+    if errors:
+        raise Invalid(errors)
+
+
+def _check_atr(data: dict[str, Any], start_on: date) -> None:
+    config = current_app.config
+    limits = stages.AtrLimits(
+        community_order_max_months=config["ATR_COMMUNITY_ORDER_MAX_MONTHS"],
+        sso_supervision_min_months=config["ATR_SSO_SUPERVISION_MIN_MONTHS"],
+        sso_supervision_max_months=config["ATR_SSO_SUPERVISION_MAX_MONTHS"],
+        sso_operational_min_months=config["ATR_SSO_OPERATIONAL_MIN_MONTHS"],
+        sso_operational_max_months=config["ATR_SSO_OPERATIONAL_MAX_MONTHS"],
+    )
+    errors = stages.atr_errors(data, start_on, limits)
+    if errors:
+        raise Invalid(errors)
+
+
+def _book_hearing(person: Person, stage: Stage, starts_at, by: Staff) -> None:
+    hearing = Appointment(
+        person_id=person.id,
+        stage_id=stage.id,
+        kind="court_hearing",
+        starts_at=starts_at,
+        team_id=stage.team_id,
+        created_by_id=by.id,
+    )
+    db.session.add(hearing)
+    db.session.flush()
+    audit.record(by.id, "create", hearing, person_id=person.id, kind="court_hearing")
+
+
+def update_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff) -> Stage:
+    """Record new official release dates on an open custody stage."""
+    if stage.kind != "custody":
+        raise Conflict("Only a custody stage has release dates.", {"release_dates": "Not a custody stage."})
+    if stage.end_on is not None:
+        raise Conflict("This custody stage has ended; its release dates are history.")
+    _set_release_dates(stage, release_dates, by)
+    stage.expected_end_on = stage.release_on
+    db.session.flush()
+    audit.record(
+        by.id, "update", stage, person_id=stage.person_id,
+        release_dates={k: str(v) if v else None for k, v in release_dates.items()},
+    )
+    return stage
+
+
+def _set_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff) -> None:
+    source = release_dates.get("source", "manual entry")
+    current = {r.kind: r for r in stage.release_dates}
+    for kind in dates.RELEASE_DATE_KINDS:
+        if kind not in release_dates:
+            continue
+        value, row = release_dates[kind], current.get(kind)
+        if value is None and row is not None:
+            stage.release_dates.remove(row)
+        elif value is not None and row is None:
+            stage.release_dates.append(
+                ReleaseDate(kind=kind, value_on=value, source=source, recorded_by_id=by.id)
+            )
+        elif value is not None and row.value_on != value:
+            row.value_on, row.source, row.recorded_by_id = value, source, by.id
+            row.recorded_at = utcnow()
+    stage.release_on = dates.earliest_release_on(stage.release_date_map())

@@ -1,0 +1,40 @@
+"""What a pathway says at a glance: its stages, what may come next, key dates and flags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.pathway import dates, stages
+from tracker.pathway.models import Pathway, Person
+
+
+def pathway_summary(person: Person, pathway: Pathway) -> dict[str, Any]:
+    """The pathway with its current stage, the kinds allowed next, key dates and flags."""
+    current = pathway.current_stage
+    custody = next((s for s in reversed(pathway.stages) if s.kind == "custody"), None)
+    key_dates: dict[str, Any] = {}
+    flags = {"non_working_day_release": False, "friday_release": False}
+    if custody is not None:
+        release = dates.release_flags(custody.release_date_map(), custody.sentence_start_on, person.alcohol_need)
+        key_dates |= {kind: value for kind, value in custody.release_date_map().items()}
+        key_dates |= {
+            "earliest_release_on": release.erd,
+            "community_responsibility_on": release.community_responsibility_on,
+        }
+        flags = {"non_working_day_release": release.non_working_day, "friday_release": release.friday}
+    atr = next((s for s in reversed(pathway.stages) if s.kind == "atr"), None)
+    if atr is not None:
+        key_dates |= {"order_end_on": atr.order_end_on, "atr_end_on": atr.atr_end_on}
+    if current is not None and current.kind == "licence":
+        key_dates["supervision_end_on"] = current.supervision_end_on
+    return {
+        "id": pathway.id,
+        "person_id": person.id,
+        "opened_on": pathway.opened_on,
+        "closed_on": pathway.closed_on,
+        "stages": pathway.stages,
+        "current_stage": current,
+        "allowed_next": list(stages.allowed_next(current.kind if current else None)),
+        "key_dates": {k: v.isoformat() for k, v in key_dates.items() if v is not None},
+        "flags": flags,
+    }
