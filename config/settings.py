@@ -9,14 +9,23 @@ INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 DEFAULT_SECRET = "dev-only-not-secret"
 
 
+def database_url(raw: str | None, default: str) -> str:
+    """The SQLAlchemy URL, with plain postgresql:// URLs sent to the psycopg 3 driver we install."""
+    url = raw or default
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 class Settings:
     """What every environment shares."""
 
     ENV_NAME = "base"
     TESTING = False
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}"
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/London")
@@ -61,7 +70,7 @@ class Test(Settings):
 
     ENV_NAME = "test"
     TESTING = True
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL"), "sqlite://")
 
 
 class Production(Settings):
