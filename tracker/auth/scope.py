@@ -31,8 +31,8 @@ def people_visible_to(staff: Staff) -> ColumnElement[bool]:
     """A WHERE clause on Person selecting exactly the people this staff member may see."""
     team_id = staff.team_id
     if staff.role == "offender_manager":
-        team_members = select(Staff.id).where(Staff.team_id == team_id)
-        return or_(Person.offender_manager_id == staff.id, Person.offender_manager_id.in_(team_members))
+        # The team's caseloads include the caller's own.
+        return Person.offender_manager_id.in_(select(Staff.id).where(Staff.team_id == team_id))
     if staff.role == "resettlement":
         held_or_recent = select(Stage.person_id).where(
             Stage.kind == "custody",

@@ -15,10 +15,12 @@ from tracker.types import UTCDateTime, utcnow
 
 class Person(db.Model):
     __tablename__ = "people"
+    # Lists are ordered by name within a caseload.
+    __table_args__ = (Index("ix_people_manager_name", "offender_manager_id", "family_name", "given_name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     given_name: Mapped[str] = mapped_column(String(100))
-    family_name: Mapped[str] = mapped_column(String(100), index=True)
+    family_name: Mapped[str] = mapped_column(String(100))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     crn: Mapped[str | None] = mapped_column(String(20), unique=True)
     prison_number: Mapped[str | None] = mapped_column(String(20), index=True)

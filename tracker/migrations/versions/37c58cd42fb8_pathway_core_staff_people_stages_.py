@@ -99,7 +99,7 @@ def upgrade():
     sa.UniqueConstraint('crn', name=op.f('uq_people_crn'))
     )
     with op.batch_alter_table('people', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_people_family_name'), ['family_name'], unique=False)
+        batch_op.create_index('ix_people_manager_name', ['offender_manager_id', 'family_name', 'given_name', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_offender_manager_id'), ['offender_manager_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_prison_number'), ['prison_number'], unique=False)
         batch_op.create_index(batch_op.f('ix_people_stage_kind'), ['stage_kind'], unique=False)
@@ -303,7 +303,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_people_stage_kind'))
         batch_op.drop_index(batch_op.f('ix_people_prison_number'))
         batch_op.drop_index(batch_op.f('ix_people_offender_manager_id'))
-        batch_op.drop_index(batch_op.f('ix_people_family_name'))
+        batch_op.drop_index('ix_people_manager_name')
 
     op.drop_table('people')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
