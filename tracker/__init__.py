@@ -21,6 +21,7 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
     _ensure_sqlite_folder(app)
 
     from tracker import errors, extensions, health
+    from tracker.alerts import cli as alerts_cli
     from tracker.auth import cli as auth_cli, tokens
     from tracker.pathway import api as pathway_api, cli as pathway_cli
 
@@ -34,6 +35,7 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
     pathway_api.init_app(app)
     auth_cli.init_app(app)
     pathway_cli.init_app(app)
+    alerts_cli.init_app(app)
     return app
 
 

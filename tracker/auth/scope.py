@@ -21,8 +21,9 @@ RELEASED_WINDOW = timedelta(weeks=12)
 WRITES = {
     "offender_manager": {
         "person", "stage", "release_dates", "appointment", "referral", "referral_status", "screening",
+        "handover",
     },
-    "resettlement": {"release_dates", "appointment", "referral", "screening"},
+    "resettlement": {"release_dates", "appointment", "referral", "screening", "handover"},
     "treatment": {"appointment", "referral_status", "screening"},
 }
 

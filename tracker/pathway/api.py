@@ -142,8 +142,10 @@ def past_pathways(person_id):
 
 def init_app(app: Flask) -> None:
     """Register the API blueprints."""
+    from tracker.alerts.api import bp as alerts_bp
     from tracker.auth.api import bp as auth_bp
     from tracker.pathway.care_api import bp as care_bp
+    from tracker.pathway.handover_api import bp as handovers_bp
 
-    for blueprint in (bp, care_bp, auth_bp):
+    for blueprint in (bp, care_bp, handovers_bp, alerts_bp, auth_bp):
         api.register_blueprint(blueprint)

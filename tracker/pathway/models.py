@@ -127,6 +127,8 @@ class Stage(db.Model):
     sentence_start_on: Mapped[date | None] = mapped_column(Date)
     # The earliest release date (DESIGN's ERD rule over release_dates), kept for indexed windows.
     release_on: Mapped[date | None] = mapped_column(Date)
+    # When probation takes over (offender management in custody), kept for indexed windows.
+    community_responsibility_on: Mapped[date | None] = mapped_column(Date, index=True)
     # closed
     reason: Mapped[str | None] = mapped_column(Text)
 
@@ -199,3 +201,50 @@ class Screening(db.Model):
     action: Mapped[str] = mapped_column(String(120))
     screened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     screened_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class Handover(db.Model):
+    """A handover between settings: a release from custody, a court-to-ATR start, a custody reception."""
+
+    __tablename__ = "handovers"
+    __table_args__ = (
+        UniqueConstraint("stage_id", "kind"),
+        Index("ix_handovers_team_due", "team_id", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    # The establishment for releases and receptions, the treatment service for an ATR start.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    # The day of the handover: the release date (R), the order start, the reception.
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    # Continuity of care (indicator C20): fixed at R+21 by the sweep.
+    engaged: Mapped[bool | None] = mapped_column(Boolean)
+    engaged_fixed_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person] = relationship()
+    stage: Mapped[Stage] = relationship()
+    items: Mapped[list[HandoverItem]] = relationship(order_by="HandoverItem.id", cascade="all, delete-orphan")
+
+    def statuses(self) -> dict[str, str]:
+        """Each checklist item's status, in checklist order."""
+        return {i.item: i.status for i in self.items}
+
+
+class HandoverItem(db.Model):
+    """One checklist item of a handover, with who changed it and when."""
+
+    __tablename__ = "handover_items"
+    __table_args__ = (UniqueConstraint("handover_id", "item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    handover_id: Mapped[int] = mapped_column(ForeignKey("handovers.id"), index=True)
+    item: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

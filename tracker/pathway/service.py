@@ -13,7 +13,7 @@ from tracker.auth.models import Staff, Team
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.types import utcnow
-from tracker.pathway import dates, stages
+from tracker.pathway import dates, handovers, stages
 from tracker.pathway.mobile import NotAMobile, normalise_mobile
 from tracker.pathway.models import Appointment, ConsentChange, Pathway, Person, ReleaseDate, Stage
 
@@ -113,6 +113,7 @@ def add_stage(person: Person, data: dict[str, Any], by: Staff) -> Stage:
         stage.end_on = pathway.closed_on = start_on
     person.stage_kind = kind
     db.session.flush()
+    handovers.stage_started(stage, previous)
     if kind == "court" and data.get("next_hearing_at"):
         _book_hearing(person, stage, data["next_hearing_at"], by)
     audit.record(by.id, "create", stage, person_id=person.id, kind=kind)
@@ -190,6 +191,7 @@ def update_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff)
     _set_release_dates(stage, release_dates, by)
     stage.expected_end_on = stage.release_on
     db.session.flush()
+    handovers.release_dates_changed(stage)
     audit.record(
         by.id, "update", stage, person_id=stage.person_id,
         release_dates={k: str(v) if v else None for k, v in release_dates.items()},
@@ -214,3 +216,4 @@ def _set_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff) -
             row.value_on, row.source, row.recorded_by_id = value, source, by.id
             row.recorded_at = utcnow()
     stage.release_on = dates.earliest_release_on(stage.release_date_map())
+    stage.community_responsibility_on = dates.community_responsibility_on(stage.sentence_start_on, stage.release_on)

@@ -1,0 +1,103 @@
+"""/api/v1/alerts: the caller's inbox, acknowledge and resolve."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+from sqlalchemy import case, or_, select
+
+from tracker import audit
+from tracker.alerts.models import STATUSES, Alert
+from tracker.auth.models import Staff
+from tracker.auth.tokens import authenticate_bearer, current_staff
+from tracker.extensions import db
+from tracker.types import utcnow
+
+bp = Blueprint("alerts", __name__, url_prefix="/api/v1", description="Alerts for the caller and their team.")
+bp.before_request(authenticate_bearer)
+
+
+class AlertQuery(Schema):
+    status = fields.String(load_default="open", validate=validate.OneOf(STATUSES))
+
+
+class ResolveIn(Schema):
+    note = fields.String(required=True, validate=validate.Length(1, 2000))
+
+
+class AlertOut(Schema):
+    id = fields.Integer()
+    rule = fields.String()
+    subject_type = fields.String()
+    subject_id = fields.Integer()
+    checkpoint_on = fields.Date()
+    person_id = fields.Integer(allow_none=True)
+    team_id = fields.Integer(allow_none=True)
+    staff_id = fields.Integer(allow_none=True)
+    severity = fields.String()
+    message = fields.String()
+    status = fields.String()
+    raised_at = fields.AwareDateTime()
+    acknowledged_at = fields.AwareDateTime(allow_none=True)
+    acknowledged_by_id = fields.Integer(allow_none=True)
+    resolved_at = fields.AwareDateTime(allow_none=True)
+    resolved_by_id = fields.Integer(allow_none=True)
+    resolution = fields.String(allow_none=True)
+
+
+def alerts_for(staff: Staff):
+    """A WHERE clause on Alert: addressed to the caller or to the caller's team."""
+    if staff.role in ("commissioner", "admin"):
+        abort(403, message="Your role sees aggregate reports only, never a person's alerts.")
+    return or_(Alert.staff_id == staff.id, Alert.team_id == staff.team_id)
+
+
+URGENCY = case({"urgent": 0, "warning": 1, "info": 2}, value=Alert.severity)
+
+
+@bp.get("/alerts")
+@bp.arguments(AlertQuery, location="query", as_kwargs=True)
+@bp.response(200, AlertOut(many=True))
+def list_alerts(status):
+    """The caller's alerts and their team's, most urgent first."""
+    staff = current_staff()
+    return db.session.scalars(
+        select(Alert).where(alerts_for(staff), Alert.status == status)
+        .order_by(URGENCY, Alert.checkpoint_on, Alert.id).limit(1000)
+    ).all()
+
+
+def _alert_or_404(alert_id: int) -> Alert:
+    staff = current_staff()
+    alert = db.session.scalar(select(Alert).where(Alert.id == alert_id, alerts_for(staff)))
+    if alert is None:
+        abort(404, message="No such alert, or it is not addressed to you or your team.")
+    return alert
+
+
+@bp.post("/alerts/<int:alert_id>/acknowledge")
+@bp.response(200, AlertOut)
+def acknowledge(alert_id):
+    """Say you have seen an alert and are acting on it."""
+    alert, staff = _alert_or_404(alert_id), current_staff()
+    if alert.status != "open":
+        abort(409, message=f"This alert is {alert.status}; only an open alert can be acknowledged.")
+    alert.status, alert.acknowledged_at, alert.acknowledged_by_id = "acknowledged", utcnow(), staff.id
+    audit.record(staff.id, "acknowledge", alert, person_id=alert.person_id)
+    db.session.commit()
+    return alert
+
+
+@bp.post("/alerts/<int:alert_id>/resolve")
+@bp.arguments(ResolveIn)
+@bp.response(200, AlertOut)
+def resolve(data, alert_id):
+    """Close an alert, saying what was done."""
+    alert, staff = _alert_or_404(alert_id), current_staff()
+    if alert.status == "resolved":
+        abort(409, message="This alert is resolved already.")
+    alert.status, alert.resolved_at, alert.resolved_by_id = "resolved", utcnow(), staff.id
+    alert.resolution = data["note"]
+    audit.record(staff.id, "resolve", alert, person_id=alert.person_id)
+    db.session.commit()
+    return alert

@@ -1,0 +1,38 @@
+"""`flask alerts sweep [--at ISO-8601]`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from tracker.alerts.sweep import sweep
+from tracker.types import utcnow
+
+alerts_cli = AppGroup("alerts", help="Alerts at the pathway's checkpoints.")
+
+
+def parse_instant(value: str | None) -> datetime:
+    """An ISO-8601 instant (a date alone means its start in UTC); now when left out."""
+    if not value:
+        return utcnow()
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO-8601 date or instant.") from None
+    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant
+
+
+@alerts_cli.command("sweep")
+@click.option("--at", "at", help="Evaluate as of this ISO-8601 instant (default: now).")
+def sweep_command(at: str | None) -> None:
+    """Evaluate every rule; print how many alerts were raised, moved and resolved."""
+    result = sweep(parse_instant(at))
+    click.echo(f"raised {result.raised}, moved {result.moved}, resolved {result.resolved}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the alerts commands."""
+    app.cli.add_command(alerts_cli)

@@ -1,0 +1,40 @@
+"""config/alerts.toml: rule offsets, severities and recipients, read once per process."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from tracker.alerts import rules
+from tracker.alerts.models import SEVERITIES
+
+ALERTS_TOML = Path(__file__).resolve().parent.parent.parent / "config" / "alerts.toml"
+KNOWN_RULES = (
+    set(rules.RELEASE_RULES) | set(rules.CUSTODY_RULES) | set(rules.ATR_RULES)
+    | {"specialist_referral_needed", "appointment_outcome_missing", "stage_overdue", "escalated"}
+)
+RECIPIENTS = {"establishment", "probation", "treatment", "owning_team", "offender_manager"}
+
+
+class AlertConfigError(ValueError):
+    """config/alerts.toml does not describe every rule correctly."""
+
+
+@cache
+def alert_config(path: Path = ALERTS_TOML) -> dict[str, Any]:
+    """The parsed and checked alert configuration."""
+    with path.open("rb") as f:
+        config = tomllib.load(f)
+    found = set(config.get("rules", {}))
+    if found != KNOWN_RULES:
+        raise AlertConfigError(
+            f"{path.name}: rules missing {sorted(KNOWN_RULES - found)}, unknown {sorted(found - KNOWN_RULES)}"
+        )
+    for rule_id, rule in config["rules"].items():
+        if rule.get("severity") not in SEVERITIES:
+            raise AlertConfigError(f"{path.name}: {rule_id} severity must be one of {SEVERITIES}")
+        if not set(rule.get("recipients", ())) <= RECIPIENTS or not rule.get("recipients"):
+            raise AlertConfigError(f"{path.name}: {rule_id} recipients must be some of {sorted(RECIPIENTS)}")
+    return config

@@ -1,0 +1,40 @@
+"""Writing alerts: insert under the unique key, skipping any that exist, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tracker.alerts.models import Alert
+from tracker.extensions import db
+
+TEAM_RECIPIENTS = ("establishment", "probation", "treatment", "owning_team")
+ALERT_KEY = ["rule", "subject_type", "subject_id", "checkpoint_on"]
+
+
+def recipients(subject: Any, rule_config: dict[str, Any]) -> tuple[int | None, int | None]:
+    """The team and the offender manager who hear of this rule's alerts on this subject."""
+    wanted = rule_config["recipients"]
+    team_id = next((subject.teams.get(r) for r in wanted if r in TEAM_RECIPIENTS and subject.teams.get(r)), None)
+    staff_id = subject.offender_manager_id if "offender_manager" in wanted else None
+    return team_id, staff_id
+
+
+def insert_new_alerts(due: list, rule_configs: dict[str, Any], now: datetime) -> int:
+    """Insert each due alert unless its key exists; returns how many were new."""
+    rows = []
+    for rule_id, subject, finding in due:
+        team_id, staff_id = recipients(subject, rule_configs[rule_id])
+        rows.append({
+            "rule": rule_id, "subject_type": subject.subject_type, "subject_id": subject.subject_id,
+            "checkpoint_on": finding.checkpoint_on, "person_id": subject.person_id, "team_id": team_id,
+            "staff_id": staff_id, "severity": rule_configs[rule_id]["severity"], "message": finding.message,
+            "status": "open", "raised_at": now,
+        })
+    if not rows:
+        return 0
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Alert).on_conflict_do_nothing(index_elements=ALERT_KEY).returning(Alert.id)
+    return len(db.session.execute(statement, rows).all())

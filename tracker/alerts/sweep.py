@@ -1,0 +1,223 @@
+"""The sweep: find what can be due since the last sweep, run the pure rules, raise what is new.
+
+It asks the database only for subjects whose checkpoint day was crossed since the last sweep
+(indexed date windows) and for people whose records changed since then (the audit log), so a
+sweep with nothing due costs a few indexed queries whatever the population. Alerts have a unique
+key (rule, subject, checkpoint): running a sweep twice, or two at once, raises each alert once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, false, or_, select, update
+
+from tracker.alerts import facts, rules
+from tracker.alerts.config import alert_config
+from tracker.alerts.models import Alert, SweepMark
+from tracker.alerts.store import insert_new_alerts
+from tracker.audit import AuditEntry
+from tracker.clock import local_today
+from tracker.extensions import db
+from tracker.pathway.models import Appointment, Handover, Screening, Stage
+
+RELEASE_OFFSETS = (-84, -28, -7, 0, 7, 14, 21)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The instants (since, now] this sweep covers, and their local calendar days."""
+
+    since: datetime
+    now: datetime
+    since_day: date
+    today: date
+    horizon_day: date
+
+    @property
+    def new_day(self) -> bool:
+        return self.since_day < self.today
+
+    def between(self, column, low_offset: int, high_offset: int = 0):
+        """column in (since_day - low_offset, today - high_offset]; nothing when no day was crossed."""
+        if not self.new_day:
+            return false()
+        return and_(column > self.since_day - timedelta(days=low_offset), column <= self.today - timedelta(days=high_offset))
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    raised: int
+    moved: int
+    resolved: int
+
+
+def sweep(now: datetime) -> SweepResult:
+    """Evaluate every rule as of `now`, raise what is new, resolve what went away; commits."""
+    config = alert_config()
+    window = _window(now, config["sweep"])
+    changed = _changed_people(window)
+    subjects = (
+        facts.release_subjects(_release_candidates(window, changed))
+        + facts.stage_subjects(_stage_candidates(window, changed))
+        + facts.screening_subjects(_screening_candidates(window, changed))
+        + facts.appointment_subjects(_appointment_candidates(window, changed))
+        + facts.alert_subjects(_escalation_candidates(window))
+    )
+    findings, due = _evaluate(subjects, window, changed, config["rules"])
+    raised = insert_new_alerts(due, config["rules"], now)
+    _fix_continuity(subjects, findings)
+    moved, resolved = _resolve_gone(subjects, findings, now)
+    _advance_mark(now)
+    db.session.commit()
+    return SweepResult(raised, moved, resolved)
+
+
+def _window(now: datetime, settings: dict) -> Window:
+    mark = db.session.get(SweepMark, 1)
+    since = mark.swept_to if mark else now - timedelta(days=settings["first_lookback_days"])
+    if since >= now:  # a sweep --at an earlier instant looks at the day before it
+        since = now - timedelta(days=1)
+    since = max(since, now - timedelta(days=settings["max_catch_up_days"]))
+    today = local_today(now)
+    return Window(since, now, local_today(since), today, today - timedelta(days=settings["late_entry_horizon_days"]))
+
+
+def _changed_people(w: Window) -> set[int]:
+    """People whose records were written since the last sweep (from the audit log)."""
+    return set(db.session.scalars(
+        select(AuditEntry.person_id).distinct()
+        .where(AuditEntry.at > w.since, AuditEntry.at <= w.now,
+               AuditEntry.action.in_(("create", "update")), AuditEntry.person_id.is_not(None))
+    ))
+
+
+def _release_candidates(w: Window, changed: set[int]) -> list[int]:
+    crossed = [w.between(Handover.due_on, o, o) for o in RELEASE_OFFSETS]
+    crossed.append(w.between(Handover.due_on, 7, 2))  # R + 1 working day (+1): 2 to 7 calendar days
+    return list(db.session.scalars(
+        select(Handover.id).where(
+            Handover.kind == "release", Handover.status == "open",
+            or_(*crossed, and_(Handover.person_id.in_(changed), Handover.due_on >= w.horizon_day)),
+        )
+    ))
+
+
+def _stage_candidates(w: Window, changed: set[int]) -> list[int]:
+    return list(db.session.scalars(
+        select(Stage.id).where(
+            Stage.end_on.is_(None),
+            or_(
+                w.between(Stage.community_responsibility_on, 0),
+                and_(Stage.kind == "custody", w.between(Stage.start_on, 0)),
+                and_(Stage.kind == "atr", w.between(Stage.start_on, 21, 14)),  # 10 working days later
+                and_(Stage.kind == "atr", w.between(Stage.atr_end_on, -28, -28)),
+                w.between(Stage.expected_end_on, 1, 1),
+                Stage.person_id.in_(changed),
+            ),
+        )
+    ))
+
+
+def _screening_candidates(w: Window, changed: set[int]) -> list[int]:
+    return list(db.session.scalars(
+        select(Screening.id).where(Screening.zone == 4, Screening.person_id.in_(changed))
+    ))
+
+
+def _appointment_candidates(w: Window, changed: set[int]) -> list[int]:
+    day = timedelta(hours=24)
+    return list(db.session.scalars(
+        select(Appointment.id).where(
+            Appointment.outcome.is_(None),
+            or_(
+                and_(Appointment.starts_at > w.since - day, Appointment.starts_at <= w.now - day),
+                and_(Appointment.person_id.in_(changed), Appointment.starts_at <= w.now - day),
+            ),
+        )
+    ))
+
+
+def _escalation_candidates(w: Window) -> list[Alert]:
+    if not w.new_day:
+        return []
+    return list(db.session.scalars(
+        select(Alert).where(
+            Alert.status == "open", Alert.severity == "urgent", Alert.rule != "escalated",
+            Alert.raised_at >= datetime.combine(w.since_day - timedelta(days=7), datetime.min.time(), w.now.tzinfo),
+            Alert.raised_at <= w.now - timedelta(days=2),
+        )
+    ))
+
+
+def _evaluate(subjects, w: Window, changed: set[int], rule_config: dict):
+    """Every rule on every subject; returns all current findings and those to raise now."""
+    findings: dict[tuple[str, str, int], rules.Finding | None] = {}
+    due = []
+    for subject in subjects:
+        for rule_id, rule in subject.rules.items():
+            clock = w.now if subject.subject_type == "appointments" else w.today
+            finding = rule(subject.facts, clock, rule_config[rule_id])
+            findings[(rule_id, subject.subject_type, subject.subject_id)] = finding
+            if finding and _in_window(finding, subject, w, changed):
+                due.append((rule_id, subject, finding))
+    return findings, due
+
+
+def _in_window(finding: rules.Finding, subject, w: Window, changed: set[int]) -> bool:
+    if subject.subject_type == "appointments":  # the query already chose the 24-hour crossing
+        return True
+    if w.since_day < finding.checkpoint_on <= w.today:
+        return True
+    return subject.person_id in changed and w.horizon_day <= finding.checkpoint_on <= w.today
+
+
+def _fix_continuity(subjects, findings) -> None:
+    """At R+21 the continuity-of-care outcome is fixed on the handover, once."""
+    for s in subjects:
+        finding = findings.get(("continuity_outcome", "handovers", s.subject_id))
+        if s.subject_type == "handovers" and finding:
+            db.session.execute(
+                update(Handover)
+                .where(Handover.id == s.subject_id, Handover.engaged.is_(None))
+                .values(engaged=rules.engaged_within_21_days(s.facts), engaged_fixed_on=finding.checkpoint_on)
+            )
+
+
+def _resolve_gone(subjects, findings, now: datetime) -> tuple[int, int]:
+    """Resolve open alerts on these subjects whose cause went away or whose checkpoint moved."""
+    ids_by_type: dict[str, set[int]] = {}
+    for s in subjects:
+        ids_by_type.setdefault(s.subject_type, set()).add(s.subject_id)
+    if not ids_by_type:
+        return 0, 0
+    open_alerts = db.session.scalars(
+        select(Alert).where(
+            Alert.status.in_(("open", "acknowledged")),
+            Alert.rule.not_in(rules.EVENT_RULES),
+            or_(*(and_(Alert.subject_type == t, Alert.subject_id.in_(ids)) for t, ids in ids_by_type.items())),
+        )
+    ).all()
+    moved = resolved = 0
+    for alert in open_alerts:
+        key = (alert.rule, alert.subject_type, alert.subject_id)
+        if key not in findings:
+            continue
+        finding = findings[key]
+        if finding is not None and finding.checkpoint_on == alert.checkpoint_on:
+            continue
+        if finding is not None:
+            alert.resolution, moved = f"Moved: now due on {finding.checkpoint_on}.", moved + 1
+        else:
+            alert.resolution, resolved = "Resolved by itself: the cause went away.", resolved + 1
+        alert.status, alert.resolved_at = "resolved", now
+    return moved, resolved
+
+
+def _advance_mark(now: datetime) -> None:
+    mark = db.session.get(SweepMark, 1)
+    if mark is None:
+        db.session.add(SweepMark(id=1, swept_to=now))
+    elif mark.swept_to < now:
+        mark.swept_to = now

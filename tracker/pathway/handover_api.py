@@ -1,0 +1,122 @@
+"""/api/v1/handovers: a prison's board of coming releases and each handover's checklist."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_smorest import Blueprint, abort
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker import audit
+from tracker.auth.scope import people_visible_to
+from tracker.auth.tokens import authenticate_bearer, current_staff
+from tracker.clock import local_today
+from tracker.extensions import db
+from tracker.pathway import board, handovers
+from tracker.pathway.access import record_or_404
+from tracker.pathway.checklist import STATUSES
+from tracker.pathway.models import Handover, Person, Stage
+
+bp = Blueprint("handovers", __name__, url_prefix="/api/v1", description="Handovers and their checklists.")
+bp.before_request(authenticate_bearer)
+
+
+class BoardQuery(Schema):
+    team_id = fields.Integer(metadata={"description": "The establishment (default: the caller's team)."})
+    within_days = fields.Integer(load_default=84, validate=validate.Range(0, 366))
+
+
+class ChecklistPatch(Schema):
+    checklist = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.OneOf(STATUSES)), required=True)
+
+
+class ItemOut(Schema):
+    item = fields.String()
+    label = fields.String()
+    status = fields.String()
+    updated_by_id = fields.Integer(allow_none=True)
+    updated_at = fields.AwareDateTime(allow_none=True)
+
+
+class PersonBrief(Schema):
+    id = fields.Integer()
+    given_name = fields.String()
+    family_name = fields.String()
+    prison_number = fields.String(allow_none=True)
+    crn = fields.String(allow_none=True)
+
+
+class HandoverOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    person = fields.Nested(PersonBrief)
+    stage_id = fields.Integer()
+    team_id = fields.Integer(allow_none=True)
+    release_on = fields.Date(attribute="due_on", allow_none=True)
+    days_to_release = fields.Integer(allow_none=True)
+    rag = fields.String()
+    outstanding = fields.List(fields.String())
+    checklist = fields.List(fields.Nested(ItemOut))
+    cliff_edge_factors = fields.List(fields.Dict())
+    flags = fields.Dict(keys=fields.String(), values=fields.Boolean())
+    engaged = fields.Boolean(allow_none=True)
+
+
+def _loaded(query):
+    return query.options(
+        joinedload(Handover.person),
+        joinedload(Handover.stage).selectinload(Stage.release_dates),
+        selectinload(Handover.items),
+    )
+
+
+@bp.get("/handovers")
+@bp.arguments(BoardQuery, location="query", as_kwargs=True)
+@bp.response(200, HandoverOut(many=True))
+def handover_board(within_days, team_id=None):
+    """Everyone due for release from an establishment within the window, soonest first."""
+    staff = current_staff()
+    if staff.role in ("commissioner", "admin"):
+        abort(403, message="Your role sees aggregate reports only, never a person.")
+    today = local_today()
+    rows = db.session.scalars(_loaded(
+        select(Handover).join(Person, Person.id == Handover.person_id)
+        .where(
+            Handover.kind == "release", Handover.status == "open",
+            Handover.team_id == (team_id or staff.team_id),
+            Handover.due_on >= today, Handover.due_on <= today + timedelta(days=within_days),
+            people_visible_to(staff),
+        )
+        .order_by(Handover.due_on, Handover.id)
+    )).unique().all()
+    audit.record_views(staff.id, [h.person_id for h in rows], via="handover board")
+    db.session.commit()
+    return board.describe(rows, today)
+
+
+@bp.get("/handovers/<int:handover_id>")
+@bp.response(200, HandoverOut)
+def get_handover(handover_id):
+    """One handover with its checklist, red/amber/green and cliff-edge factors."""
+    staff = current_staff()
+    handover, person = record_or_404(staff, Handover, handover_id)
+    audit.record(staff.id, "view", handover, person_id=person.id)
+    db.session.commit()
+    return board.describe([handover], local_today())[0]
+
+
+@bp.patch("/handovers/<int:handover_id>")
+@bp.arguments(ChecklistPatch)
+@bp.response(200, HandoverOut)
+def update_handover(data, handover_id):
+    """Tick checklist items: {"checklist": {"accommodation": "done", ...}}."""
+    staff = current_staff()
+    handover, _ = record_or_404(staff, Handover, handover_id, "handover")
+    if staff.role == "resettlement" and handover.team_id != staff.team_id:
+        abort(403, message="Only the establishment that holds this handover works its checklist.")
+    handovers.update_checklist(handover, data["checklist"], by=staff)
+    db.session.commit()
+    return board.describe([handover], local_today())[0]
