@@ -69,6 +69,7 @@ class Test(Settings):
     """The test suite: a database of its own, never the development one."""
 
     ENV_NAME = "test"
+    PASSWORD_HASH_PROFILE = "fast"
     TESTING = True
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL"), "sqlite://")
 

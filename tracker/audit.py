@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, event, insert
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from tracker.extensions import db
 from tracker.types import UTCDateTime, utcnow
@@ -34,6 +34,13 @@ class AuditIsAppendOnly(RuntimeError):
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse_change(mapper, connection, target) -> None:
     raise AuditIsAppendOnly("audit entries are never changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    # Bulk update()/delete() statements skip the mapper events above.
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None and state.bind_mapper.class_ is AuditEntry:
+        raise AuditIsAppendOnly("audit entries are never changed or deleted")
 
 
 def record(

@@ -70,7 +70,8 @@ def init_app(app: Flask) -> None:
             f"Check these fields: {', '.join(errors)}." if errors else error.description
         )
         body = error_body(error.code or 500, message or "", errors)
-        return jsonify(body), error.code, data.get("headers") or {}
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        return jsonify(body), error.code, headers | (data.get("headers") or {})
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, abort, g, request
+from werkzeug.datastructures import WWWAuthenticate
 
 from tracker.auth.models import Staff
 from tracker.auth.service import staff_for_token
@@ -13,7 +14,11 @@ def authenticate_bearer() -> None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     staff = staff_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
     if staff is None:
-        abort(401, description="Send a valid API token: Authorization: Bearer <token>.")
+        abort(
+            401,
+            description="Send a valid API token: Authorization: Bearer <token>.",
+            www_authenticate=WWWAuthenticate("bearer", {"realm": "Pathway Tracker API"}),
+        )
     g.staff = staff
 
 

@@ -32,10 +32,12 @@ def list_people(pagination_parameters, stage=None, q=None):
     if stage:
         query = query.where(Person.stage_kind == stage)
     if q:
-        pattern = f"%{q.strip().lower()}%"
+        # Escape LIKE's wildcards so "%" searches for a percent sign, not everyone.
+        term = q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{term}%"
         query = query.where(
             or_(
-                func.lower(Person.given_name + " " + Person.family_name).like(pattern),
+                func.lower(Person.given_name + " " + Person.family_name).like(pattern, escape="\\"),
                 func.lower(Person.crn) == q.strip().lower(),
                 func.lower(Person.prison_number) == q.strip().lower(),
             )

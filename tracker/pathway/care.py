@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from tracker import audit
 from tracker.auth.models import Staff, Team
+from tracker.clock import local_today
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.pathway import screening
@@ -39,6 +40,7 @@ def book_appointment(person: Person, data: dict[str, Any], by: Staff) -> Appoint
     """Book an appointment for the person."""
     _team_or_invalid(data.get("team_id"), "team_id")
     stage = person.open_pathway.current_stage if person.open_pathway else None
+    data["starts_at"] = data["starts_at"].astimezone(UTC)
     appointment = Appointment(person_id=person.id, stage_id=stage.id if stage else None, created_by_id=by.id, **data)
     db.session.add(appointment)
     db.session.flush()
@@ -63,7 +65,7 @@ def update_appointment(appointment: Appointment, data: dict[str, Any], by: Staff
     if outcome:
         appointment.outcome, appointment.outcome_at = outcome, now
     else:
-        appointment.starts_at = data["starts_at"]
+        appointment.starts_at = data["starts_at"].astimezone(UTC)
     db.session.flush()
     audit.record(by.id, "update", appointment, person_id=appointment.person_id, **_printable(data))
     return appointment
@@ -90,7 +92,7 @@ def update_referral(referral: Referral, data: dict[str, Any], by: Staff, today: 
             {"status": f"Allowed next: {', '.join(allowed) or 'none'}."},
         )
     started_on = data.get("treatment_started_on")
-    if started_on is not None and not (referral.made_at.date() <= started_on <= today):
+    if started_on is not None and not (local_today(referral.made_at) <= started_on <= today):
         raise Invalid({"treatment_started_on": "Must be between the referral date and today."})
     referral.status, referral.treatment_started_on = status, started_on
     referral.updated_at = utcnow()

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from tracker.auth.models import Staff
+from tracker.auth.models import Staff, Team
 from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.pathway import demo
@@ -21,11 +21,11 @@ def seed(if_empty: bool) -> None:
     """Create demo teams, one account per role and about 40 people; print the passwords once."""
     if not demo.allowed():
         raise click.ClickException("Demo data is never seeded in production.")
-    if db.session.scalar(select(func.count(Staff.id))):
+    if db.session.scalar(select(func.count(Staff.id))) or db.session.scalar(select(func.count(Team.id))):
         if if_empty:
-            click.echo("The database has accounts already; no demo data added.")
+            click.echo("The database has teams or accounts already; no demo data added.")
             return
-        raise click.ClickException("The database is not empty; demo data goes into an empty one.")
+        raise click.ClickException("The database is not empty (it has teams or accounts); demo data goes into an empty one.")
     passwords = demo.seed(local_today())
     db.session.commit()
     click.echo("Demo accounts (passwords are shown once, now):")

@@ -44,7 +44,7 @@ class PersonIn(Schema):
     sms_consent = fields.Boolean()
     language = fields.String(validate=validate.OneOf(LANGUAGES))
     alcohol_need = fields.Boolean()
-    offender_manager_id = fields.Integer(allow_none=True)
+    offender_manager_id = fields.Integer()
     sex = fields.String(allow_none=True, validate=validate.OneOf(("female", "male", "other", "not_stated")))
     ethnic_group = fields.String(allow_none=True, validate=validate.Length(max=60))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from flask import current_app
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tracker import audit
 from tracker.auth.models import Staff, Team
+from tracker.clock import local_today
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.types import utcnow
@@ -52,6 +53,10 @@ def update_person(person: Person, data: dict[str, Any], by: Staff) -> Person:
 
 
 def _apply_person_fields(person: Person, data: dict[str, Any], by: Staff) -> None:
+    if "mobile" in data and not data["mobile"]:
+        data["mobile"] = None
+    if data.get("date_of_birth") and data["date_of_birth"] > local_today():
+        raise Invalid({"date_of_birth": "Cannot be in the future."})
     if data.get("mobile"):
         try:
             data["mobile"] = normalise_mobile(data["mobile"], current_app.config["ALLOW_DRAMA_NUMBERS"])
@@ -99,6 +104,7 @@ def add_stage(person: Person, data: dict[str, Any], by: Staff) -> Stage:
     except stages.StageDateRefused as refused:
         raise Conflict(str(refused), {refused.field: str(refused)}) from None
     _check_teams(data)
+    _check_dates_follow_start(data)
     if kind == "atr":
         _check_atr(data, start_on)
         if data["order_type"] == "suspended_sentence":
@@ -138,6 +144,29 @@ def _new_stage(person: Person, pathway: Pathway, data: dict[str, Any], by: Staff
     return stage
 
 
+def _check_dates_follow_start(data: dict[str, Any]) -> None:
+    start_on = data["start_on"]
+    errors = {
+        name: f"Cannot fall before the stage starts ({start_on})."
+        for name in ("expected_end_on", "supervision_end_on")
+        if data.get(name) and data[name] < start_on
+    }
+    hearing = data.get("next_hearing_at")
+    if hearing and hearing.date() < start_on:
+        errors["next_hearing_at"] = f"Cannot fall before the stage starts ({start_on})."
+    errors |= _release_dates_errors(data.get("release_dates") or {}, start_on)
+    if errors:
+        raise Invalid(errors)
+
+
+def _release_dates_errors(release_dates: dict[str, Any], start_on: date) -> dict[str, str]:
+    return {
+        f"release_dates.{kind}": f"Cannot fall before the custody stage starts ({start_on})."
+        for kind in dates.RELEASE_DATE_KINDS
+        if release_dates.get(kind) and release_dates[kind] < start_on
+    }
+
+
 def _check_teams(data: dict[str, Any]) -> None:
     wanted = {data[f] for f in TEAM_FIELDS if data.get(f) is not None}
     teams = {t.id: t for t in db.session.scalars(select(Team).where(Team.id.in_(wanted)))}
@@ -173,7 +202,7 @@ def _book_hearing(person: Person, stage: Stage, starts_at, by: Staff) -> None:
         person_id=person.id,
         stage_id=stage.id,
         kind="court_hearing",
-        starts_at=starts_at,
+        starts_at=starts_at.astimezone(UTC),
         team_id=stage.team_id,
         created_by_id=by.id,
     )
@@ -188,6 +217,9 @@ def update_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff)
         raise Conflict("Only a custody stage has release dates.", {"release_dates": "Not a custody stage."})
     if stage.end_on is not None:
         raise Conflict("This custody stage has ended; its release dates are history.")
+    errors = _release_dates_errors(release_dates, stage.start_on)
+    if errors:
+        raise Invalid(errors)
     _set_release_dates(stage, release_dates, by)
     stage.expected_end_on = stage.release_on
     db.session.flush()
