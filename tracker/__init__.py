@@ -18,10 +18,11 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
     app.config.update(overrides or {})
     if issubclass(settings, Production):
         check_production(app.config, logging.getLogger("tracker").warning)
+        app.after_request(_security_headers)
     _ensure_sqlite_folder(app)
 
     from tracker import errors, extensions, health
-    from tracker.alerts import cli as alerts_cli
+    from tracker.alerts import cli as alerts_cli, scheduler
     from tracker.auth import cli as auth_cli, tokens
     from tracker.pathway import api as pathway_api, cli as pathway_cli
 
@@ -36,7 +37,24 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
     auth_cli.init_app(app)
     pathway_cli.init_app(app)
     alerts_cli.init_app(app)
+    scheduler.init_app(app)
     return app
+
+
+SECURITY_HEADERS = {
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; object-src 'none'",
+}
+
+
+def _security_headers(response):
+    """Production answers carry the usual hardening headers."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def _migrations_dir() -> str:

@@ -39,6 +39,7 @@ def record_or_404(staff: Staff, model: type[T], record_id: int, change: str | No
 def _refuse_unseen(staff: Staff, subject_type: str, subject_id: int) -> None:
     # The attempt is logged whether the record is missing or out of scope; both answer the same.
     db.session.rollback()
-    audit.record(staff.id, "denied", subject_type=subject_type, subject_id=subject_id)
+    person_id = subject_id if subject_type == "people" else None
+    audit.record(staff.id, "denied", subject_type=subject_type, subject_id=subject_id, person_id=person_id)
     db.session.commit()
     abort(404, description=NOT_FOUND)

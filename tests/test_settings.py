@@ -1,0 +1,133 @@
+"""Settings chosen by TRACKER_ENV; production refuses unsafe defaults (DESIGN: Configuration, Security)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import pytest
+from flask import session
+
+from config.settings import DEFAULT_SECRET, UnsafeSettings, database_url, settings_for
+from tracker import create_app
+
+# Production apps built here never touch the test database.
+IN_MEMORY = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
+GOOD_SECRET = secrets.token_hex(32)
+
+
+def production(**overrides):
+    return create_app(env="production", overrides=IN_MEMORY | overrides)
+
+
+@pytest.mark.parametrize("secret", [None, "", DEFAULT_SECRET], ids=["none", "empty", "default"])
+def test_production_refuses_to_start_without_a_real_secret(secret):
+    with pytest.raises(UnsafeSettings, match="SECRET_KEY"):
+        production(SECRET_KEY=secret)
+
+
+def test_production_refuses_a_short_secret():
+    with pytest.raises(UnsafeSettings):
+        production(SECRET_KEY="x" * 31)
+
+
+def test_production_starts_with_a_long_random_secret_and_warns_on_sqlite(caplog):
+    with caplog.at_level(logging.WARNING):
+        app = production(SECRET_KEY=GOOD_SECRET)
+
+    assert app.config["SECRET_KEY"] == GOOD_SECRET
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "SQLite" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_production_on_postgresql_starts_without_a_warning(caplog):
+    with caplog.at_level(logging.WARNING):
+        production(
+            SECRET_KEY=GOOD_SECRET, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://u@db.internal/tracker"
+        )
+
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_production_cookies_are_secure():
+    config = production(SECRET_KEY=GOOD_SECRET).config
+
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_a_production_session_cookie_carries_the_secure_flags():
+    app = production(SECRET_KEY=GOOD_SECRET)
+
+    @app.get("/_set-session")
+    def set_session():
+        session["seen"] = True
+        return ""
+
+    cookie = app.test_client().get("/_set-session").headers["Set-Cookie"]
+
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("env", ["staging", "prod", "Production"])
+def test_an_unknown_tracker_env_refuses_to_start(monkeypatch, env):
+    monkeypatch.setenv("TRACKER_ENV", env)
+
+    with pytest.raises(UnsafeSettings, match=env):
+        create_app(overrides=IN_MEMORY)
+
+
+def test_an_unknown_env_argument_refuses_to_start():
+    with pytest.raises(UnsafeSettings):
+        create_app(env="staging", overrides=IN_MEMORY)
+
+
+@pytest.mark.parametrize(
+    ("env", "name"), [("development", "development"), ("test", "test"), ("production", "production")]
+)
+def test_tracker_env_chooses_the_settings(monkeypatch, env, name):
+    monkeypatch.setenv("TRACKER_ENV", env)
+
+    assert settings_for().ENV_NAME == name
+
+
+def test_development_is_the_default(monkeypatch):
+    monkeypatch.delenv("TRACKER_ENV", raising=False)
+
+    assert settings_for().ENV_NAME == "development"
+
+
+def test_only_development_allows_drama_range_numbers():
+    assert settings_for("development").ALLOW_DRAMA_NUMBERS is True
+    assert settings_for("test").ALLOW_DRAMA_NUMBERS is False
+    assert settings_for("production").ALLOW_DRAMA_NUMBERS is False
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgres://u:p@h:5432/db", "postgresql+psycopg://u:p@h:5432/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////tmp/x.sqlite3", "sqlite:////tmp/x.sqlite3"),
+    ],
+)
+def test_database_url_sends_postgresql_to_the_psycopg_driver(raw, expected):
+    assert database_url(raw, "") == expected
+
+
+@pytest.mark.parametrize("raw", [None, ""])
+def test_database_url_falls_back_to_the_default(raw):
+    assert database_url(raw, "sqlite://") == "sqlite://"
+
+
+def test_production_answers_carry_security_headers():
+    from tracker import SECURITY_HEADERS, create_app
+
+    app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}, env="production")
+    response = app.test_client().get("/healthz")
+
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
