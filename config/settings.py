@@ -36,6 +36,8 @@ class Settings:
     TWILIO_FROM = os.environ.get("TWILIO_FROM")
     TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID")
     TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL")
+    # The number texts tell people to call when their offender manager's team has none.
+    SMS_CONTACT_NUMBER = os.environ.get("SMS_CONTACT_NUMBER", "0300 123 4567")
     # Ofcom's drama range (07700 900000-900999) is fine for demo data, never for real people.
     ALLOW_DRAMA_NUMBERS = False
     # ATR limits (Sentencing Act 2020 Sch 9; the Sentencing Act 2026 raises them for newer orders).

@@ -22,6 +22,8 @@ class Team(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     # A prison's establishment code (e.g. "HMP Bristol" is BCI); optional for other kinds.
     code: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # The number service users are told to call in texts from this team.
+    phone: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

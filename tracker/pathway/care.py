@@ -14,6 +14,9 @@ from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.pathway import screening
 from tracker.pathway.models import Appointment, Person, Referral, Screening
+from tracker.sms import outbox as sms_outbox
+from tracker.sms.policy import RevealingText, check_private
+from tracker.sms.templates import revealing_words
 from tracker.types import utcnow
 
 # Referral statuses and what each may move to.
@@ -37,13 +40,15 @@ def _team_or_invalid(team_id: int | None, field: str, kind: str | None = None) -
 
 
 def book_appointment(person: Person, data: dict[str, Any], by: Staff) -> Appointment:
-    """Book an appointment for the person."""
+    """Book an appointment for the person; its place label must be safe to put in a text."""
     _team_or_invalid(data.get("team_id"), "team_id")
+    _check_place_label(data.get("location_label"))
     stage = person.open_pathway.current_stage if person.open_pathway else None
     data["starts_at"] = data["starts_at"].astimezone(UTC)
     appointment = Appointment(person_id=person.id, stage_id=stage.id if stage else None, created_by_id=by.id, **data)
     db.session.add(appointment)
     db.session.flush()
+    sms_outbox.appointment_changed(appointment)
     audit.record(by.id, "create", appointment, person_id=person.id, kind=appointment.kind)
     return appointment
 
@@ -67,8 +72,16 @@ def update_appointment(appointment: Appointment, data: dict[str, Any], by: Staff
     else:
         appointment.starts_at = data["starts_at"].astimezone(UTC)
     db.session.flush()
+    sms_outbox.appointment_changed(appointment)
     audit.record(by.id, "update", appointment, person_id=appointment.person_id, **_printable(data))
     return appointment
+
+
+def _check_place_label(label: str | None) -> None:
+    try:
+        check_private(label or "", revealing_words(), "The place label")
+    except RevealingText as refused:
+        raise Invalid({"location_label": f"{refused} Use a neutral label, like a street name."}) from None
 
 
 def make_referral(person: Person, data: dict[str, Any], by: Staff) -> Referral:

@@ -224,6 +224,9 @@ class Handover(db.Model):
     # Continuity of care (indicator C20): fixed at R+21 by the sweep.
     engaged: Mapped[bool | None] = mapped_column(Boolean)
     engaged_fixed_on: Mapped[date | None] = mapped_column(Date)
+    # The answer to the text "Did you get to your appointment?" sent after release.
+    check_in_answer: Mapped[bool | None] = mapped_column(Boolean)
+    check_in_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

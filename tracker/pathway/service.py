@@ -16,7 +16,8 @@ from tracker.extensions import db
 from tracker.types import utcnow
 from tracker.pathway import dates, handovers, stages
 from tracker.pathway.mobile import NotAMobile, normalise_mobile
-from tracker.pathway.models import Appointment, ConsentChange, Pathway, Person, ReleaseDate, Stage
+from tracker.pathway.models import Appointment, ConsentChange, Handover, Pathway, Person, ReleaseDate, Stage
+from tracker.sms import outbox as sms_outbox
 
 # Team fields of a stage and the team kind each must be.
 TEAM_FIELDS = {
@@ -119,7 +120,10 @@ def add_stage(person: Person, data: dict[str, Any], by: Staff) -> Stage:
         stage.end_on = pathway.closed_on = start_on
     person.stage_kind = kind
     db.session.flush()
+    if kind == "custody":
+        sms_outbox.cancel_all_pending(person.id, "Back in custody: community texts paused.")
     handovers.stage_started(stage, previous)
+    _texts_follow_release(stage, previous)
     if kind == "court" and data.get("next_hearing_at"):
         _book_hearing(person, stage, data["next_hearing_at"], by)
     audit.record(by.id, "create", stage, person_id=person.id, kind=kind)
@@ -208,7 +212,15 @@ def _book_hearing(person: Person, stage: Stage, starts_at, by: Staff) -> None:
     )
     db.session.add(hearing)
     db.session.flush()
+    sms_outbox.appointment_changed(hearing)
     audit.record(by.id, "create", hearing, person_id=person.id, kind="court_hearing")
+
+
+def _texts_follow_release(*stages: Stage | None) -> None:
+    """The release-day text and the check-in follow the release handover's date."""
+    ids = [s.id for s in stages if s is not None]
+    for handover in db.session.scalars(select(Handover).where(Handover.stage_id.in_(ids), Handover.kind == "release")):
+        sms_outbox.release_changed(handover)
 
 
 def update_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff) -> Stage:
@@ -224,6 +236,7 @@ def update_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff)
     stage.expected_end_on = stage.release_on
     db.session.flush()
     handovers.release_dates_changed(stage)
+    _texts_follow_release(stage)
     audit.record(
         by.id, "update", stage, person_id=stage.person_id,
         release_dates={k: str(v) if v else None for k, v in release_dates.items()},

@@ -1,0 +1,45 @@
+"""/api/v1/people/{id}/messages: the texts a person was sent or will be sent."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from tracker import audit
+from tracker.auth.tokens import authenticate_bearer, current_staff
+from tracker.extensions import db
+from tracker.pathway.access import person_or_404
+from tracker.sms.models import Message
+
+bp = Blueprint("messages", __name__, url_prefix="/api/v1", description="Texts to service users.")
+bp.before_request(authenticate_bearer)
+
+
+class MessageOut(Schema):
+    id = fields.Integer()
+    purpose = fields.String()
+    subject_type = fields.String()
+    subject_id = fields.Integer()
+    due_at = fields.AwareDateTime()
+    status = fields.String()
+    to = fields.String(allow_none=True)
+    body = fields.String(allow_none=True)
+    attempts = fields.Integer()
+    sent_at = fields.AwareDateTime(allow_none=True)
+    delivered_at = fields.AwareDateTime(allow_none=True)
+    gateway_sid = fields.String(allow_none=True)
+    error_code = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+@bp.get("/people/<int:person_id>/messages")
+@bp.response(200, MessageOut(many=True))
+def list_messages(person_id):
+    """The person's texts, by due time."""
+    staff = current_staff()
+    person = person_or_404(staff, person_id)
+    rows = db.session.scalars(select(Message).where(Message.person_id == person.id).order_by(Message.due_at, Message.id)).all()
+    audit.record(staff.id, "view", subject_type="sms_messages", person_id=person.id)
+    db.session.commit()
+    return rows

@@ -1,0 +1,91 @@
+"""Turning an outbox row into the text itself, at the moment it is sent, with what is true then."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.auth.models import Staff
+from tracker.clock import zone
+from tracker.extensions import db
+from tracker.pathway.models import Appointment, Handover, Person
+from tracker.sms.models import Message
+from tracker.sms.policy import first_name_only, revealing_words_in
+from tracker.sms.templates import render, revealing_words
+
+COMMUNITY_KINDS = ("probation", "treatment_assessment", "treatment_session")
+
+
+def _when(instant: datetime) -> tuple[str, str]:
+    local = instant.astimezone(zone())
+    return local.strftime("%a %-d %b"), local.strftime("%-I:%M%p").lower()
+
+
+def _contact_numbers(people: Iterable[Person]) -> dict[int, str]:
+    """Each person's number to call: their offender manager's team's, else the service's."""
+    manager_ids = {p.offender_manager_id for p in people if p.offender_manager_id}
+    staff = db.session.scalars(select(Staff).where(Staff.id.in_(manager_ids))).all() if manager_ids else []
+    default = current_app.config["SMS_CONTACT_NUMBER"]
+    return {s.id: s.team.phone or default for s in staff} | {0: default}
+
+
+def compose(rows: list[Message]) -> Iterator[tuple[Message, tuple[str, str] | None]]:
+    """Each row with (to, body), or None when it must not be sent (the row is cancelled, saying why)."""
+    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_({r.person_id for r in rows})))}
+    phones = _contact_numbers(people.values())
+    appointments = _appointments_for(rows)
+    for row in rows:
+        person = people[row.person_id]
+        refusal = _refusal(person)
+        place_time = appointments.get((row.subject_type, row.subject_id))
+        if refusal is None and place_time and revealing_words_in(place_time.location_label or "", revealing_words()):
+            refusal = "The place label would reveal why we text; fix it to send."
+        if refusal:
+            row.status, row.note = "cancelled", refusal
+            yield row, None
+            continue
+        values = {"first_name": first_name_only(person.given_name),
+                  "phone": phones.get(person.offender_manager_id or 0, phones[0])}
+        purpose = row.purpose
+        if place_time is not None:
+            values["date"], values["time"] = _when(place_time.starts_at)
+            values["place"] = place_time.location_label or "the usual place"
+        elif purpose == "release_day":
+            purpose = "release_day_no_appointment"
+        yield row, (person.mobile, render(person.language, purpose, **values))
+
+
+def _refusal(person: Person) -> str | None:
+    if not person.sms_consent:
+        return "No consent to texts recorded."
+    if not person.mobile:
+        return "No mobile number."
+    return None
+
+
+def _appointments_for(rows: list[Message]) -> dict[tuple[str, int], Appointment]:
+    """The appointment each text speaks of: its own, or for release day the first one after release."""
+    own = {r.subject_id for r in rows if r.subject_type == "appointments"}
+    found: dict[tuple[str, int], Appointment] = {}
+    if own:
+        for a in db.session.scalars(select(Appointment).where(Appointment.id.in_(own))):
+            found[("appointments", a.id)] = a
+    releases = {r.subject_id for r in rows if r.purpose == "release_day"}
+    if releases:
+        handovers = db.session.scalars(select(Handover).where(Handover.id.in_(releases))).all()
+        people = {h.person_id for h in handovers}
+        candidates = db.session.scalars(
+            select(Appointment).where(Appointment.person_id.in_(people), Appointment.kind.in_(COMMUNITY_KINDS),
+                                      Appointment.outcome.is_(None)).order_by(Appointment.starts_at)
+        ).all()
+        for h in handovers:
+            released = datetime.combine(h.due_on, datetime.min.time(), zone())
+            first = next((a for a in candidates if a.person_id == h.person_id
+                          and released <= a.starts_at < released + timedelta(days=21)), None)
+            if first is not None:
+                found[("handovers", h.id)] = first
+    return found

@@ -1,0 +1,136 @@
+"""Sending what is due, exactly once: claim, mark sending, send, then mark sent.
+
+A row is claimed in its own committed transaction (FOR UPDATE SKIP LOCKED on PostgreSQL, and a
+conditional UPDATE everywhere), so two dispatchers never take the same row. A row found still
+"sending" after its lease (a crash between the call and the update) is looked up in the
+gateway's own list and never blindly sent again.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from tracker.clock import zone
+from tracker.extensions import db
+from tracker.sms import compose, replies
+from tracker.sms.gateways import INVALID_NUMBER, OPTED_OUT, SendResult, SmsGateway
+from tracker.sms.models import Message
+from tracker.sms.policy import within_quiet_hours
+from tracker.sms.templates import clock_time, schedule
+from tracker.types import utcnow
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    skipped: int = 0
+    reconciled: int = 0
+    details: list[str] = field(default_factory=list)
+
+
+def dispatch(now: datetime, gateway: SmsGateway) -> DispatchResult:
+    """Send every text due at `now` inside the sending window; commits as it goes."""
+    plan = schedule()
+    result = DispatchResult()
+    result.reconciled = reconcile(gateway, plan["delivery"]["sending_lease_seconds"])
+    hours = plan["quiet_hours"]
+    if not within_quiet_hours(now, clock_time(hours["start"]), clock_time(hours["end"]), zone()):
+        return result  # due texts wait for the window
+    while claimed := claim(now, plan["delivery"]["batch_size"], result):
+        outcomes = _send_all(gateway, claimed, plan["delivery"]["concurrency"])
+        record(outcomes, now, plan["delivery"], result)
+    return result
+
+
+def claim(now: datetime, limit: int, result: DispatchResult) -> list[tuple[int, str, str]]:
+    """Take up to `limit` due rows: check consent, compose, mark them sending; commits."""
+    query = (
+        select(Message.id)
+        .where(Message.status == "pending", Message.due_at <= now,
+               (Message.next_attempt_at.is_(None)) | (Message.next_attempt_at <= now))
+        .order_by(Message.due_at, Message.id).limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(query))
+    if not ids:
+        db.session.commit()
+        return []
+    taken = set(db.session.scalars(
+        update(Message).where(Message.id.in_(ids), Message.status == "pending")
+        .values(status="sending", claimed_at=utcnow()).returning(Message.id)
+    ))
+    rows = db.session.scalars(select(Message).where(Message.id.in_(taken))).all()
+    ready = []
+    for row, text in compose.compose(rows):
+        if text is None:
+            result.skipped += 1
+            continue
+        row.to, row.body = text
+        ready.append((row.id, row.to, row.body))
+    db.session.commit()
+    return ready
+
+
+def _send_all(gateway: SmsGateway, claimed: list[tuple[int, str, str]], concurrency: int):
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        results = pool.map(lambda c: gateway.send(c[1], c[2]), claimed)
+        return list(zip((c[0] for c in claimed), results))
+
+
+def record(outcomes: list[tuple[int, SendResult]], now: datetime, delivery: dict, result: DispatchResult) -> None:
+    """Write what the gateway answered for each row; commits."""
+    rows = {r.id: r for r in db.session.scalars(select(Message).where(Message.id.in_([i for i, _ in outcomes])))}
+    for message_id, outcome in outcomes:
+        row = rows[message_id]
+        row.attempts += 1
+        if outcome.sid:
+            row.status, row.gateway_sid, row.sent_at = "sent", outcome.sid, utcnow()
+            result.sent += 1
+        elif outcome.unknown:
+            row.note = f"Gateway answer lost ({outcome.error}); will be reconciled."
+        elif outcome.retryable and row.attempts < delivery["max_attempts"]:
+            backoff = delivery["backoff_seconds"][min(row.attempts, len(delivery["backoff_seconds"])) - 1]
+            row.status, row.next_attempt_at = "pending", now + timedelta(seconds=backoff)
+            row.error_code, row.note = outcome.error_code, f"Retrying: {outcome.error}"
+            result.retrying += 1
+        else:
+            row.status, row.error_code, row.note = "failed", outcome.error_code, outcome.error
+            result.failed += 1
+            _permanent_failure(row, outcome)
+    db.session.commit()
+
+
+def _permanent_failure(row: Message, outcome: SendResult) -> None:
+    if outcome.error_code == OPTED_OUT:
+        replies.opt_out(row.person, how="gateway error 21610 (opted out)")
+        replies.raise_alert(row.person, "sms_opted_out", "Texts stopped: this number has opted out with the carrier.")
+    elif outcome.error_code == INVALID_NUMBER:
+        replies.raise_alert(row.person, "sms_failed", "A text could not be sent: the mobile number is not valid. Please fix it.")
+    else:
+        replies.raise_alert(row.person, "sms_failed",
+                            f"A text could not be sent (error {outcome.error_code or 'unknown'}). Check the mobile number.")
+
+
+def reconcile(gateway: SmsGateway, lease_seconds: int) -> int:
+    """Settle rows left "sending" past their lease: sent if the gateway has them, else due again."""
+    stale_before = utcnow() - timedelta(seconds=lease_seconds)
+    query = select(Message).where(Message.status == "sending", Message.claimed_at < stale_before)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = db.session.scalars(query).all()
+    for row in rows:
+        sid = gateway.find(row.to, row.body, row.claimed_at) if row.to and row.body else None
+        if sid:
+            row.status, row.gateway_sid, row.sent_at = "sent", sid, row.sent_at or utcnow()
+            row.note = "Reconciled: the gateway had it."
+        else:
+            row.status, row.note = "pending", "Reconciled: the gateway never had it; sending again."
+    db.session.commit()
+    return len(rows)

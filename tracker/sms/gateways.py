@@ -1,0 +1,119 @@
+"""The edge where texts leave: one small interface, a Twilio implementation and an outbox one."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+import requests
+from flask import Flask
+from twilio.base.exceptions import TwilioRestException
+from twilio.rest import Client
+
+# Twilio errors that no retry will fix: the number is wrong, unreachable or opted out.
+OPTED_OUT = "21610"
+INVALID_NUMBER = "21211"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What the gateway answered: a message id, or an error and whether retrying may help.
+
+    `unknown` means the call may or may not have reached the gateway (a timeout, a dropped
+    connection): the message must be reconciled with the gateway's list, never blindly resent.
+    """
+
+    sid: str | None = None
+    error_code: str | None = None
+    error: str | None = None
+    retryable: bool = False
+    unknown: bool = False
+
+
+class SmsGateway(Protocol):
+    """Where texts go."""
+
+    name: str
+
+    def send(self, to: str, body: str) -> SendResult:
+        """Send one text."""
+
+    def find(self, to: str, body: str, since: datetime) -> str | None:
+        """The id of a text with this body sent to this number since then, if the gateway has one."""
+
+
+class OutboxGateway:
+    """Nothing leaves the machine: texts stay in the database and are shown in the app."""
+
+    name = "outbox"
+
+    def send(self, to: str, body: str) -> SendResult:
+        return SendResult(sid=f"OUTBOX-{uuid.uuid4().hex}")
+
+    def find(self, to: str, body: str, since: datetime) -> str | None:
+        return None  # nothing left the machine, so sending again is harmless
+
+
+class TwilioGateway:
+    """The real `twilio` client; every call goes to TWILIO_API_BASE_URL when set (a local stand-in)."""
+
+    name = "twilio"
+
+    def __init__(self, account_sid: str, auth_token: str, sender: dict[str, str], status_callback: str | None,
+                 api_base_url: str | None = None, timeout: float = 15.0):
+        self._credentials = (account_sid, auth_token)
+        self._sender, self._status_callback = sender, status_callback
+        self._api_base_url, self._timeout = api_base_url, timeout
+        self._local = threading.local()  # one client per thread: the dispatcher sends concurrently
+
+    def _client(self) -> Client:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            from twilio.http.http_client import TwilioHttpClient
+
+            client = Client(*self._credentials, http_client=TwilioHttpClient(timeout=self._timeout))
+            if self._api_base_url:
+                client.api.base_url = self._api_base_url
+            self._local.client = client
+        return client
+
+    def send(self, to: str, body: str) -> SendResult:
+        extra = {"status_callback": self._status_callback} if self._status_callback else {}
+        try:
+            message = self._client().messages.create(to=to, body=body, **self._sender, **extra)
+        except TwilioRestException as error:
+            retryable = error.status == 429 or error.status >= 500
+            return SendResult(error_code=str(error.code or error.status), error=error.msg, retryable=retryable)
+        except requests.ConnectionError as error:
+            # Refused before anything was sent is safe to retry; a dropped answer is not known.
+            refused = "refused" in str(error).lower()
+            return SendResult(error="connection refused" if refused else "connection lost", retryable=refused,
+                              unknown=not refused)
+        except requests.Timeout:
+            return SendResult(error="timed out", unknown=True)
+        return SendResult(sid=message.sid)
+
+    def find(self, to: str, body: str, since: datetime) -> str | None:
+        for message in self._client().messages.list(to=to, date_sent_after=since, limit=100):
+            if message.body == body:
+                return message.sid
+        return None
+
+
+def gateway_for(app: Flask) -> SmsGateway:
+    """The gateway the settings choose (SMS_BACKEND: outbox or twilio)."""
+    config = app.config
+    if config["SMS_BACKEND"] == "outbox":
+        return OutboxGateway()
+    if config["SMS_BACKEND"] != "twilio":
+        raise ValueError(f"SMS_BACKEND must be outbox or twilio, not {config['SMS_BACKEND']!r}.")
+    if config.get("TWILIO_MESSAGING_SERVICE_SID"):
+        sender = {"messaging_service_sid": config["TWILIO_MESSAGING_SERVICE_SID"]}
+    else:
+        sender = {"from_": config["TWILIO_FROM"]}
+    callback = config["PUBLIC_BASE_URL"].rstrip("/") + "/webhooks/twilio/status"
+    return TwilioGateway(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], sender, callback,
+                         config.get("TWILIO_API_BASE_URL"))

@@ -1,0 +1,92 @@
+"""Writing texts into the outbox in the same transaction as their cause, and cancelling them.
+
+Each row's key (person, purpose, subject, due time) lets it exist once: scheduling the same
+reminder twice changes nothing, a moved appointment cancels the old rows and writes new ones.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from tracker.clock import zone
+from tracker.extensions import db
+from tracker.pathway.models import Appointment, Handover
+from tracker.sms.models import Message
+from tracker.sms.templates import clock_time, schedule
+from tracker.types import utcnow
+
+APPOINTMENT_PURPOSES = ("court_hearing", "appointment")
+RELEASE_PURPOSES = ("release_day", "check_in")
+
+
+def _at(day: date, hhmm: str) -> datetime:
+    return datetime.combine(day, clock_time(hhmm), zone())
+
+
+def _want(person_id: int, purpose: str, subject_type: str, subject_id: int, due_at: datetime) -> None:
+    """Make sure this row exists and is pending (a cancelled one comes back when its time returns)."""
+    row = db.session.scalar(select(Message).where(
+        Message.person_id == person_id, Message.purpose == purpose, Message.subject_type == subject_type,
+        Message.subject_id == subject_id, Message.due_at == due_at,
+    ))
+    if row is None:
+        db.session.add(Message(person_id=person_id, purpose=purpose, subject_type=subject_type,
+                               subject_id=subject_id, due_at=due_at, status="pending"))
+    elif row.status == "cancelled":
+        row.status, row.note = "pending", None
+
+
+def _cancel(where, reason: str, keep: set[datetime] = frozenset()) -> None:
+    rows = db.session.scalars(select(Message).where(*where, Message.status == "pending")).all()
+    for row in rows:
+        if row.due_at not in keep:
+            row.status, row.note = "cancelled", reason
+
+
+def appointment_changed(appointment: Appointment) -> None:
+    """Keep an appointment's reminders in step: written when booked, moved with it, cancelled with it."""
+    purpose = "court_hearing" if appointment.kind == "court_hearing" else "appointment"
+    wanted: set[datetime] = set()
+    if appointment.outcome is None:
+        plan = schedule()[purpose]
+        starts_on = appointment.starts_at.astimezone(zone()).date()
+        now = utcnow()
+        for days in plan["days_before"]:
+            due = _at(starts_on - timedelta(days=days), plan["at"])
+            if now <= due < appointment.starts_at:  # a reminder already past is not sent late
+                wanted.add(due)
+    where = (Message.subject_type == "appointments", Message.subject_id == appointment.id,
+             Message.purpose.in_(APPOINTMENT_PURPOSES))
+    _cancel(where, f"Appointment {appointment.outcome or 'moved'}.", keep=wanted)
+    for due in wanted:
+        _want(appointment.person_id, purpose, "appointments", appointment.id, due)
+    if appointment.outcome == "missed":
+        after = timedelta(minutes=schedule()["missed"]["minutes_after"])
+        _want(appointment.person_id, "missed", "appointments", appointment.id, (appointment.outcome_at or utcnow()) + after)
+
+
+def release_changed(handover: Handover) -> None:
+    """Keep the release-day text and the check-in two days later on the release date."""
+    wanted: dict[datetime, str] = {}
+    if handover.kind == "release" and handover.status == "open" and handover.due_on:
+        plan = schedule()
+        wanted[_at(handover.due_on, plan["release_day"]["at"])] = "release_day"
+        check_in_on = handover.due_on + timedelta(days=plan["check_in"]["days_after_release"])
+        wanted[_at(check_in_on, plan["check_in"]["at"])] = "check_in"
+    now = utcnow()
+    wanted = {due: purpose for due, purpose in wanted.items() if due >= now}
+    where = (Message.subject_type == "handovers", Message.subject_id == handover.id,
+             Message.purpose.in_(RELEASE_PURPOSES))
+    _cancel(where, "Release date moved or cancelled.", keep=set(wanted))
+    for due, purpose in wanted.items():
+        _want(handover.person_id, purpose, "handovers", handover.id, due)
+
+
+def cancel_all_pending(person_id: int, reason: str) -> None:
+    """Cancel every text still waiting for this person (back in custody, recalled, opted out)."""
+    db.session.execute(
+        update(Message).where(Message.person_id == person_id, Message.status == "pending")
+        .values(status="cancelled", note=reason)
+    )

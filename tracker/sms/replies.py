@@ -1,0 +1,82 @@
+"""What people's texts do: STOP and START change consent at once, YES/NO answer the check-in,
+anything else goes to the offender manager as an alert."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
+from tracker.alerts.config import alert_config
+from tracker.alerts.rules import Finding
+from tracker.alerts.store import insert_new_alerts
+from tracker.auth.models import Staff
+from tracker.clock import local_today
+from tracker.extensions import db
+from tracker.pathway.models import ConsentChange, Handover, Person
+from tracker.sms import outbox
+from tracker.sms.models import InboundMessage, Message
+from tracker.sms.policy import classify_reply
+from tracker.types import utcnow
+
+
+def opt_out(person: Person, how: str) -> None:
+    """Stop every text to this person now, keeping the change in the consent history."""
+    if person.sms_consent:
+        person.sms_consent = False
+        db.session.add(ConsentChange(person_id=person.id, consent=False, how=how))
+    outbox.cancel_all_pending(person.id, f"Opted out ({how}).")
+
+
+def opt_in(person: Person, how: str) -> None:
+    """Texts may start again; kept in the consent history."""
+    if not person.sms_consent and person.mobile:
+        person.sms_consent = True
+        db.session.add(ConsentChange(person_id=person.id, consent=True, how=how))
+
+
+def raise_alert(person: Person, rule: str, message: str, subject_type: str = "people", subject_id: int | None = None) -> None:
+    """An alert to the person's offender manager (and their team), once per subject and day."""
+    team_id = db.session.scalar(select(Staff.team_id).where(Staff.id == person.offender_manager_id))
+    subject = SimpleNamespace(
+        subject_type=subject_type, subject_id=subject_id or person.id, person_id=person.id,
+        teams={"probation": team_id, "owning_team": team_id}, offender_manager_id=person.offender_manager_id,
+    )
+    insert_new_alerts([(rule, subject, Finding(local_today(), message))], alert_config()["rules"], utcnow())
+
+
+def handle_inbound(sid: str, from_number: str, body: str) -> str:
+    """Act on an inbound text once (by its id); returns what it meant."""
+    if db.session.scalar(select(InboundMessage.id).where(InboundMessage.gateway_sid == sid)):
+        return "repeat"
+    meaning, answer = classify_reply(body)
+    people = db.session.scalars(select(Person).where(Person.mobile == from_number)).all()
+    inbound = InboundMessage(gateway_sid=sid, from_number=from_number, body=body[:1600], meaning=meaning,
+                             person_id=people[0].id if len(people) == 1 else None)
+    db.session.add(inbound)
+    db.session.flush()
+    for person in people:
+        if meaning == "stop":
+            opt_out(person, how=f"replied {body.strip().upper()}")
+        elif meaning == "start":
+            opt_in(person, how=f"replied {body.strip().upper()}")
+        elif meaning == "answer" and _record_check_in(person, answer):
+            continue
+        elif meaning in ("answer", "other"):
+            raise_alert(person, "sms_reply", f"Text reply: {body.strip()[:300]}", "sms_inbound", inbound.id)
+    return meaning
+
+
+def _record_check_in(person: Person, answer: bool | None) -> bool:
+    """Put a YES/NO on the release handover whose check-in text went out last, if any."""
+    handover_id = db.session.scalar(
+        select(Message.subject_id).where(
+            Message.person_id == person.id, Message.purpose == "check_in",
+            Message.status.in_(("sent", "delivered")),
+        ).order_by(Message.sent_at.desc()).limit(1)
+    )
+    if handover_id is None:
+        return False
+    handover = db.session.get(Handover, handover_id)
+    handover.check_in_answer, handover.check_in_answered_at = answer, utcnow()
+    return True
