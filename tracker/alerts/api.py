@@ -71,6 +71,9 @@ def _alert_or_404(alert_id: int) -> Alert:
     staff = current_staff()
     alert = db.session.scalar(select(Alert).where(Alert.id == alert_id, alerts_for(staff)))
     if alert is None:
+        # The attempt is logged whether the alert is missing or someone else's; both answer the same.
+        audit.record(staff.id, "denied", subject_type="alerts", subject_id=alert_id)
+        db.session.commit()
         abort(404, message="No such alert, or it is not addressed to you or your team.")
     return alert
 

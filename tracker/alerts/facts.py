@@ -190,7 +190,8 @@ def appointment_subjects(appointment_ids: Iterable[int]) -> list[Subject]:
     ).all()
     return [
         Subject(
-            "appointments", a.id, a.person_id, rules.AppointmentFacts(a.starts_at, a.outcome),
+            "appointments", a.id, a.person_id,
+            rules.AppointmentFacts(a.starts_at.astimezone(zone()), a.outcome),
             {"appointment_outcome_missing": rules.appointment_outcome_missing},
             teams={"owning_team": a.team_id}, offender_manager_id=manager_id,
         )

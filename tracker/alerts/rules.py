@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tracker.pathway.dates import add_working_days, friday_release, non_working_day_release
@@ -65,7 +65,7 @@ class ScreeningFacts:
 
 @dataclass(frozen=True)
 class AppointmentFacts:
-    starts_at: datetime
+    starts_at: datetime  # aware, in the service's timezone: its date is the local day
     outcome: str | None
 
 
@@ -100,7 +100,8 @@ def pre_release_planning(f: ReleaseFacts, today: date, c: Config) -> Finding | N
 def treatment_referral_missing(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
     """R-28: no community treatment referral made yet for a person with an alcohol need."""
     cp = _offset(f.release_on, c)
-    missing = f.alcohol_need and f.referral_made_on is None and not f.released
+    # Release does not close a gap: the alert stays until the gap is filled (also for R-7's).
+    missing = f.alcohol_need and f.referral_made_on is None
     return _due(cp, today, missing, f"Release on {f.release_on}: no community treatment referral made.")
 
 
@@ -109,14 +110,14 @@ def first_appointment_missing(f: ReleaseFacts, today: date, c: Config) -> Findin
     cp = _offset(f.release_on, c)
     until = f.release_on + timedelta(days=c.get("within_days", 21))
     booked = any(f.release_on <= day <= until for day in f.community_appointments_on)
-    return _due(cp, today, not booked and not f.released,
+    return _due(cp, today, not booked,
                 f"Release on {f.release_on}: no community appointment booked within 21 days after release.")
 
 
 def accommodation_missing(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
     """R-7: accommodation for the first night not confirmed."""
     cp = _offset(f.release_on, c)
-    missing = f.accommodation not in ("done", "not_needed") and not f.released
+    missing = f.accommodation not in ("done", "not_needed")
     return _due(cp, today, missing, f"Release on {f.release_on}: no accommodation confirmed for the first night.")
 
 
@@ -191,13 +192,13 @@ def community_responsibility_due(f: StageFacts, today: date, c: Config) -> Findi
 def custody_reception_withdrawal_risk(f: StageFacts, today: date, c: Config) -> Finding | None:
     """Entering custody with an alcohol need or an AUDIT of 20+: reception screening for withdrawal."""
     risky = f.alcohol_need or (f.highest_audit_score or 0) >= c.get("audit_score", 20)
-    return _due(f.start_on, today, risky, "Alcohol withdrawal risk: reception screening needed.")
+    return _due(f.start_on, today, f.open and risky, "Alcohol withdrawal risk: reception screening needed.")
 
 
 def atr_treatment_not_started(f: StageFacts, today: date, c: Config) -> Finding | None:
-    """10 working days after an ATR starts, treatment has not started."""
+    """10 working days after an ATR starts, treatment has not started (resolves once it does)."""
     cp = add_working_days(f.start_on, c.get("working_days", 10))
-    started = any(f.start_on <= day <= cp for day in f.treatment_started_on)
+    started = any(f.start_on <= day <= today for day in f.treatment_started_on)
     return _due(cp, today, f.open and not started, "ATR: treatment not started 10 working days after the order.")
 
 
@@ -226,8 +227,9 @@ def specialist_referral_needed(f: ScreeningFacts, today: date, c: Config) -> Fin
 
 
 def appointment_outcome_missing(f: AppointmentFacts, now: datetime, c: Config) -> Finding | None:
-    """24 hours after an appointment started, no outcome is recorded."""
-    due_at = f.starts_at + timedelta(hours=c.get("offset_hours", 24))
+    """24 hours after an appointment started, no outcome is recorded; its local day is the checkpoint."""
+    # Elapsed hours, in UTC: across a clock change local wall-clock arithmetic would give 23 or 25.
+    due_at = f.starts_at.astimezone(UTC) + timedelta(hours=c.get("offset_hours", 24))
     if due_at > now or f.outcome is not None:
         return None
     return Finding(f.starts_at.date(), "Record whether the appointment was attended.")

@@ -9,7 +9,7 @@ key (rule, subject, checkpoint): running a sweep twice, or two at once, raises e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, false, or_, select, update
 
@@ -18,11 +18,13 @@ from tracker.alerts.config import alert_config
 from tracker.alerts.models import Alert, SweepMark
 from tracker.alerts.store import insert_new_alerts
 from tracker.audit import AuditEntry
-from tracker.clock import local_today
+from tracker.clock import local_today, zone
 from tracker.extensions import db
 from tracker.pathway.models import Appointment, Handover, Screening, Stage
 
 RELEASE_OFFSETS = (-84, -28, -7, 0, 7, 14, 21)
+# A rule not due yet is asked again as of this far ahead, to tell a moved checkpoint from a gone cause.
+FAR_AHEAD = date(9999, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def sweep(now: datetime) -> SweepResult:
     findings, due = _evaluate(subjects, window, changed, config["rules"])
     raised = insert_new_alerts(due, config["rules"], now)
     _fix_continuity(subjects, findings)
-    moved, resolved = _resolve_gone(subjects, findings, now)
+    moved, resolved = _resolve_gone(subjects, findings, now, config["rules"])
     _advance_mark(now)
     db.session.commit()
     return SweepResult(raised, moved, resolved)
@@ -107,13 +109,16 @@ def _release_candidates(w: Window, changed: set[int]) -> list[int]:
 def _stage_candidates(w: Window, changed: set[int]) -> list[int]:
     return list(db.session.scalars(
         select(Stage.id).where(
-            Stage.end_on.is_(None),
             or_(
-                w.between(Stage.community_responsibility_on, 0),
-                and_(Stage.kind == "custody", w.between(Stage.start_on, 0)),
-                and_(Stage.kind == "atr", w.between(Stage.start_on, 21, 14)),  # 10 working days later
-                and_(Stage.kind == "atr", w.between(Stage.atr_end_on, -28, -28)),
-                w.between(Stage.expected_end_on, 1, 1),
+                and_(Stage.end_on.is_(None), or_(
+                    w.between(Stage.community_responsibility_on, 0),
+                    and_(Stage.kind == "custody", w.between(Stage.start_on, 0)),
+                    # 10 working days after the order: 12 to 19 calendar days, weekends and holidays included.
+                    and_(Stage.kind == "atr", w.between(Stage.start_on, 21, 12)),
+                    and_(Stage.kind == "atr", w.between(Stage.atr_end_on, -28, -28)),
+                    w.between(Stage.expected_end_on, 1, 1),
+                )),
+                # Ended stages too, so that their alerts resolve once the transition is recorded.
                 Stage.person_id.in_(changed),
             ),
         )
@@ -130,10 +135,11 @@ def _appointment_candidates(w: Window, changed: set[int]) -> list[int]:
     day = timedelta(hours=24)
     return list(db.session.scalars(
         select(Appointment.id).where(
-            Appointment.outcome.is_(None),
             or_(
-                and_(Appointment.starts_at > w.since - day, Appointment.starts_at <= w.now - day),
-                and_(Appointment.person_id.in_(changed), Appointment.starts_at <= w.now - day),
+                and_(Appointment.outcome.is_(None),
+                     Appointment.starts_at > w.since - day, Appointment.starts_at <= w.now - day),
+                # Whatever their outcome or time, so a recorded, cancelled or moved one resolves its alert.
+                Appointment.person_id.in_(changed),
             ),
         )
     ))
@@ -142,13 +148,18 @@ def _appointment_candidates(w: Window, changed: set[int]) -> list[int]:
 def _escalation_candidates(w: Window) -> list[Alert]:
     if not w.new_day:
         return []
+    # Whole local days, as the rule counts them: 2 working days are 2 to 6 calendar days.
     return list(db.session.scalars(
         select(Alert).where(
             Alert.status == "open", Alert.severity == "urgent", Alert.rule != "escalated",
-            Alert.raised_at >= datetime.combine(w.since_day - timedelta(days=7), datetime.min.time(), w.now.tzinfo),
-            Alert.raised_at <= w.now - timedelta(days=2),
+            Alert.raised_at >= _local_midnight(w.since_day - timedelta(days=7)),
+            Alert.raised_at < _local_midnight(w.today - timedelta(days=1)),
         )
     ))
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, zone())
 
 
 def _evaluate(subjects, w: Window, changed: set[int], rule_config: dict):
@@ -185,11 +196,13 @@ def _fix_continuity(subjects, findings) -> None:
             )
 
 
-def _resolve_gone(subjects, findings, now: datetime) -> tuple[int, int]:
+def _resolve_gone(subjects, findings, now: datetime, rule_config: dict) -> tuple[int, int]:
     """Resolve open alerts on these subjects whose cause went away or whose checkpoint moved."""
     ids_by_type: dict[str, set[int]] = {}
+    by_key = {}
     for s in subjects:
         ids_by_type.setdefault(s.subject_type, set()).add(s.subject_id)
+        by_key[(s.subject_type, s.subject_id)] = s
     if not ids_by_type:
         return 0, 0
     open_alerts = db.session.scalars(
@@ -204,7 +217,7 @@ def _resolve_gone(subjects, findings, now: datetime) -> tuple[int, int]:
         key = (alert.rule, alert.subject_type, alert.subject_id)
         if key not in findings:
             continue
-        finding = findings[key]
+        finding = findings[key] or _pending(by_key[key[1:]], alert.rule, rule_config)
         if finding is not None and finding.checkpoint_on == alert.checkpoint_on:
             continue
         if finding is not None:
@@ -213,6 +226,13 @@ def _resolve_gone(subjects, findings, now: datetime) -> tuple[int, int]:
             alert.resolution, resolved = "Resolved by itself: the cause went away.", resolved + 1
         alert.status, alert.resolved_at = "resolved", now
     return moved, resolved
+
+
+def _pending(subject, rule_id: str, rule_config: dict) -> rules.Finding | None:
+    """The checkpoint a rule not due now falls due on later, if its cause remains (a moved date)."""
+    hourly = subject.subject_type == "appointments"
+    far = datetime.combine(FAR_AHEAD, time.min, zone()) if hourly else FAR_AHEAD
+    return subject.rules[rule_id](subject.facts, far, rule_config[rule_id])
 
 
 def _advance_mark(now: datetime) -> None:

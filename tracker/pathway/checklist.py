@@ -92,7 +92,8 @@ def cliff_edge_factors(facts: CliffEdgeFacts) -> list[dict[str, str]]:
         factors.append({"factor": factor, "reason": reason})
 
     start, end = facts.sentence_start_on, facts.sentence_end_on
-    if start and end and end < add_months(start, SHORT_SENTENCE_MONTHS):
+    # The sentence expiry date is its last day: a 12-month sentence from 2 Feb expires on 1 Feb.
+    if start and end and end + timedelta(days=1) < add_months(start, SHORT_SENTENCE_MONTHS):
         add("short_sentence", "Sentence under 12 months: little time to plan, little support after.")
     if facts.statuses.get("accommodation") not in SETTLED:
         add("no_accommodation", "No accommodation confirmed for the first night.")
