@@ -623,3 +623,50 @@ def test_a_sweep_with_nothing_due_costs_the_same_for_5_people_as_for_200(
         assert sweep(today + 2 * DAY).startswith("raised 0, moved 0, resolved 0")
 
     assert len(for_200) == len(for_5) < 20
+
+
+def test_a_custody_stage_that_goes_back_to_court_settles_its_release_alerts(
+    world, in_custody, api_as, sweep_now, alerts, db, today
+):
+    person, _ = in_custody(today + 5 * DAY)
+    sweep_now()
+    assert alerts(rule="accommodation_missing", status="open")
+
+    response = api_as(world.om).post(
+        f"/people/{person['id']}/stages", {"kind": "court", "start_on": str(today), "court": "Bristol Crown"}
+    )
+    assert response.status_code == 201, response.json
+    sweep_now()
+
+    assert release_handover(db, person["id"]).status == "cancelled"
+    [settled] = alerts(rule="accommodation_missing")
+    assert settled.status == "resolved" and "cancelled" in settled.resolution
+
+
+def test_a_recall_ends_the_last_release_so_its_community_checkpoints_stop(
+    world, in_custody, api_as, sweep_now, sweep, alerts, db, today
+):
+    person, _ = in_custody(today - 3 * DAY, start_on=today - 100 * DAY)
+    api = api_as(world.om)
+    path = f"/people/{person['id']}/stages"
+    assert api.post(path, {"kind": "licence", "start_on": str(today - 3 * DAY)}).status_code == 201
+    recalled = api.post(path, {"kind": "custody", "start_on": str(today), "basis": "sentenced",
+                               "establishment_team_id": world.prison.id})
+    assert recalled.status_code == 201, recalled.json
+    sweep_now()
+
+    assert release_handover(db, person["id"]).status == "recalled"
+    sweep(today + 10 * DAY)
+    assert not alerts(rule="not_engaged_7")
+
+
+def test_custody_is_expected_to_end_on_its_release_date_not_at_parole_eligibility(world, api_as, make_person, today):
+    person = make_person(world.om)
+    stage = api_as(world.om).post(f"/people/{person['id']}/stages", {
+        "kind": "custody", "start_on": str(today - 400 * DAY), "basis": "sentenced",
+        "establishment_team_id": world.prison.id,
+        "release_dates": {"ped": str(today - 30 * DAY), "crd": str(today + 200 * DAY)},
+    })
+
+    assert stage.json["release_on"] == str(today - 30 * DAY)  # ERD: parole eligibility comes first
+    assert stage.json["expected_end_on"] == str(today + 200 * DAY)  # but nobody is overdue before CRD

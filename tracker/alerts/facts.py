@@ -32,6 +32,8 @@ class Subject:
     rules: dict[str, rules.RuleFunction]
     teams: dict[str, int | None] = field(default_factory=dict)
     offender_manager_id: int | None = None
+    # Why nothing about this subject can be due any more (a cancelled or recalled handover).
+    ended: str | None = None
 
 
 @dataclass
@@ -123,11 +125,12 @@ def release_subjects(handover_ids: Iterable[int]) -> list[Subject]:
             accommodation=h.statuses().get("accommodation", "not_started"),
         )
         probation = manager_teams.get(h.person.offender_manager_id)
+        ended = None if h.status == "open" else f"the handover was {h.status}"
         subjects.append(Subject(
-            "handovers", h.id, h.person_id, facts, rules.RELEASE_RULES,
+            "handovers", h.id, h.person_id, facts, {} if ended else rules.RELEASE_RULES,
             teams={"establishment": h.team_id, "probation": probation,
                    "treatment": past.referral_team_id or probation, "owning_team": h.team_id},
-            offender_manager_id=h.person.offender_manager_id,
+            offender_manager_id=h.person.offender_manager_id, ended=ended,
         ))
     return subjects
 

@@ -100,8 +100,12 @@ def _release_candidates(w: Window, changed: set[int]) -> list[int]:
     crossed.append(w.between(Handover.due_on, 7, 2))  # R + 1 working day (+1): 2 to 7 calendar days
     return list(db.session.scalars(
         select(Handover.id).where(
-            Handover.kind == "release", Handover.status == "open",
-            or_(*crossed, and_(Handover.person_id.in_(changed), Handover.due_on >= w.horizon_day)),
+            Handover.kind == "release",
+            or_(
+                and_(Handover.status == "open", or_(*crossed)),
+                # Whatever their status, so a cancelled or recalled one settles its alerts.
+                and_(Handover.person_id.in_(changed), Handover.due_on >= w.horizon_day),
+            ),
         )
     ))
 
@@ -138,8 +142,9 @@ def _appointment_candidates(w: Window, changed: set[int]) -> list[int]:
             or_(
                 and_(Appointment.outcome.is_(None),
                      Appointment.starts_at > w.since - day, Appointment.starts_at <= w.now - day),
-                # Whatever their outcome or time, so a recorded, cancelled or moved one resolves its alert.
-                Appointment.person_id.in_(changed),
+                # Whatever their outcome, so a recorded, cancelled or moved one resolves its alert.
+                and_(Appointment.person_id.in_(changed),
+                     Appointment.starts_at >= datetime.combine(w.horizon_day, time.min, zone())),
             ),
         )
     ))
@@ -215,9 +220,14 @@ def _resolve_gone(subjects, findings, now: datetime, rule_config: dict) -> tuple
     moved = resolved = 0
     for alert in open_alerts:
         key = (alert.rule, alert.subject_type, alert.subject_id)
+        subject = by_key[key[1:]]
+        if subject.ended:
+            alert.status, alert.resolved_at = "resolved", now
+            alert.resolution, resolved = f"Resolved by itself: {subject.ended}.", resolved + 1
+            continue
         if key not in findings:
             continue
-        finding = findings[key] or _pending(by_key[key[1:]], alert.rule, rule_config)
+        finding = findings[key] or _pending(subject, alert.rule, rule_config)
         if finding is not None and finding.checkpoint_on == alert.checkpoint_on:
             continue
         if finding is not None:

@@ -97,6 +97,17 @@ def earliest_release_on(dates: Mapping[str, date | None]) -> date | None:
     return official_release_on(dates)
 
 
+def expected_release_on(dates: Mapping[str, date | None]) -> date | None:
+    """The day custody should end: the confirmed date, else the earlier of CRD and ARD.
+
+    Parole eligibility (PED) is only eligibility, so a person past it is not overdue.
+    """
+    if dates.get("confirmed"):
+        return dates["confirmed"]
+    automatic = [d for d in (dates.get("crd"), dates.get("ard")) if d is not None]
+    return min(automatic) if automatic else None
+
+
 def non_working_day_release(dates: Mapping[str, date | None]) -> bool:
     """Whether a release falls on a non-working day without the CJA 1961 s.23(3) move to the day before."""
     confirmed = dates.get("confirmed")

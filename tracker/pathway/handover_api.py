@@ -29,7 +29,9 @@ class BoardQuery(Schema):
 
 
 class ChecklistPatch(Schema):
-    checklist = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.OneOf(STATUSES)), required=True)
+    # Items and statuses are checked by handovers.update_checklist, which names each bad one.
+    checklist = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                            metadata={"description": f"item -> one of {', '.join(STATUSES)}"})
 
 
 class ItemOut(Schema):

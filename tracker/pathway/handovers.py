@@ -38,6 +38,13 @@ def stage_started(stage: Stage, previous: Stage | None) -> None:
             _open(stage, "release", stage.establishment_team_id, stage.release_on)
     elif stage.kind == "atr" and previous is not None and previous.kind == "court":
         _open(stage, "atr_start", stage.treatment_team_id, stage.start_on)
+    if stage.kind == "custody" and previous is not None and previous.kind == "licence":
+        # A recall ends the last release's community checkpoints.
+        for earlier in db.session.scalars(select(Handover).where(
+            Handover.person_id == stage.person_id, Handover.kind == "release", Handover.status == "open",
+            Handover.stage_id != stage.id,
+        )):
+            earlier.status = "recalled"
     if previous is not None and previous.kind == "custody":
         release = _handover(previous, "release")
         if stage.kind == "licence":

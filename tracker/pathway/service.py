@@ -144,7 +144,9 @@ def _new_stage(person: Person, pathway: Pathway, data: dict[str, Any], by: Staff
     if data.get("release_dates"):
         _set_release_dates(stage, data["release_dates"], by)
     if stage.expected_end_on is None:
-        stage.expected_end_on = stages.expected_end_on(stage.kind, data) or stage.release_on
+        stage.expected_end_on = stages.expected_end_on(stage.kind, data) or dates.expected_release_on(
+            stage.release_date_map()
+        )
     return stage
 
 
@@ -233,7 +235,7 @@ def update_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff)
     if errors:
         raise Invalid(errors)
     _set_release_dates(stage, release_dates, by)
-    stage.expected_end_on = stage.release_on
+    stage.expected_end_on = dates.expected_release_on(stage.release_date_map())
     db.session.flush()
     handovers.release_dates_changed(stage)
     _texts_follow_release(stage)
