@@ -670,3 +670,24 @@ def test_custody_is_expected_to_end_on_its_release_date_not_at_parole_eligibilit
 
     assert stage.json["release_on"] == str(today - 30 * DAY)  # ERD: parole eligibility comes first
     assert stage.json["expected_end_on"] == str(today + 200 * DAY)  # but nobody is overdue before CRD
+
+
+def test_a_sweep_in_chunks_raises_what_one_pass_raises(world, in_custody, sweep_now, alerts, db, monkeypatch, today):
+    from sqlalchemy import delete
+
+    from tracker.alerts import sweep as sweep_module
+    from tracker.alerts.models import SweepMark
+
+    for days in (3, 5, 20, 40):
+        in_custody(today + days * DAY)
+    monkeypatch.setattr(sweep_module, "CHUNK", 1)
+    sweep_now()
+    in_chunks = sorted((a.rule, a.subject_type, a.subject_id, a.checkpoint_on) for a in alerts())
+
+    db.session.execute(delete(Alert))
+    db.session.execute(delete(SweepMark))
+    db.session.commit()
+    monkeypatch.setattr(sweep_module, "CHUNK", 2000)
+    sweep_now()
+
+    assert in_chunks and in_chunks == sorted((a.rule, a.subject_type, a.subject_id, a.checkpoint_on) for a in alerts())

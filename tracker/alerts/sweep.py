@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, false, or_, select, update
+from sqlalchemy import Select, and_, bindparam, false, or_, select, update
 
 from tracker.alerts import facts, rules
 from tracker.alerts.config import alert_config
@@ -22,6 +22,7 @@ from tracker.clock import local_today, zone
 from tracker.extensions import db
 from tracker.pathway.models import Appointment, Handover, Screening, Stage
 
+CHUNK = 2000
 RELEASE_OFFSETS = (-84, -28, -7, 0, 7, 14, 21)
 # A rule not due yet is asked again as of this far ahead, to tell a moved checkpoint from a gone cause.
 FAR_AHEAD = date(9999, 1, 1)
@@ -59,21 +60,33 @@ def sweep(now: datetime) -> SweepResult:
     """Evaluate every rule as of `now`, raise what is new, resolve what went away; commits."""
     config = alert_config()
     window = _window(now, config["sweep"])
-    changed = _changed_people(window)
-    subjects = (
-        facts.release_subjects(_release_candidates(window, changed))
-        + facts.stage_subjects(_stage_candidates(window, changed))
-        + facts.screening_subjects(_screening_candidates(window, changed))
-        + facts.appointment_subjects(_appointment_candidates(window, changed))
-        + facts.alert_subjects(_escalation_candidates(window))
+    changed_query = _changed_people(window)
+    changed = set(db.session.scalars(changed_query))
+    families = (
+        (facts.release_subjects, _release_candidates(window, changed_query)),
+        (facts.stage_subjects, _stage_candidates(window, changed_query)),
+        (facts.screening_subjects, _screening_candidates(window, changed_query)),
+        (facts.appointment_subjects, _appointment_candidates(window, changed_query)),
+        (facts.alert_subjects, _escalation_candidates(window)),
     )
-    findings, due = _evaluate(subjects, window, changed, config["rules"])
-    raised = insert_new_alerts(due, config["rules"], now)
-    _fix_continuity(subjects, findings)
-    moved, resolved = _resolve_gone(subjects, findings, now, config["rules"])
+    raised = moved = resolved = 0
+    for load, candidates in families:
+        # In chunks, so a long catch-up never sends more bind parameters than a database takes.
+        for start in range(0, len(candidates), CHUNK):
+            counts = _settle(load(candidates[start:start + CHUNK]), window, changed, config["rules"], now)
+            raised, moved, resolved = raised + counts[0], moved + counts[1], resolved + counts[2]
     _advance_mark(now)
     db.session.commit()
     return SweepResult(raised, moved, resolved)
+
+
+def _settle(subjects, window: Window, changed: set[int], rule_config: dict, now: datetime) -> tuple[int, int, int]:
+    """Evaluate one chunk of subjects: raise what is new, fix continuity, resolve what went away."""
+    findings, due = _evaluate(subjects, window, changed, rule_config)
+    raised = insert_new_alerts(due, rule_config, now)
+    _fix_continuity(subjects, findings)
+    moved, resolved = _resolve_gone(subjects, findings, now, rule_config)
+    return raised, moved, resolved
 
 
 def _window(now: datetime, settings: dict) -> Window:
@@ -86,16 +99,16 @@ def _window(now: datetime, settings: dict) -> Window:
     return Window(since, now, local_today(since), today, today - timedelta(days=settings["late_entry_horizon_days"]))
 
 
-def _changed_people(w: Window) -> set[int]:
+def _changed_people(w: Window) -> Select:
     """People whose records were written since the last sweep (from the audit log)."""
-    return set(db.session.scalars(
+    return (
         select(AuditEntry.person_id).distinct()
         .where(AuditEntry.at > w.since, AuditEntry.at <= w.now,
                AuditEntry.action.in_(("create", "update")), AuditEntry.person_id.is_not(None))
-    ))
+    )
 
 
-def _release_candidates(w: Window, changed: set[int]) -> list[int]:
+def _release_candidates(w: Window, changed: Select) -> list[int]:
     crossed = [w.between(Handover.due_on, o, o) for o in RELEASE_OFFSETS]
     crossed.append(w.between(Handover.due_on, 7, 2))  # R + 1 working day (+1): 2 to 7 calendar days
     return list(db.session.scalars(
@@ -110,7 +123,7 @@ def _release_candidates(w: Window, changed: set[int]) -> list[int]:
     ))
 
 
-def _stage_candidates(w: Window, changed: set[int]) -> list[int]:
+def _stage_candidates(w: Window, changed: Select) -> list[int]:
     return list(db.session.scalars(
         select(Stage.id).where(
             or_(
@@ -119,7 +132,7 @@ def _stage_candidates(w: Window, changed: set[int]) -> list[int]:
                     and_(Stage.kind == "custody", w.between(Stage.start_on, 0)),
                     # 10 working days after the order: 12 to 19 calendar days, weekends and holidays included.
                     and_(Stage.kind == "atr", w.between(Stage.start_on, 21, 12)),
-                    and_(Stage.kind == "atr", w.between(Stage.atr_end_on, -28, -28)),
+                    w.between(Stage.atr_end_on, -28, -28),  # only ATR stages have one
                     w.between(Stage.expected_end_on, 1, 1),
                 )),
                 # Ended stages too, so that their alerts resolve once the transition is recorded.
@@ -129,13 +142,13 @@ def _stage_candidates(w: Window, changed: set[int]) -> list[int]:
     ))
 
 
-def _screening_candidates(w: Window, changed: set[int]) -> list[int]:
+def _screening_candidates(w: Window, changed: Select) -> list[int]:
     return list(db.session.scalars(
         select(Screening.id).where(Screening.zone == 4, Screening.person_id.in_(changed))
     ))
 
 
-def _appointment_candidates(w: Window, changed: set[int]) -> list[int]:
+def _appointment_candidates(w: Window, changed: Select) -> list[int]:
     day = timedelta(hours=24)
     return list(db.session.scalars(
         select(Appointment.id).where(
@@ -190,15 +203,21 @@ def _in_window(finding: rules.Finding, subject, w: Window, changed: set[int]) ->
 
 
 def _fix_continuity(subjects, findings) -> None:
-    """At R+21 the continuity-of-care outcome is fixed on the handover, once."""
-    for s in subjects:
-        finding = findings.get(("continuity_outcome", "handovers", s.subject_id))
-        if s.subject_type == "handovers" and finding:
-            db.session.execute(
-                update(Handover)
-                .where(Handover.id == s.subject_id, Handover.engaged.is_(None))
-                .values(engaged=rules.engaged_within_21_days(s.facts), engaged_fixed_on=finding.checkpoint_on)
-            )
+    """At R+21 the continuity-of-care outcome is fixed on the handover, once (one statement)."""
+    rows = [
+        {"handover_id": s.subject_id, "is_engaged": rules.engaged_within_21_days(s.facts), "fixed_on": finding.checkpoint_on}
+        for s in subjects
+        if s.subject_type == "handovers"
+        and (finding := findings.get(("continuity_outcome", "handovers", s.subject_id)))
+    ]
+    if rows:
+        table = Handover.__table__
+        db.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("handover_id"), table.c.engaged.is_(None))
+            .values(engaged=bindparam("is_engaged"), engaged_fixed_on=bindparam("fixed_on")),
+            rows,
+        )
 
 
 def _resolve_gone(subjects, findings, now: datetime, rule_config: dict) -> tuple[int, int]:

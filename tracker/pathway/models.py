@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import Staff, Team
@@ -85,12 +85,17 @@ class Pathway(db.Model):
         return self.stages[-1] if self.stages else None
 
 
+_WHERE_OPEN = {"postgresql_where": text("end_on IS NULL"), "sqlite_where": text("end_on IS NULL")}
+
+
 class Stage(db.Model):
     __tablename__ = "stages"
     __table_args__ = (
         UniqueConstraint("pathway_id", "position"),
         Index("ix_stages_kind_release_on", "kind", "release_on"),
-        Index("ix_stages_kind_expected_end_on", "kind", "expected_end_on"),
+        # The sweep's windows look only at open stages.
+        Index("ix_stages_open_kind_start_on", "kind", "start_on", **_WHERE_OPEN),
+        Index("ix_stages_open_expected_end_on", "expected_end_on", **_WHERE_OPEN),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,6 +165,11 @@ class ReleaseDate(db.Model):
 
 class Appointment(db.Model):
     __tablename__ = "appointments"
+    # The sweep looks for appointments 24 hours past with no outcome.
+    __table_args__ = (
+        Index("ix_appointments_no_outcome_starts_at", "starts_at",
+              postgresql_where=text("outcome IS NULL"), sqlite_where=text("outcome IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
