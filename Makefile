@@ -13,10 +13,13 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## run: set everything up (venv, dependencies, migrations, demo data on first start) and serve
+## run: set everything up (venv, dependencies, migrations, demo data on first start) and serve,
+## with one scheduler beside the web server that stops when it does
 run: $(BIN)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
+	$(FLASK) scheduler run & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## test: set up and run the whole suite (TEST_DATABASE_URL picks PostgreSQL; SQLite otherwise)
@@ -29,6 +32,10 @@ lint: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/people_api.py
+
+## bench-sweep: time the alert sweep at 25,000 and 250,000 people in PostgreSQL (BENCH_DATABASE_URL, BENCH_SIZES)
+bench-sweep: $(BIN)/.installed
+	$(BIN)/python bench/sweep.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

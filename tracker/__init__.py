@@ -23,7 +23,7 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
 
     from tracker import errors, extensions, health
     from tracker.sms import cli as sms_cli
-    from tracker.alerts import cli as alerts_cli
+    from tracker.alerts import cli as alerts_cli, scheduler
     from tracker.auth import cli as auth_cli, tokens
     from tracker.pathway import api as pathway_api, cli as pathway_cli
 
@@ -39,6 +39,7 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
     pathway_cli.init_app(app)
     alerts_cli.init_app(app)
     sms_cli.init_app(app)
+    scheduler.init_app(app)
     return app
 
 
