@@ -62,11 +62,13 @@ def sweep(now: datetime) -> SweepResult:
     window = _window(now, config["sweep"])
     changed_query = _changed_people(window)
     changed = set(db.session.scalars(changed_query))
+    # A literal list keeps the planner on its indexes; past a chunk, the subquery keeps binds few.
+    among = list(changed) if len(changed) <= CHUNK else changed_query
     families = (
-        (facts.release_subjects, _release_candidates(window, changed_query)),
-        (facts.stage_subjects, _stage_candidates(window, changed_query)),
-        (facts.screening_subjects, _screening_candidates(window, changed_query)),
-        (facts.appointment_subjects, _appointment_candidates(window, changed_query)),
+        (facts.release_subjects, _release_candidates(window, among)),
+        (facts.stage_subjects, _stage_candidates(window, among)),
+        (facts.screening_subjects, _screening_candidates(window, among)),
+        (facts.appointment_subjects, _appointment_candidates(window, among)),
         (facts.alert_subjects, _escalation_candidates(window)),
     )
     raised = moved = resolved = 0
@@ -108,7 +110,7 @@ def _changed_people(w: Window) -> Select:
     )
 
 
-def _release_candidates(w: Window, changed: Select) -> list[int]:
+def _release_candidates(w: Window, changed: Select | list[int]) -> list[int]:
     crossed = [w.between(Handover.due_on, o, o) for o in RELEASE_OFFSETS]
     crossed.append(w.between(Handover.due_on, 7, 2))  # R + 1 working day (+1): 2 to 7 calendar days
     return list(db.session.scalars(
@@ -123,7 +125,7 @@ def _release_candidates(w: Window, changed: Select) -> list[int]:
     ))
 
 
-def _stage_candidates(w: Window, changed: Select) -> list[int]:
+def _stage_candidates(w: Window, changed: Select | list[int]) -> list[int]:
     return list(db.session.scalars(
         select(Stage.id).where(
             or_(
@@ -142,13 +144,13 @@ def _stage_candidates(w: Window, changed: Select) -> list[int]:
     ))
 
 
-def _screening_candidates(w: Window, changed: Select) -> list[int]:
+def _screening_candidates(w: Window, changed: Select | list[int]) -> list[int]:
     return list(db.session.scalars(
         select(Screening.id).where(Screening.zone == 4, Screening.person_id.in_(changed))
     ))
 
 
-def _appointment_candidates(w: Window, changed: Select) -> list[int]:
+def _appointment_candidates(w: Window, changed: Select | list[int]) -> list[int]:
     day = timedelta(hours=24)
     return list(db.session.scalars(
         select(Appointment.id).where(
