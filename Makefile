@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean assets chromium apt-install
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,9 +13,37 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+## assets: GOV.UK and MoJ Frontend from npm (package-lock.json), copied into tracker/static/ (gitignored);
+## skipped while node_modules and the copy are newer than package.json and its lock
+NODE_STAMP := node_modules/.installed
+ASSETS_STAMP := tracker/static/.built
+assets: $(ASSETS_STAMP)
+
+$(NODE_STAMP): package.json $(wildcard package-lock.json)
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory apt-install PACKAGES="nodejs npm"
+	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; \
+	else npm install --no-audit --no-fund --loglevel=error; fi
+	@touch $@
+
+$(ASSETS_STAMP): $(NODE_STAMP)
+	@rm -rf tracker/static && mkdir -p tracker/static/assets
+	@cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js tracker/static/
+	@cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js tracker/static/
+	@cp -R node_modules/govuk-frontend/dist/govuk/assets/. node_modules/@ministryofjustice/frontend/moj/assets/. tracker/static/assets/
+	@touch $@
+
+## chromium: Debian's chromium for the browser tests (as root; apt-get update only if the install needs it)
+chromium:
+	@[ -x /usr/bin/chromium ] || $(MAKE) --no-print-directory apt-install PACKAGES=chromium
+
+apt-install:
+	@if [ "$$(id -u)" != 0 ]; then echo "Install $(PACKAGES) with: sudo apt-get install $(PACKAGES)" >&2; exit 1; fi
+	@DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PACKAGES) >/dev/null 2>&1 || \
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PACKAGES) >/dev/null; }
+
 ## run: set everything up (venv, dependencies, migrations, demo data on first start) and serve,
 ## with one scheduler beside the web server that stops when it does
-run: $(BIN)/.installed
+run: $(BIN)/.installed assets
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
 	$(FLASK) scheduler run & scheduler=$$!; \
@@ -23,7 +51,7 @@ run: $(BIN)/.installed
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## test: set up and run the whole suite (TEST_DATABASE_URL picks PostgreSQL; SQLite otherwise)
-test: $(BIN)/.installed
+test: $(BIN)/.installed assets chromium
 	TRACKER_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
@@ -38,4 +66,4 @@ bench-sweep: $(BIN)/.installed
 	$(BIN)/python bench/sweep.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-output
+	rm -rf $(VENV) .pytest_cache test-output node_modules tracker/static

@@ -47,6 +47,14 @@ class Settings:
     ATR_SSO_OPERATIONAL_MIN_MONTHS = 6
     ATR_SSO_OPERATIONAL_MAX_MONTHS = 24
 
+    # Pages check CSRF in their blueprint (tracker/web); the API (bearer tokens) and webhooks are not forms.
+    WTF_CSRF_CHECK_DEFAULT = False
+    # Sign-in attempts, counted per client address and per account; production shares the counts
+    # between workers through Redis (RATELIMIT_STORAGE_URI=redis://host:6379/0).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute;20 per hour"
+
     API_TITLE = "Pathway Tracker"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -74,6 +82,7 @@ class Test(Settings):
     PASSWORD_HASH_PROFILE = "fast"
     TESTING = True
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL"), "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 class Production(Settings):

@@ -21,20 +21,26 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
         app.after_request(_security_headers)
     _ensure_sqlite_folder(app)
 
-    from tracker import errors, extensions, health
+    from tracker import errors, extensions, health, web
+    from tracker.alerts import cli as alerts_cli
+    from tracker.alerts import scheduler
+    from tracker.auth import cli as auth_cli
+    from tracker.auth import tokens
+    from tracker.pathway import api as pathway_api
+    from tracker.pathway import cli as pathway_cli
     from tracker.sms import cli as sms_cli
-    from tracker.alerts import cli as alerts_cli, scheduler
-    from tracker.auth import cli as auth_cli, tokens
-    from tracker.pathway import api as pathway_api, cli as pathway_cli
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(app, extensions.db, directory=_migrations_dir())
     extensions.login_manager.init_app(app)
     extensions.api.init_app(app)
+    extensions.csrf.init_app(app)
+    extensions.limiter.init_app(app)
     errors.init_app(app)
     tokens.init_app(app)
     health.init_app(app)
     pathway_api.init_app(app)
+    web.init_app(app)
     auth_cli.init_app(app)
     pathway_cli.init_app(app)
     alerts_cli.init_app(app)

@@ -1,8 +1,8 @@
-"""One place that turns domain refusals and HTTP errors into JSON error bodies."""
+"""One place that turns domain refusals and HTTP errors into JSON bodies (API) or GOV.UK pages (the rest)."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 
@@ -52,6 +52,21 @@ def _status_name(status: int) -> str:
     return HTTPStatus(status).phrase
 
 
+# Machines call these paths and read JSON; every other path is a page and answers with one.
+JSON_PATHS = ("/api/", "/webhooks/", "/healthz")
+
+
+def wants_json() -> bool:
+    """Whether this request's errors are JSON (the API, webhooks, health) rather than a page."""
+    return request.path.startswith(JSON_PATHS)
+
+
+def _page(status: int, message: str | None = None):
+    from tracker.web.error_pages import error_page
+
+    return error_page(status, message)
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers."""
     from tracker.extensions import db
@@ -59,18 +74,22 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Refusal)
     def refused(error: Refusal):
         db.session.rollback()
+        if not wants_json():
+            return _page(error.status, error.message)
         return jsonify(error_body(error.status, error.message, error.errors)), error.status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         db.session.rollback()
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        if not wants_json():
+            return _page(error.code or 500, error.description), headers
         data = getattr(error, "data", None) or {}
         errors = data.get("errors") or _flatten(data.get("messages"))
         message = data.get("message") or (
             f"Check these fields: {', '.join(errors)}." if errors else error.description
         )
         body = error_body(error.code or 500, message or "", errors)
-        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
         return jsonify(body), error.code, headers | (data.get("headers") or {})
 
     @app.errorhandler(Exception)
@@ -79,6 +98,8 @@ def init_app(app: Flask) -> None:
         if app.debug or app.testing:
             raise error
         app.logger.exception("unhandled error")
+        if not wants_json():
+            return _page(500)
         return jsonify(error_body(500, "Something went wrong; it has been logged.")), 500
 
 

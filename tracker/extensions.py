@@ -1,9 +1,12 @@
 """Flask extensions, created unbound; create_app() binds them."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -26,3 +29,8 @@ db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 api = Api()
+# Pages check CSRF in their own blueprint (WTF_CSRF_CHECK_DEFAULT is off):
+# the API and the webhooks authenticate otherwise.
+csrf = CSRFProtect()
+# Storage comes from RATELIMIT_STORAGE_URI, so production workers share one count (Redis).
+limiter = Limiter(key_func=get_remote_address)

@@ -7,8 +7,8 @@ import secrets
 from functools import cache
 
 from argon2 import PasswordHasher
-from flask import current_app
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import select
 
 from tracker.auth.models import ROLES, TEAM_KINDS, ApiToken, Staff, Team

@@ -41,6 +41,6 @@ def init_app(app: Flask) -> None:
     def load_user(session_id: str) -> Staff | None:
         staff_id, _, version = session_id.partition(":")
         staff = db.session.get(Staff, int(staff_id)) if staff_id.isdigit() else None
-        if staff is None or str(staff.session_version) != version:
+        if staff is None or not staff.active or str(staff.session_version) != version:
             return None
         return staff

@@ -36,6 +36,23 @@ def record_or_404(staff: Staff, model: type[T], record_id: int, change: str | No
     return record, person_or_404(staff, record.person_id, change)
 
 
+def own_team_only(staff: Staff, team_id: int | None, what: str) -> None:
+    """A treatment service changes only its own team's appointments and referrals: else 403."""
+    if staff.role == "treatment" and team_id != staff.team_id:
+        abort(403, description=f"A treatment service changes only its own team's {what}.")
+
+
+def holds(staff: Staff, establishment_team_id: int | None) -> bool:
+    """Whether a resettlement team acts for this establishment (other roles are not limited here)."""
+    return staff.role != "resettlement" or establishment_team_id == staff.team_id
+
+
+def holding_establishment_only(staff: Staff, establishment_team_id: int | None, what: str) -> None:
+    """A resettlement team changes only what belongs to its own establishment: else 403."""
+    if not holds(staff, establishment_team_id):
+        abort(403, description=f"Only the establishment that holds the person changes {what}.")
+
+
 def _refuse_unseen(staff: Staff, subject_type: str, subject_id: int) -> None:
     # The attempt is logged whether the record is missing or out of scope; both answer the same.
     db.session.rollback()

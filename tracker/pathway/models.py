@@ -59,7 +59,7 @@ class ConsentChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     consent: Mapped[bool] = mapped_column(Boolean)
-    how: Mapped[str] = mapped_column(String(30))
+    how: Mapped[str] = mapped_column(String(80))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 

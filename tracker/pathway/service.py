@@ -13,11 +13,11 @@ from tracker.auth.models import Staff, Team
 from tracker.clock import local_today
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
-from tracker.types import utcnow
 from tracker.pathway import dates, handovers, stages
 from tracker.pathway.mobile import NotAMobile, normalise_mobile
 from tracker.pathway.models import Appointment, ConsentChange, Handover, Pathway, Person, ReleaseDate, Stage
 from tracker.sms import outbox as sms_outbox
+from tracker.types import utcnow
 
 # Team fields of a stage and the team kind each must be.
 TEAM_FIELDS = {

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from tracker.auth.models import Staff
 from tracker.clock import zone
@@ -18,10 +17,16 @@ from tracker.sms.policy import first_name_only, revealing_words_in
 from tracker.sms.templates import render, revealing_words
 
 COMMUNITY_KINDS = ("probation", "treatment_assessment", "treatment_session")
+# Welsh day and month abbreviations and am/pm (CLDR's), so a Welsh text carries no English words.
+WELSH_DAYS = ("Llun", "Maw", "Mer", "Iau", "Gwen", "Sad", "Sul")
+WELSH_MONTHS = ("Ion", "Chwef", "Maw", "Ebr", "Mai", "Meh", "Gorff", "Awst", "Medi", "Hyd", "Tach", "Rhag")
 
 
-def _when(instant: datetime) -> tuple[str, str]:
+def _when(instant: datetime, language: str) -> tuple[str, str]:
     local = instant.astimezone(zone())
+    if language == "cy":
+        day = f"{WELSH_DAYS[local.weekday()]} {local.day} {WELSH_MONTHS[local.month - 1]}"
+        return day, local.strftime("%-I:%M") + ("yb" if local.hour < 12 else "yh")
     return local.strftime("%a %-d %b"), local.strftime("%-I:%M%p").lower()
 
 
@@ -33,7 +38,7 @@ def _contact_numbers(people: Iterable[Person]) -> dict[int, str]:
     return {s.id: s.team.phone or default for s in staff} | {0: default}
 
 
-def compose(rows: list[Message]) -> Iterator[tuple[Message, tuple[str, str] | None]]:
+def compose(rows: list[Message], now: datetime) -> Iterator[tuple[Message, tuple[str, str] | None]]:
     """Each row with (to, body), or None when it must not be sent (the row is cancelled, saying why)."""
     people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_({r.person_id for r in rows})))}
     phones = _contact_numbers(people.values())
@@ -44,6 +49,8 @@ def compose(rows: list[Message]) -> Iterator[tuple[Message, tuple[str, str] | No
         place_time = appointments.get((row.subject_type, row.subject_id))
         if refusal is None and place_time and revealing_words_in(place_time.location_label or "", revealing_words()):
             refusal = "The place label would reveal why we text; fix it to send."
+        if refusal is None and _too_late(row, place_time, now):
+            refusal = "Too late to send: its moment has passed."
         if refusal:
             row.status, row.note = "cancelled", refusal
             yield row, None
@@ -52,11 +59,21 @@ def compose(rows: list[Message]) -> Iterator[tuple[Message, tuple[str, str] | No
                   "phone": phones.get(person.offender_manager_id or 0, phones[0])}
         purpose = row.purpose
         if place_time is not None:
-            values["date"], values["time"] = _when(place_time.starts_at)
-            values["place"] = place_time.location_label or "the usual place"
+            values["date"], values["time"] = _when(place_time.starts_at, person.language)
+            values["place"] = place_time.location_label or render(person.language, "usual_place")
         elif purpose == "release_day":
             purpose = "release_day_no_appointment"
         yield row, (person.mobile, render(person.language, purpose, **values))
+
+
+def _too_late(row: Message, place_time: Appointment | None, now: datetime) -> bool:
+    """A reminder once its appointment has begun, or "today is the day" on a later day, would mislead
+    (the dispatcher was down, say): due texts are otherwise sent late rather than never."""
+    if row.purpose in ("court_hearing", "appointment"):
+        return place_time is not None and place_time.starts_at <= now
+    if row.purpose == "release_day":
+        return now.astimezone(zone()).date() > row.due_at.astimezone(zone()).date()
+    return False
 
 
 def _refusal(person: Person) -> str | None:

@@ -18,7 +18,7 @@ from tracker.clock import zone
 from tracker.extensions import db
 from tracker.sms import compose, replies
 from tracker.sms.gateways import INVALID_NUMBER, OPTED_OUT, SendResult, SmsGateway
-from tracker.sms.models import Message
+from tracker.sms.models import EarlyStatus, Message, advance
 from tracker.sms.policy import within_quiet_hours
 from tracker.sms.templates import clock_time, schedule
 from tracker.types import utcnow
@@ -42,14 +42,16 @@ def dispatch(now: datetime, gateway: SmsGateway) -> DispatchResult:
     hours = plan["quiet_hours"]
     if not within_quiet_hours(now, clock_time(hours["start"]), clock_time(hours["end"]), zone()):
         return result  # due texts wait for the window
-    while claimed := claim(now, plan["delivery"]["batch_size"], result):
-        outcomes = _send_all(gateway, claimed, plan["delivery"]["concurrency"])
-        record(outcomes, now, plan["delivery"], result)
+    delivery = plan["delivery"]
+    # A batch none of which may be sent (no consent, say) is empty but not the end: go on until none is due.
+    while (claimed := claim(now, delivery["batch_size"], result)) is not None:
+        if claimed:
+            record(_send_all(gateway, claimed, delivery["concurrency"]), now, delivery, result)
     return result
 
 
-def claim(now: datetime, limit: int, result: DispatchResult) -> list[tuple[int, str, str]]:
-    """Take up to `limit` due rows: check consent, compose, mark them sending; commits."""
+def claim(now: datetime, limit: int, result: DispatchResult) -> list[tuple[int, str, str]] | None:
+    """Take up to `limit` due rows: check consent, compose, mark them sending; commits (None: none due)."""
     query = (
         select(Message.id)
         .where(Message.status == "pending", Message.due_at <= now,
@@ -61,14 +63,14 @@ def claim(now: datetime, limit: int, result: DispatchResult) -> list[tuple[int, 
     ids = list(db.session.scalars(query))
     if not ids:
         db.session.commit()
-        return []
+        return None
     taken = set(db.session.scalars(
         update(Message).where(Message.id.in_(ids), Message.status == "pending")
         .values(status="sending", claimed_at=utcnow()).returning(Message.id)
     ))
     rows = db.session.scalars(select(Message).where(Message.id.in_(taken))).all()
     ready = []
-    for row, text in compose.compose(rows):
+    for row, text in compose.compose(rows, now):
         if text is None:
             result.skipped += 1
             continue
@@ -104,12 +106,23 @@ def record(outcomes: list[tuple[int, SendResult]], now: datetime, delivery: dict
             row.status, row.error_code, row.note = "failed", outcome.error_code, outcome.error
             result.failed += 1
             _permanent_failure(row, outcome)
+    _apply_early_statuses([r for r in rows.values() if r.gateway_sid])
     db.session.commit()
+
+
+def _apply_early_statuses(rows: list[Message]) -> None:
+    """Callbacks that beat the dispatcher to saving the message id are applied now."""
+    by_sid = {r.gateway_sid: r for r in rows}
+    if not by_sid:
+        return
+    for early in db.session.scalars(select(EarlyStatus).where(EarlyStatus.gateway_sid.in_(by_sid))):
+        advance(by_sid[early.gateway_sid], early.status, early.error_code)
+        db.session.delete(early)
 
 
 def _permanent_failure(row: Message, outcome: SendResult) -> None:
     if outcome.error_code == OPTED_OUT:
-        replies.opt_out(row.person, how="gateway error 21610 (opted out)")
+        replies.opt_out(row.person, how="Twilio error 21610 (opt-out)")
         replies.raise_alert(row.person, "sms_opted_out", "Texts stopped: this number has opted out with the carrier.")
     elif outcome.error_code == INVALID_NUMBER:
         replies.raise_alert(row.person, "sms_failed", "A text could not be sent: the mobile number is not valid. Please fix it.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 import requests
@@ -13,9 +13,13 @@ from flask import Flask
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
+from tracker.sms.policy import check_private
+from tracker.sms.templates import revealing_words
+
 # Twilio errors that no retry will fix: the number is wrong, unreachable or opted out.
 OPTED_OUT = "21610"
 INVALID_NUMBER = "21211"
+CLOCK_SKEW = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -97,8 +101,11 @@ class TwilioGateway:
         return SendResult(sid=message.sid)
 
     def find(self, to: str, body: str, since: datetime) -> str | None:
-        for message in self._client().messages.list(to=to, date_sent_after=since, limit=100):
-            if message.body == body:
+        # Not filtered on DateSent: a message still queued at Twilio has no date_sent yet. Twilio sets
+        # date_created when it accepts one; CLOCK_SKEW covers our clock and Twilio's disagreeing.
+        after = since - CLOCK_SKEW
+        for message in self._client().messages.list(to=to, limit=200):
+            if message.body == body and message.date_created is not None and message.date_created >= after:
                 return message.sid
         return None
 
@@ -112,7 +119,12 @@ def gateway_for(app: Flask) -> SmsGateway:
         raise ValueError(f"SMS_BACKEND must be outbox or twilio, not {config['SMS_BACKEND']!r}.")
     if config.get("TWILIO_MESSAGING_SERVICE_SID"):
         sender = {"messaging_service_sid": config["TWILIO_MESSAGING_SERVICE_SID"]}
+    elif not config.get("TWILIO_FROM"):
+        # Else every text would fail as if its number were wrong, and every offender manager be told so.
+        raise ValueError("SMS_BACKEND=twilio needs TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID.")
     else:
+        # An alphanumeric sender shows on the phone like any text: it is checked like the templates.
+        check_private(config["TWILIO_FROM"], revealing_words(), "TWILIO_FROM")
         sender = {"from_": config["TWILIO_FROM"]}
     callback = config["PUBLIC_BASE_URL"].rstrip("/") + "/webhooks/twilio/status"
     return TwilioGateway(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], sender, callback,

@@ -60,3 +60,26 @@ class InboundMessage(db.Model):
     meaning: Mapped[str] = mapped_column(String(10))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EarlyStatus(db.Model):
+    """A status callback that arrived before the dispatcher saved the message's id; applied when it does."""
+
+    __tablename__ = "sms_early_statuses"
+
+    gateway_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(15))
+    error_code: Mapped[str | None] = mapped_column(String(20))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def advance(message: Message, status: str, error_code: str | None) -> bool:
+    """Move a message on to a later status; an earlier or equal one changes nothing."""
+    if PROGRESS[status] <= PROGRESS[message.status]:
+        return False
+    message.status = status
+    if status == "delivered":
+        message.delivered_at = utcnow()
+    if status == "undelivered":
+        message.error_code = error_code or message.error_code
+    return True

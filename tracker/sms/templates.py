@@ -14,6 +14,7 @@ SMS_CONFIG = Path(__file__).resolve().parent.parent.parent / "config" / "sms"
 LANGUAGES = ("en", "cy")
 PURPOSES = (
     "release_day", "release_day_no_appointment", "court_hearing", "appointment", "missed", "check_in", "help",
+    "usual_place",
 )
 ALLOWED_PLACEHOLDERS = {"first_name", "date", "time", "place", "phone"}
 

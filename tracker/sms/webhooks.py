@@ -8,10 +8,10 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from tracker.extensions import db
+from tracker.pathway.models import Person
 from tracker.sms import replies
-from tracker.sms.models import PROGRESS, Message
+from tracker.sms.models import PROGRESS, EarlyStatus, Message, advance
 from tracker.sms.templates import render
-from tracker.types import utcnow
 
 bp = Blueprint("twilio_webhooks", __name__, url_prefix="/webhooks/twilio")
 
@@ -36,25 +36,31 @@ def check_signature() -> None:
 def status() -> Response:
     """Move a message on to delivered or undelivered; late and repeated callbacks change nothing."""
     new = TWILIO_STATUS.get(request.form.get("MessageStatus", ""))
-    message = db.session.scalar(select(Message).where(Message.gateway_sid == request.form.get("MessageSid")))
-    if message is not None and new is not None and PROGRESS[new] > PROGRESS[message.status]:
-        message.status = new
-        if new == "delivered":
-            message.delivered_at = utcnow()
-        if new == "undelivered":
-            message.error_code = request.form.get("ErrorCode") or message.error_code
-        db.session.commit()
+    sid, error_code = request.form.get("MessageSid", ""), request.form.get("ErrorCode") or None
+    if new is None or not sid:
+        return Response(status=204)
+    message = db.session.scalar(select(Message).where(Message.gateway_sid == sid))
+    if message is not None:
+        advance(message, new, error_code)
+    else:
+        # The dispatcher has not saved this id yet: keep the callback until it does.
+        early = db.session.get(EarlyStatus, sid)
+        if early is None:
+            db.session.add(EarlyStatus(gateway_sid=sid, status=new, error_code=error_code))
+        elif PROGRESS[new] > PROGRESS[early.status]:
+            early.status, early.error_code = new, error_code
+    db.session.commit()
     return Response(status=204)
 
 
 @bp.post("/inbound")
 def inbound() -> Response:
     """A text from a person: STOP/START/HELP/YES/NO or a reply for the offender manager."""
-    meaning = replies.handle_inbound(
-        request.form.get("MessageSid", ""), request.form.get("From", ""), request.form.get("Body", "")
-    )
+    sender = request.form.get("From", "")
+    meaning = replies.handle_inbound(request.form.get("MessageSid", ""), sender, request.form.get("Body", ""))
     db.session.commit()
     reply = MessagingResponse()
     if meaning == "help":
-        reply.message(render("en", "help", phone=current_app.config["SMS_CONTACT_NUMBER"]))
+        language = db.session.scalar(select(Person.language).where(Person.mobile == sender).limit(1)) or "en"
+        reply.message(render(language, "help", phone=current_app.config["SMS_CONTACT_NUMBER"]))
     return Response(str(reply), mimetype="application/xml")

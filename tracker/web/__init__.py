@@ -1,0 +1,61 @@
+"""The HTML pages: GOV.UK Frontend templates, sessions, CSRF and the sign-in rate limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+TEMPLATES = Path(__file__).parent / "templates"
+# Built by `make assets` from node_modules (gitignored): GOV.UK and MoJ Frontend CSS, JS, fonts, images.
+STATIC = Path(__file__).parent.parent / "static"
+
+
+def init_app(app: Flask) -> None:
+    """Wire the pages into the app: templates, helpers, login settings and blueprints."""
+    from tracker.extensions import login_manager
+    from tracker.web import filters, layout
+    from tracker.web.blueprint import assets, bp
+
+    _template_loaders(app)
+    WTFormsHelpers(app)
+    filters.init_app(app)
+    layout.init_app(app)
+    login_manager.login_view = "web.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    _import_views()
+    app.register_blueprint(bp)
+    app.register_blueprint(assets)
+
+
+def _template_loaders(app: Flask) -> None:
+    # The app's own templates first, then the GOV.UK macros under the names their packages expect.
+    loaders = [loader for loader in (app.jinja_loader,) if loader is not None]
+    loaders.append(FileSystemLoader(str(TEMPLATES)))
+    loaders.append(
+        PrefixLoader(
+            {
+                "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+            }
+        )
+    )
+    app.jinja_loader = ChoiceLoader(loaders)
+
+
+def _import_views() -> None:
+    # Each module adds its routes to the one blueprint when imported.
+    from tracker.web import (  # noqa: F401
+        admin_views,
+        alert_views,
+        board_views,
+        care_views,
+        caseload_views,
+        person_views,
+        screening_views,
+        sign_in_views,
+        stage_views,
+    )

@@ -1,0 +1,73 @@
+"""The pages' blueprint: signed-in staff only, CSRF on every form, a script nonce on every page."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, current_app, g, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from tracker.auth.models import Staff
+from tracker.web import STATIC
+
+bp = Blueprint("web", __name__, static_folder="static", static_url_path="/web-static")
+# GOV.UK Frontend's CSS asks for its fonts and images under /assets/.
+assets = Blueprint("assets", __name__, static_folder=str(STATIC / "assets"), static_url_path="/assets")
+
+OPEN_ENDPOINTS = {"web.sign_in", "web.static"}
+
+
+@bp.before_request
+def signed_in_staff_only() -> ResponseReturnValue | None:
+    """Every page but sign-in needs an active, signed-in staff member; every form post a CSRF token."""
+    from tracker.extensions import csrf, login_manager
+
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated or not current_user.is_active:
+        return login_manager.unauthorized()
+    return None
+
+
+@bp.after_app_request
+def content_security_policy(response):
+    """Pages allow only their own scripts and styles, and the one inline script GOV.UK's template needs."""
+    if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'self'; script-src 'self' 'nonce-{script_nonce()}'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        )
+    return response
+
+
+def script_nonce() -> str:
+    """This request's nonce for inline scripts."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def staff() -> Staff:
+    """The signed-in staff member."""
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def roles(*allowed: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A view only these roles may open; anyone else gets the 403 page."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if staff().role not in allowed:
+                abort(403, description="Your role does not use this page.")
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate

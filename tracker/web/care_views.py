@@ -1,0 +1,198 @@
+"""Booking, moving and recording appointments; making and updating referrals."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from tracker.auth.models import Team
+from tracker.clock import local_today, zone
+from tracker.extensions import db
+from tracker.pathway import care, schemas
+from tracker.pathway.access import own_team_only, person_or_404, record_or_404
+from tracker.pathway.models import Appointment, Person, Referral
+from tracker.types import utcnow
+from tracker.web import formkit
+from tracker.web.blueprint import bp, staff
+from tracker.web.care_forms import (
+    AppointmentForm,
+    MoveForm,
+    OutcomeForm,
+    ReferralForm,
+    ReferralUpdateForm,
+    starts_at,
+    team_choices,
+)
+from tracker.web.labels import choices, label
+
+APPOINTMENT_IN = schemas.AppointmentIn()
+APPOINTMENT_PATCH = schemas.AppointmentPatch()
+REFERRAL_IN = schemas.ReferralIn()
+REFERRAL_PATCH = schemas.ReferralPatch()
+WHEN_ALIASES = {"starts_at": "day"}
+
+
+def _teams() -> list[Team]:
+    return list(db.session.scalars(select(Team).order_by(Team.name)))
+
+
+def _back(person: Person) -> str:
+    return url_for("web.person", person_id=person.id)
+
+
+def _caption(person: Person) -> str:
+    return f"{person.given_name} {person.family_name}"
+
+
+@bp.route("/people/<int:person_id>/appointments/new", methods=["GET", "POST"])
+def new_appointment(person_id: int) -> ResponseReturnValue:
+    """Book an appointment; a treatment service books only its own."""
+    me = staff()
+    person = person_or_404(me, person_id, "appointment")
+    form = AppointmentForm(team_id=str(me.team_id))
+    own = [t for t in _teams() if me.role != "treatment" or t.id == me.team_id]
+    form.team_id.choices = team_choices(own, "No team")
+    if form.validate_on_submit():
+        raw = formkit.payload(
+            {
+                "kind": form.kind.data,
+                "starts_at": starts_at(form),
+                "location_label": form.location_label.data,
+                "team_id": int(form.team_id.data or 0) or None,
+            }
+        )
+        data = formkit.load(APPOINTMENT_IN, raw, form, WHEN_ALIASES)
+        if data is not None:
+            own_team_only(me, data.get("team_id"), "appointments")
+            if formkit.attempt(form, lambda: care.book_appointment(person, data, by=me), WHEN_ALIASES):
+                flash(f"{label(data['kind'])} booked.", "success")
+                return redirect(_back(person))
+    return render_template(
+        "form_page.html",
+        title="Book an appointment",
+        form=form,
+        submit_text="Book the appointment",
+        caption=_caption(person),
+        back_href=_back(person),
+    ), formkit.status(form)
+
+
+def _appointment(appointment_id: int) -> tuple[Appointment, Person]:
+    me = staff()
+    appointment, person = record_or_404(me, Appointment, appointment_id, "appointment")
+    own_team_only(me, appointment.team_id, "appointments")
+    return appointment, person
+
+
+@bp.get("/appointments/<int:appointment_id>")
+def change_appointment(appointment_id: int) -> ResponseReturnValue:
+    """Record an appointment's outcome, or move it."""
+    appointment, person = _appointment(appointment_id)
+    return _change_page(appointment, person, OutcomeForm(), MoveForm(data=_when(appointment), prefix="move"))
+
+
+def _when(appointment: Appointment) -> dict:
+    local = appointment.starts_at.astimezone(zone())
+    return {"day": local.date(), "at": local.time()}
+
+
+def _change_page(
+    appointment: Appointment, person: Person, outcome: OutcomeForm, move: MoveForm
+) -> ResponseReturnValue:
+    errors = formkit.error_list(outcome) + formkit.error_list(move)
+    return render_template(
+        "appointment.html",
+        title=f"{label(appointment.kind)}",
+        appointment=appointment,
+        person=person,
+        outcome_form=outcome,
+        move_form=move,
+        errors=errors,
+        back_href=_back(person),
+    ), max(formkit.status(outcome), formkit.status(move))
+
+
+@bp.post("/appointments/<int:appointment_id>/outcome")
+def appointment_outcome(appointment_id: int) -> ResponseReturnValue:
+    """Record that an appointment was attended, missed or cancelled."""
+    appointment, person = _appointment(appointment_id)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        data = formkit.load(APPOINTMENT_PATCH, {"outcome": form.outcome.data}, form)
+        if data is not None and formkit.attempt(
+            form, lambda: care.update_appointment(appointment, data, staff(), utcnow())
+        ):
+            flash(f"Appointment recorded as {label(data['outcome']).lower()}.", "success")
+            return redirect(_back(person))
+    return _change_page(appointment, person, form, MoveForm(formdata=None, prefix="move"))
+
+
+@bp.post("/appointments/<int:appointment_id>/move")
+def move_appointment(appointment_id: int) -> ResponseReturnValue:
+    """Move an appointment to a new date and time."""
+    appointment, person = _appointment(appointment_id)
+    form = MoveForm(prefix="move")
+    if form.validate_on_submit():
+        data = formkit.load(
+            APPOINTMENT_PATCH, formkit.payload({"starts_at": starts_at(form)}), form, WHEN_ALIASES
+        )
+        if data is not None and formkit.attempt(
+            form, lambda: care.update_appointment(appointment, data, staff(), utcnow()), WHEN_ALIASES
+        ):
+            flash("Appointment moved.", "success")
+            return redirect(_back(person))
+    return _change_page(appointment, person, OutcomeForm(formdata=None), form)
+
+
+@bp.route("/people/<int:person_id>/referrals/new", methods=["GET", "POST"])
+def new_referral(person_id: int) -> ResponseReturnValue:
+    """Refer the person to a team, usually a community treatment service."""
+    me = staff()
+    person = person_or_404(me, person_id, "referral")
+    form = ReferralForm()
+    teams = sorted(_teams(), key=lambda t: (t.kind != "treatment", t.name))
+    form.to_team_id.choices = team_choices(teams, "Choose a team")
+    if form.validate_on_submit():
+        raw = {"to_team_id": int(form.to_team_id.data), "reason": form.reason.data}
+        data = formkit.load(REFERRAL_IN, raw, form)
+        if data is not None and formkit.attempt(form, lambda: care.make_referral(person, data, by=me)):
+            flash("Referral made.", "success")
+            return redirect(_back(person))
+    return render_template(
+        "form_page.html",
+        title="Make a referral",
+        form=form,
+        submit_text="Make the referral",
+        caption=_caption(person),
+        back_href=_back(person),
+    ), formkit.status(form)
+
+
+@bp.route("/referrals/<int:referral_id>", methods=["GET", "POST"])
+def change_referral(referral_id: int) -> ResponseReturnValue:
+    """Accept, decline or start a referral: only the moves its status allows are offered."""
+    me = staff()
+    referral, person = record_or_404(me, Referral, referral_id, "referral_status")
+    own_team_only(me, referral.to_team_id, "referrals")
+    form = ReferralUpdateForm()
+    form.status.choices = choices(care.REFERRAL_NEXT[referral.status])
+    if form.validate_on_submit():
+        raw = formkit.payload(
+            {"status": form.status.data, "treatment_started_on": form.treatment_started_on.data}
+        )
+        data = formkit.load(REFERRAL_PATCH, raw, form)
+        if data is not None and formkit.attempt(
+            form, lambda: care.update_referral(referral, data, me, local_today())
+        ):
+            flash(f"Referral updated: {label(data['status']).lower()}.", "success")
+            return redirect(_back(person))
+    return render_template(
+        "form_page.html",
+        title="Update the referral",
+        form=form,
+        submit_text="Save",
+        caption=_caption(person),
+        back_href=_back(person),
+        intro=f"This referral is {label(referral.status).lower()}.",
+    ), formkit.status(form)

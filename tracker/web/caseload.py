@@ -1,0 +1,140 @@
+"""A caseload's rows: current stage, next key date, open alerts, handover red/amber/green.
+
+Seven queries whatever the caseload's size: people, their pathways, stages and release dates
+(selectinload), then next appointments, alert counts and release handovers, each batched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.alerts.models import Alert
+from tracker.auth.models import Staff
+from tracker.auth.scope import people_visible_to
+from tracker.clock import local_today
+from tracker.extensions import db
+from tracker.pathway.handovers import summary_fields
+from tracker.pathway.models import Appointment, Handover, Pathway, Person, Stage
+from tracker.pathway.summary import pathway_summary
+from tracker.web.labels import APPOINTMENT_KINDS, KEY_DATES
+
+# The key dates worth counting down to (the plain release dates are summed up in the ERD).
+UPCOMING = (
+    "earliest_release_on",
+    "hdced",
+    "community_responsibility_on",
+    "order_end_on",
+    "atr_end_on",
+    "supervision_end_on",
+    "led",
+    "sed",
+)
+SORTS = ("next_date", "name")
+
+
+@dataclass
+class CaseloadRow:
+    """One person as the caseload lists them."""
+
+    person: Person
+    next_on: date | None = None
+    next_what: str = ""
+    open_alerts: int = 0
+    rag: str | None = None
+    handover_id: int | None = None
+
+
+def people_query(staff: Staff, mine_only: bool, stage: str | None, q: str | None) -> Select:
+    """The people this staff member may see, narrowed by caseload, current stage and search."""
+    query = select(Person).where(people_visible_to(staff))
+    if mine_only:
+        query = query.where(Person.offender_manager_id == staff.id)
+    if stage:
+        query = query.where(Person.stage_kind == stage)
+    if q and q.strip():
+        term = q.strip().lower()
+        like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                func.lower(Person.given_name + " " + Person.family_name).like(like, escape="\\"),
+                func.lower(Person.crn) == term,
+                func.lower(Person.prison_number) == term,
+            )
+        )
+    return query
+
+
+def caseload_rows(query: Select, today: date, now: datetime, sort: str) -> list[CaseloadRow]:
+    """Every person the query selects, with what the caseload shows of them, sorted."""
+    people = db.session.scalars(
+        query.options(
+            selectinload(Person.pathways).selectinload(Pathway.stages).selectinload(Stage.release_dates)
+        )
+    ).all()
+    rows = {p.id: CaseloadRow(person=p) for p in people}
+    for row in rows.values():
+        _next_key_date(row, today)
+    _next_appointments(rows, now)
+    _open_alerts(rows)
+    _handovers(rows, today)
+    ordered = sorted(
+        rows.values(), key=lambda r: (r.person.family_name.lower(), r.person.given_name.lower(), r.person.id)
+    )
+    if sort == "next_date":
+        ordered.sort(key=lambda r: (r.next_on is None, r.next_on or today))
+    return ordered
+
+
+def _next_key_date(row: CaseloadRow, today: date) -> None:
+    pathway = row.person.open_pathway
+    if pathway is None:
+        return
+    key_dates = pathway_summary(row.person, pathway)["key_dates"]
+    upcoming = [(date.fromisoformat(key_dates[k]), KEY_DATES[k]) for k in UPCOMING if k in key_dates]
+    upcoming = [(on, what) for on, what in upcoming if on >= today]
+    if upcoming:
+        row.next_on, row.next_what = min(upcoming, key=lambda pair: pair[0])
+
+
+def _next_appointments(rows: dict[int, CaseloadRow], now: datetime) -> None:
+    soonest = (
+        select(Appointment.person_id, Appointment.kind, Appointment.starts_at)
+        .where(
+            Appointment.person_id.in_(list(rows)), Appointment.starts_at >= now, Appointment.outcome.is_(None)
+        )
+        .order_by(Appointment.starts_at)
+    )
+    seen: set[int] = set()
+    for person_id, kind, starts_at in db.session.execute(soonest):
+        if person_id in seen:
+            continue
+        seen.add(person_id)
+        row, on = rows[person_id], local_today(starts_at)
+        if row.next_on is None or on < row.next_on:
+            row.next_on, row.next_what = on, APPOINTMENT_KINDS.get(kind, kind)
+
+
+def _open_alerts(rows: dict[int, CaseloadRow]) -> None:
+    counts = db.session.execute(
+        select(Alert.person_id, func.count())
+        .where(Alert.person_id.in_(list(rows)), Alert.status != "resolved")
+        .group_by(Alert.person_id)
+    )
+    for person_id, count in counts:
+        rows[person_id].open_alerts = count
+
+
+def _handovers(rows: dict[int, CaseloadRow], today: date) -> None:
+    handovers = db.session.scalars(
+        select(Handover)
+        .where(Handover.person_id.in_(list(rows)), Handover.kind == "release", Handover.status == "open")
+        .options(selectinload(Handover.items))
+        .order_by(Handover.id)
+    )
+    for handover in handovers:
+        rows[handover.person_id].rag = summary_fields(handover, today)["rag"]
+        rows[handover.person_id].handover_id = handover.id

@@ -1,0 +1,119 @@
+"""Sign in, sign out, and each role's landing page."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired
+
+from tracker import audit
+from tracker.auth.service import check_password, staff_by_email
+from tracker.clock import local_today
+from tracker.extensions import db, limiter
+from tracker.web import formkit, overview
+from tracker.web.blueprint import bp, roles, staff
+
+LANDING = {
+    "offender_manager": "web.caseload",
+    "resettlement": "web.board",
+    "treatment": "web.caseload",
+    "commissioner": "web.commissioner",
+    "admin": "web.admin",
+}
+WRONG = "Enter a correct email address and password"
+
+
+class SignInForm(FlaskForm):
+    """Email address and password."""
+
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your email address")],
+        render_kw={"autocomplete": "username", "spellcheck": "false", "params": {"type": "email"}},
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password")],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+def _attempted_account() -> str:
+    return (request.form.get("email") or "").strip().lower() or "-"
+
+
+def _failed(response) -> bool:
+    # Only refused attempts count towards the limit; a successful sign-in redirects.
+    return response.status_code != 302
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
+    methods=["POST"],
+    deduct_when=_failed,
+    key_func=_attempted_account,
+    scope="sign-in-account",
+)
+def sign_in() -> ResponseReturnValue:
+    """The sign-in form; an active account with the right password starts a session."""
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        account = staff_by_email(form.email.data)
+        if account is None or not check_password(account, form.password.data):
+            formkit.place(form, {"email": WRONG})
+        elif not account.active:
+            formkit.place(
+                form, {"email": "Your account has been disabled. Ask an administrator to enable it."}
+            )
+        else:
+            return _start_session(account)
+    return render_template("sign_in.html", title="Sign in", form=form), formkit.status(form)
+
+
+def _start_session(account) -> ResponseReturnValue:
+    next_page = request.args.get("next", "")
+    session.clear()  # a new session for the new sign-in: nothing carried over from before
+    login_user(account)
+    audit.record(account.id, "sign_in", account)
+    db.session.commit()  # keeps a rehashed password, if check_password made one
+    if next_page.startswith("/") and not next_page.startswith("//"):
+        return redirect(next_page)
+    return redirect(url_for("web.home"))
+
+
+@bp.post("/sign-out")
+def sign_out() -> ResponseReturnValue:
+    """End the session everywhere: the stored session version moves on, so old cookies stop working."""
+    me = staff()
+    me.session_version += 1
+    audit.record(me.id, "sign_out", me)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.", "success")
+    return redirect(url_for("web.sign_in"))
+
+
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    """Each role starts on the page it works from."""
+    return redirect(url_for(LANDING.get(staff().role, "web.sign_in")))
+
+
+@bp.get("/overview")
+@roles("commissioner")
+def commissioner() -> ResponseReturnValue:
+    """Continuity of care by establishment this financial year; no person's record is ever shown."""
+    start, end = overview.financial_year(local_today())
+    rows = overview.continuity_by_establishment(start, end)
+    return render_template("commissioner.html", title="Overview", rows=rows, start=start, end=end)

@@ -1,0 +1,107 @@
+"""The person page's timeline (MoJ timeline component): every source's events, newest first.
+
+Each source is one function from the loaded record to events; to show a new kind of event (SMS
+messages, say) write one more function and add it to SOURCES.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from tracker.clock import zone
+from tracker.web.labels import ZONES, label
+from tracker.web.record import PersonRecord
+
+
+@dataclass(frozen=True)
+class Event:
+    """One item of the timeline."""
+
+    at: datetime
+    title: str
+    lines: tuple[str, ...]
+    by_id: int | None = None
+    # A calendar date shows without a time of day.
+    whole_day: bool = False
+
+
+def _day(on: date) -> datetime:
+    return datetime.combine(on, time.min, zone())
+
+
+def stage_events(record: PersonRecord) -> Iterable[Event]:
+    """A stage starting (and a pathway closing)."""
+    for stage in record.stages():
+        lines = [f"Team: {record.team_name(stage.team_id)}"] if stage.team_id else []
+        if stage.court:
+            lines.append(f"Court: {stage.court}")
+        if stage.establishment_team_id:
+            lines.append(f"Establishment: {record.team_name(stage.establishment_team_id)}")
+        if stage.release_on:
+            lines.append(f"Earliest release date: {stage.release_on.day} {stage.release_on:%B %Y}")
+        if stage.reason:
+            lines.append(f"Reason: {stage.reason}")
+        yield Event(
+            _day(stage.start_on), f"Stage: {label(stage.kind)}", tuple(lines), stage.created_by_id, True
+        )
+
+
+def appointment_events(record: PersonRecord) -> Iterable[Event]:
+    """An appointment booked, with its outcome once recorded."""
+    for a in record.appointments:
+        lines = [line for line in (a.location_label, record.team_name(a.team_id)) if line]
+        lines.append(f"Outcome: {label(a.outcome)}" if a.outcome else "Outcome: not recorded yet")
+        yield Event(a.starts_at, label(a.kind), tuple(lines), a.created_by_id)
+
+
+def screening_events(record: PersonRecord) -> Iterable[Event]:
+    """A screening's score, zone and action."""
+    for s in record.screenings:
+        zone_text = f", {ZONES[s.zone]}" if s.zone else ""
+        result = "positive" if s.positive else "negative"
+        yield Event(
+            s.screened_at,
+            f"{label(s.tool)} screening: score {s.score}{zone_text}",
+            (f"Result: {result}", f"Action: {s.action}"),
+            s.screened_by_id,
+        )
+
+
+def referral_events(record: PersonRecord) -> Iterable[Event]:
+    """A referral made, and where it stands."""
+    for r in record.referrals:
+        lines = [f"Reason: {r.reason}", f"Status: {label(r.status)}"]
+        if r.treatment_started_on:
+            lines.append(f"Treatment started {r.treatment_started_on.day} {r.treatment_started_on:%B %Y}")
+        yield Event(r.made_at, f"Referral to {record.team_name(r.to_team_id)}", tuple(lines), r.made_by_id)
+
+
+def alert_events(record: PersonRecord) -> Iterable[Event]:
+    """An alert raised, and what became of it."""
+    for a in record.alerts:
+        lines = [a.message, f"Status: {label(a.status)}"]
+        if a.resolution:
+            lines.append(f"Resolution: {a.resolution}")
+        yield Event(
+            a.raised_at,
+            f"Alert ({label(a.severity).lower()}): {label(a.rule)}",
+            tuple(lines),
+            a.resolved_by_id or a.acknowledged_by_id,
+        )
+
+
+SOURCES: list[Callable[[PersonRecord], Iterable[Event]]] = [
+    stage_events,
+    appointment_events,
+    screening_events,
+    referral_events,
+    alert_events,
+]
+
+
+def build_timeline(record: PersonRecord) -> list[Event]:
+    """Every source's events, newest first."""
+    events = [event for source in SOURCES for event in source(record)]
+    return sorted(events, key=lambda e: e.at, reverse=True)
