@@ -7,11 +7,11 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import case, or_, select
 
 from tracker import audit
+from tracker.alerts import service
 from tracker.alerts.models import STATUSES, Alert
 from tracker.auth.models import Staff
 from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.extensions import db
-from tracker.types import utcnow
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/v1", description="Alerts for the caller and their team.")
 bp.before_request(authenticate_bearer)
@@ -82,11 +82,7 @@ def _alert_or_404(alert_id: int) -> Alert:
 @bp.response(200, AlertOut)
 def acknowledge(alert_id):
     """Say you have seen an alert and are acting on it."""
-    alert, staff = _alert_or_404(alert_id), current_staff()
-    if alert.status != "open":
-        abort(409, message=f"This alert is {alert.status}; only an open alert can be acknowledged.")
-    alert.status, alert.acknowledged_at, alert.acknowledged_by_id = "acknowledged", utcnow(), staff.id
-    audit.record(staff.id, "acknowledge", alert, person_id=alert.person_id)
+    alert = service.acknowledge(_alert_or_404(alert_id), by=current_staff())
     db.session.commit()
     return alert
 
@@ -96,11 +92,6 @@ def acknowledge(alert_id):
 @bp.response(200, AlertOut)
 def resolve(data, alert_id):
     """Close an alert, saying what was done."""
-    alert, staff = _alert_or_404(alert_id), current_staff()
-    if alert.status == "resolved":
-        abort(409, message="This alert is resolved already.")
-    alert.status, alert.resolved_at, alert.resolved_by_id = "resolved", utcnow(), staff.id
-    alert.resolution = data["note"]
-    audit.record(staff.id, "resolve", alert, person_id=alert.person_id)
+    alert = service.resolve(_alert_or_404(alert_id), data["note"], by=current_staff())
     db.session.commit()
     return alert

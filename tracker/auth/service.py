@@ -11,8 +11,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import select
 
+from tracker import audit
 from tracker.auth.models import ROLES, TEAM_KINDS, ApiToken, Staff, Team
-from tracker.errors import Invalid
+from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 
 MIN_PASSWORD_LENGTH = 12
@@ -113,3 +114,28 @@ def staff_for_token(token: str) -> Staff | None:
 def staff_by_email(email: str) -> Staff | None:
     """The staff member with this email address, if any."""
     return db.session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
+
+
+def disable_staff(account: Staff, by: Staff) -> Staff:
+    """Stop an account signing in; its sessions end at once (the session version moves on)."""
+    if account.id == by.id:
+        raise Conflict("You cannot disable your own account.")
+    account.active = False
+    account.session_version += 1
+    audit.record(by.id, "disable", account)
+    return account
+
+
+def enable_staff(account: Staff, by: Staff) -> Staff:
+    """Let a disabled account sign in again."""
+    account.active = True
+    audit.record(by.id, "enable", account)
+    return account
+
+
+def reset_password(account: Staff, password: str, by: Staff) -> Staff:
+    """Give an account a new password; its sessions end at once."""
+    account.password_hash = hash_password(password)
+    account.session_version += 1
+    audit.record(by.id, "reset_password", account)
+    return account

@@ -12,7 +12,7 @@ from tracker.auth.scope import people_visible_to
 from tracker.auth.tokens import authenticate_bearer, current_staff, require_role
 from tracker.extensions import api, db
 from tracker.pathway import schemas, service
-from tracker.pathway.access import person_or_404, record_or_404
+from tracker.pathway.access import holding_establishment_only, person_or_404, record_or_404
 from tracker.pathway.models import Pathway, Person, Stage
 from tracker.pathway.summary import pathway_summary
 
@@ -104,8 +104,7 @@ def update_stage(data, stage_id):
     """Record new official release dates on a custody stage."""
     staff = current_staff()
     stage, _ = record_or_404(staff, Stage, stage_id, "release_dates")
-    if staff.role == "resettlement" and stage.establishment_team_id != staff.team_id:
-        abort(403, message="Only the holding establishment records these release dates.")
+    holding_establishment_only(staff, stage.establishment_team_id, "release dates")
     stage = service.update_release_dates(stage, data["release_dates"], by=staff)
     db.session.commit()
     return stage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from tracker import audit
@@ -10,18 +10,12 @@ from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.pathway import care, schemas
-from tracker.pathway.access import person_or_404, record_or_404
+from tracker.pathway.access import own_team_only, person_or_404, record_or_404
 from tracker.pathway.models import Appointment, Referral, Screening
 from tracker.types import utcnow
 
 bp = Blueprint("care", __name__, url_prefix="/api/v1", description="Appointments, referrals and screenings.")
 bp.before_request(authenticate_bearer)
-
-
-def _own_team_only(team_id: int | None, what: str) -> None:
-    staff = current_staff()
-    if staff.role == "treatment" and team_id != staff.team_id:
-        abort(403, message=f"A treatment service changes only its own team's {what}.")
 
 
 def _listed(model, person_id: int, order_by):
@@ -47,7 +41,7 @@ def book_appointment(data, person_id):
     """Book an appointment."""
     staff = current_staff()
     person = person_or_404(staff, person_id, "appointment")
-    _own_team_only(data.get("team_id"), "appointments")
+    own_team_only(staff, data.get("team_id"), "appointments")
     appointment = care.book_appointment(person, data, by=staff)
     db.session.commit()
     return appointment
@@ -60,7 +54,7 @@ def update_appointment(data, appointment_id):
     """Record an appointment's outcome (attended, missed, cancelled) or move it."""
     staff = current_staff()
     appointment, _ = record_or_404(staff, Appointment, appointment_id, "appointment")
-    _own_team_only(appointment.team_id, "appointments")
+    own_team_only(staff, appointment.team_id, "appointments")
     care.update_appointment(appointment, data, by=staff, now=utcnow())
     db.session.commit()
     return appointment
@@ -91,7 +85,7 @@ def update_referral(data, referral_id):
     """Accept, decline or start a referral."""
     staff = current_staff()
     referral, _ = record_or_404(staff, Referral, referral_id, "referral_status")
-    _own_team_only(referral.to_team_id, "referrals")
+    own_team_only(staff, referral.to_team_id, "referrals")
     care.update_referral(referral, data, by=staff, today=local_today())
     db.session.commit()
     return referral

@@ -15,7 +15,7 @@ from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.pathway import board, handovers
-from tracker.pathway.access import record_or_404
+from tracker.pathway.access import holding_establishment_only, record_or_404
 from tracker.pathway.checklist import STATUSES
 from tracker.pathway.models import Handover, Person, Stage
 
@@ -117,8 +117,7 @@ def update_handover(data, handover_id):
     """Tick checklist items: {"checklist": {"accommodation": "done", ...}}."""
     staff = current_staff()
     handover, _ = record_or_404(staff, Handover, handover_id, "handover")
-    if staff.role == "resettlement" and handover.team_id != staff.team_id:
-        abort(403, message="Only the establishment that holds this handover works its checklist.")
+    holding_establishment_only(staff, handover.team_id, "a handover's checklist")
     handovers.update_checklist(handover, data["checklist"], by=staff)
     db.session.commit()
     return board.describe([handover], local_today())[0]

@@ -12,9 +12,10 @@ from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 from tracker import audit
 from tracker.auth import service
+from tracker.auth import service as staff_actions
 from tracker.auth.models import ROLES, TEAM_KINDS, Staff, Team
 from tracker.extensions import db
-from tracker.web import formkit, staff_actions
+from tracker.web import formkit
 from tracker.web.blueprint import bp, roles, staff
 from tracker.web.labels import choices, options
 

@@ -11,11 +11,12 @@ from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from tracker import audit
+from tracker.alerts import service as alert_actions
 from tracker.alerts.api import URGENCY, alerts_for
 from tracker.alerts.models import Alert
 from tracker.extensions import db
 from tracker.pathway.models import Person
-from tracker.web import alert_actions, formkit
+from tracker.web import formkit
 from tracker.web.blueprint import bp, roles, staff
 
 INBOX_LIMIT = 1000

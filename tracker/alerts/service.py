@@ -1,8 +1,4 @@
-"""Acknowledging and resolving an alert, as the API does it; they add and flush, never commit.
-
-These belong in tracker/alerts (a service both the API and the pages call): the API's views hold
-this logic inline today, so the pages keep the same rules and messages here until it moves.
-"""
+"""Acknowledging and resolving an alert, for the API and the pages alike; they add and flush, never commit."""
 
 from __future__ import annotations
 
