@@ -132,3 +132,18 @@ def test_the_person_page_costs_the_same_queries_however_long_the_history(
         return len(counted)
 
     assert with_more(2) == with_more(20)
+
+
+def test_the_timeline_shows_texts_to_the_person_with_their_status(world, signed_in, make_case, db):
+    from tracker.pathway import care
+
+    person = make_case(world.om, "court", "custody")
+    care.book_appointment(
+        person, {"kind": "probation", "starts_at": datetime.now(UTC) + timedelta(days=3)}, by=world.om
+    )
+    db.session.commit()
+
+    page = text(signed_in(world.om).get(f"/people/{person.id}"))
+
+    assert "Text message: Appointment" in timeline_titles(page)
+    assert "Status: Waiting to be sent" in page

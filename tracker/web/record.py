@@ -13,6 +13,7 @@ from tracker.alerts.models import Alert
 from tracker.auth.models import Staff, Team
 from tracker.extensions import db
 from tracker.pathway.models import Appointment, Handover, Pathway, Person, Referral, Screening, Stage
+from tracker.sms.models import Message
 
 
 @dataclass
@@ -26,6 +27,7 @@ class PersonRecord:
     alerts: list[Alert]
     handovers: list[Handover]
     teams: dict[int, Team]
+    messages: list[Message] = field(default_factory=list)
     staff_names: dict[int, str] = field(default_factory=dict)
 
     def team_name(self, team_id: int | None) -> str:
@@ -68,6 +70,7 @@ def load_record(person: Person) -> PersonRecord:
             )
         ),
         teams={team.id: team for team in db.session.scalars(select(Team))},
+        messages=rows(Message, Message.due_at, Message.id),
     )
     return record
 

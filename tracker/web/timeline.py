@@ -92,12 +92,35 @@ def alert_events(record: PersonRecord) -> Iterable[Event]:
         )
 
 
+MESSAGE_STATUS = {
+    "pending": "Waiting to be sent",
+    "sending": "Being sent",
+    "sent": "Sent",
+    "delivered": "Delivered",
+    "undelivered": "Not delivered",
+    "failed": "Could not be sent",
+    "cancelled": "Not sent",
+}
+
+
+def message_events(record: PersonRecord) -> Iterable[Event]:
+    """A text to the person: what it said (once composed), and where it stands."""
+    for m in record.messages:
+        lines = [f"Status: {MESSAGE_STATUS[m.status]}"]
+        if m.body:
+            lines.append(f"“{m.body}”")
+        if m.note:
+            lines.append(m.note)
+        yield Event(m.sent_at or m.due_at, f"Text message: {label(m.purpose)}", tuple(lines))
+
+
 SOURCES: list[Callable[[PersonRecord], Iterable[Event]]] = [
     stage_events,
     appointment_events,
     screening_events,
     referral_events,
     alert_events,
+    message_events,
 ]
 
 
