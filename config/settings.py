@@ -52,6 +52,12 @@ class Settings:
     # Sign-in attempts, counted per client address and per account; production shares the counts
     # between workers through Redis (RATELIMIT_STORAGE_URI=redis://host:6379/0).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # How many reverse proxies stand in front (their X-Forwarded-For is trusted, so the login
+    # limit counts each client rather than the proxy).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # The scheduler's tick (the sweep and dispatch run every tick) and how often a standby polls.
+    SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS", "60"))
+    SCHEDULER_POLL_SECONDS = float(os.environ.get("SCHEDULER_POLL_SECONDS", "5"))
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute;20 per hour"
 

@@ -131,3 +131,20 @@ def test_production_answers_carry_security_headers():
 
     for name, value in SECURITY_HEADERS.items():
         assert response.headers[name] == value
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for():
+    from flask import request
+
+    from tracker import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_COUNT": 1}, env="development")
+    seen = {}
+
+    @app.get("/_whoami")
+    def whoami():
+        seen["addr"] = request.remote_addr
+        return ""
+
+    app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert seen["addr"] == "203.0.113.9"

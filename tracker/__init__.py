@@ -20,6 +20,10 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
         check_production(app.config, logging.getLogger("tracker").warning)
         app.after_request(_security_headers)
     _ensure_sqlite_folder(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
 
     from tracker import errors, extensions, health, web
     from tracker.alerts import cli as alerts_cli
