@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Blueprint, abort
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker import audit
-from tracker.auth.scope import people_visible_to
 from tracker.auth.tokens import authenticate_bearer, current_staff, require_role
 from tracker.extensions import api, db
-from tracker.pathway import schemas, service
+from tracker.pathway import queries, schemas, service
 from tracker.pathway.access import holding_establishment_only, person_or_404, record_or_404
 from tracker.pathway.models import Pathway, Person, Stage
 from tracker.pathway.summary import pathway_summary
@@ -28,20 +27,7 @@ def list_people(pagination_parameters, stage=None, q=None):
     staff = current_staff()
     if staff.role in ("commissioner", "admin"):
         abort(403, message="Your role sees aggregate reports only, never a person.")
-    query = select(Person).where(people_visible_to(staff))
-    if stage:
-        query = query.where(Person.stage_kind == stage)
-    if q:
-        # Escape LIKE's wildcards so "%" searches for a percent sign, not everyone.
-        term = q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{term}%"
-        query = query.where(
-            or_(
-                func.lower(Person.given_name + " " + Person.family_name).like(pattern, escape="\\"),
-                func.lower(Person.crn) == q.strip().lower(),
-                func.lower(Person.prison_number) == q.strip().lower(),
-            )
-        )
+    query = queries.people_query(staff, stage, q)
     pagination_parameters.item_count = db.session.scalar(select(func.count()).select_from(query.subquery()))
     people = db.session.scalars(
         query.order_by(Person.family_name, Person.given_name, Person.id)

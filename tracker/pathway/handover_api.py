@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import audit
-from tracker.auth.scope import people_visible_to
 from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.clock import local_today
 from tracker.extensions import db
-from tracker.pathway import board, handovers
+from tracker.pathway import board, handovers, queries
 from tracker.pathway.access import holding_establishment_only, record_or_404
 from tracker.pathway.checklist import STATUSES
-from tracker.pathway.models import Handover, Person, Stage
+from tracker.pathway.models import Handover
 
 bp = Blueprint("handovers", __name__, url_prefix="/api/v1", description="Handovers and their checklists.")
 bp.before_request(authenticate_bearer)
@@ -67,14 +62,6 @@ class HandoverOut(Schema):
     engaged = fields.Boolean(allow_none=True)
 
 
-def _loaded(query):
-    return query.options(
-        joinedload(Handover.person),
-        joinedload(Handover.stage).selectinload(Stage.release_dates),
-        selectinload(Handover.items),
-    )
-
-
 @bp.get("/handovers")
 @bp.arguments(BoardQuery, location="query", as_kwargs=True)
 @bp.response(200, HandoverOut(many=True))
@@ -84,16 +71,7 @@ def handover_board(within_days, team_id=None):
     if staff.role in ("commissioner", "admin"):
         abort(403, message="Your role sees aggregate reports only, never a person.")
     today = local_today()
-    rows = db.session.scalars(_loaded(
-        select(Handover).join(Person, Person.id == Handover.person_id)
-        .where(
-            Handover.kind == "release", Handover.status == "open",
-            Handover.team_id == (team_id or staff.team_id),
-            Handover.due_on >= today, Handover.due_on <= today + timedelta(days=within_days),
-            people_visible_to(staff),
-        )
-        .order_by(Handover.due_on, Handover.id)
-    )).unique().all()
+    rows = db.session.scalars(queries.board_query(staff, team_id or staff.team_id, today, within_days)).unique().all()
     audit.record_views(staff.id, [h.person_id for h in rows], via="handover board")
     db.session.commit()
     return board.describe(rows, today)

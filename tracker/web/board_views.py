@@ -9,21 +9,19 @@ from typing import Any
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from tracker import audit
 from tracker.auth.models import Staff
-from tracker.auth.scope import may_change, people_visible_to
+from tracker.auth.scope import may_change
 from tracker.clock import local_today
 from tracker.extensions import db
-from tracker.pathway import handovers
+from tracker.pathway import handovers, queries
 from tracker.pathway.access import holding_establishment_only, holds, record_or_404
 from tracker.pathway.board import describe
 from tracker.pathway.checklist import ITEM_LABELS, STATUSES
-from tracker.pathway.models import Handover, Person, Stage
+from tracker.pathway.models import Handover, Person
 from tracker.web import formkit
 from tracker.web.blueprint import bp, roles, staff
 from tracker.web.labels import choices
@@ -34,28 +32,7 @@ WINDOW_DAYS = 84
 
 def board_rows(me: Staff, today: date) -> list[dict[str, Any]]:
     """The caller's establishment's open release handovers due in the window, soonest first."""
-    rows = (
-        db.session.scalars(
-            select(Handover)
-            .join(Person, Person.id == Handover.person_id)
-            .where(
-                Handover.kind == "release",
-                Handover.status == "open",
-                Handover.team_id == me.team_id,
-                Handover.due_on >= today,
-                Handover.due_on <= today + timedelta(days=WINDOW_DAYS),
-                people_visible_to(me),
-            )
-            .options(
-                joinedload(Handover.person),
-                joinedload(Handover.stage).selectinload(Stage.release_dates),
-                selectinload(Handover.items),
-            )
-            .order_by(Handover.due_on, Handover.id)
-        )
-        .unique()
-        .all()
-    )
+    rows = db.session.scalars(queries.board_query(me, me.team_id, today, WINDOW_DAYS)).unique().all()
     audit.record_views(me.id, [h.person_id for h in rows], via="handover board")
     db.session.commit()
     return describe(list(rows), today)

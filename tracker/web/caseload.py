@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.alerts.models import Alert
 from tracker.auth.models import Staff
-from tracker.auth.scope import people_visible_to
 from tracker.clock import local_today
 from tracker.extensions import db
+from tracker.pathway import queries
 from tracker.pathway.handovers import summary_fields
 from tracker.pathway.models import Appointment, Handover, Pathway, Person, Stage
 from tracker.pathway.summary import pathway_summary
@@ -50,22 +50,7 @@ class CaseloadRow:
 
 def people_query(staff: Staff, mine_only: bool, stage: str | None, q: str | None) -> Select:
     """The people this staff member may see, narrowed by caseload, current stage and search."""
-    query = select(Person).where(people_visible_to(staff))
-    if mine_only:
-        query = query.where(Person.offender_manager_id == staff.id)
-    if stage:
-        query = query.where(Person.stage_kind == stage)
-    if q and q.strip():
-        term = q.strip().lower()
-        like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                func.lower(Person.given_name + " " + Person.family_name).like(like, escape="\\"),
-                func.lower(Person.crn) == term,
-                func.lower(Person.prison_number) == term,
-            )
-        )
-    return query
+    return queries.people_query(staff, stage, q, mine_only)
 
 
 def caseload_rows(query: Select, today: date, now: datetime, sort: str) -> list[CaseloadRow]:

@@ -1,0 +1,55 @@
+"""The list queries the API and the pages share: a caseload searched, and a prison's board."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.auth.models import Staff
+from tracker.auth.scope import people_visible_to
+from tracker.pathway.models import Handover, Person, Stage
+
+
+def people_query(staff: Staff, stage: str | None = None, q: str | None = None, mine_only: bool = False) -> Select:
+    """The people this staff member may see, narrowed by caseload, current stage and a search."""
+    query = select(Person).where(people_visible_to(staff))
+    if mine_only:
+        query = query.where(Person.offender_manager_id == staff.id)
+    if stage:
+        query = query.where(Person.stage_kind == stage)
+    if q and q.strip():
+        term = q.strip().lower()
+        # Escape LIKE's wildcards so "%" searches for a percent sign, not everyone.
+        like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                func.lower(Person.given_name + " " + Person.family_name).like(like, escape="\\"),
+                func.lower(Person.crn) == term,
+                func.lower(Person.prison_number) == term,
+            )
+        )
+    return query
+
+
+def board_query(staff: Staff, team_id: int, today: date, within_days: int) -> Select:
+    """An establishment's open release handovers due in the window, soonest first, loaded for the board."""
+    return (
+        select(Handover)
+        .join(Person, Person.id == Handover.person_id)
+        .where(
+            Handover.kind == "release",
+            Handover.status == "open",
+            Handover.team_id == team_id,
+            Handover.due_on >= today,
+            Handover.due_on <= today + timedelta(days=within_days),
+            people_visible_to(staff),
+        )
+        .options(
+            joinedload(Handover.person),
+            joinedload(Handover.stage).selectinload(Stage.release_dates),
+            selectinload(Handover.items),
+        )
+        .order_by(Handover.due_on, Handover.id)
+    )
