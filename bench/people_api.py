@@ -43,11 +43,21 @@ def prepare(url: str) -> str:
             downgrade(revision="base")
         upgrade()
         service.create_team("Bench Probation", "probation")
-        om = service.create_staff("bench@example.org", "offender_manager", "Bench Probation", "bench password 1")
+        om = service.create_staff(
+            "bench@example.org", "offender_manager", "Bench Probation", "bench password 1"
+        )
         token = service.issue_token(om)
         rows = [
-            {"given_name": f"Given{n}", "family_name": f"Family{n % 997}", "crn": f"B{n:06d}", "offender_manager_id": om.id,
-             "sms_consent": False, "language": "en", "alcohol_need": n % 3 == 0, "stage_kind": "custody"}
+            {
+                "given_name": f"Given{n}",
+                "family_name": f"Family{n % 997}",
+                "crn": f"B{n:06d}",
+                "offender_manager_id": om.id,
+                "sms_consent": False,
+                "language": "en",
+                "alcohol_need": n % 3 == 0,
+                "stage_kind": "custody",
+            }
             for n in range(PEOPLE)
         ]
         db.session.execute(insert(Person), rows)
@@ -96,8 +106,21 @@ def main() -> None:
     port = free_port()
     env = os.environ | {"DATABASE_URL": url, "TRACKER_ENV": "development"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.DEVNULL,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -108,7 +131,9 @@ def main() -> None:
             except requests.RequestException:
                 time.sleep(0.1)
         auth = {"Authorization": f"Bearer {token}"}
-        print(f"{PEOPLE} people on one caseload, {url.split(':')[0]}, gunicorn 2 workers x 4 threads, {CLIENTS} clients")
+        print(
+            f"{PEOPLE} people on one caseload, {url.split(':')[0]}, gunicorn 2 workers x 4 threads, {CLIENTS} clients"
+        )
         for label, path, headers in (
             ("GET /api/v1/people (page of 50)", "/api/v1/people", auth),
             ("GET /healthz", "/healthz", {}),

@@ -48,25 +48,103 @@ OUTCOMES = (("attended", 0.85), ("missed", 0.10), ("cancelled", 0.03), (None, 0.
 # Every table loaded, in foreign-key order; the first column is always the id, assigned here.
 COLUMNS = {
     "teams": ("id", "name", "kind", "code", "created_at"),
-    "staff": ("id", "email", "name", "role", "team_id", "password_hash", "active", "session_version",
-              "created_at"),
-    "people": ("id", "given_name", "family_name", "date_of_birth", "crn", "prison_number", "sms_consent",
-               "language", "alcohol_need", "offender_manager_id", "stage_kind", "created_at", "updated_at"),
+    "staff": (
+        "id",
+        "email",
+        "name",
+        "role",
+        "team_id",
+        "password_hash",
+        "active",
+        "session_version",
+        "created_at",
+    ),
+    "people": (
+        "id",
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "crn",
+        "prison_number",
+        "sms_consent",
+        "language",
+        "alcohol_need",
+        "offender_manager_id",
+        "stage_kind",
+        "created_at",
+        "updated_at",
+    ),
     "pathways": ("id", "person_id", "opened_on"),
-    "stages": ("id", "pathway_id", "person_id", "position", "kind", "start_on", "expected_end_on", "end_on",
-               "team_id", "created_at", "court", "order_type", "order_end_on", "supervision_end_on",
-               "atr_end_on", "treatment_team_id", "dependency_assessed", "consent_recorded", "basis",
-               "establishment_team_id", "sentence_start_on", "release_on", "community_responsibility_on"),
+    "stages": (
+        "id",
+        "pathway_id",
+        "person_id",
+        "position",
+        "kind",
+        "start_on",
+        "expected_end_on",
+        "end_on",
+        "team_id",
+        "created_at",
+        "court",
+        "order_type",
+        "order_end_on",
+        "supervision_end_on",
+        "atr_end_on",
+        "treatment_team_id",
+        "dependency_assessed",
+        "consent_recorded",
+        "basis",
+        "establishment_team_id",
+        "sentence_start_on",
+        "release_on",
+        "community_responsibility_on",
+    ),
     "release_dates": ("id", "stage_id", "kind", "value_on", "source", "recorded_at"),
-    "handovers": ("id", "person_id", "stage_id", "kind", "team_id", "due_on", "status", "created_at",
-                  "updated_at"),
+    "handovers": (
+        "id",
+        "person_id",
+        "stage_id",
+        "kind",
+        "team_id",
+        "due_on",
+        "status",
+        "created_at",
+        "updated_at",
+    ),
     "handover_items": ("id", "handover_id", "item", "status", "updated_at"),
-    "appointments": ("id", "person_id", "stage_id", "kind", "starts_at", "team_id", "outcome", "outcome_at",
-                     "created_at"),
-    "referrals": ("id", "person_id", "to_team_id", "reason", "status", "treatment_started_on", "made_at",
-                  "updated_at"),
-    "screenings": ("id", "person_id", "tool", "answers", "score", "zone", "positive", "action",
-                   "screened_at"),
+    "appointments": (
+        "id",
+        "person_id",
+        "stage_id",
+        "kind",
+        "starts_at",
+        "team_id",
+        "outcome",
+        "outcome_at",
+        "created_at",
+    ),
+    "referrals": (
+        "id",
+        "person_id",
+        "to_team_id",
+        "reason",
+        "status",
+        "treatment_started_on",
+        "made_at",
+        "updated_at",
+    ),
+    "screenings": (
+        "id",
+        "person_id",
+        "tool",
+        "answers",
+        "score",
+        "zone",
+        "positive",
+        "action",
+        "screened_at",
+    ),
     "audit_entries": ("id", "at", "action", "subject_type", "subject_id", "person_id"),
 }
 
@@ -107,16 +185,35 @@ def build(n: int) -> DataSet:
     """The national data set for `n` people."""
     d = DataSet(n)
     since = at(TODAY - timedelta(days=800))
-    prisons = [d.add("teams", name=f"HMP Bench {i:03d}", kind="prison", code=f"B{i:02X}", created_at=since)
-               for i in range(PRISONS)]
-    probation = [d.add("teams", name=f"Probation {i}", kind="probation", created_at=since)
-                 for i in range(PROBATION_TEAMS)]
-    treatment = [d.add("teams", name=f"Alcohol Service {i}", kind="treatment", created_at=since)
-                 for i in range(TREATMENT_TEAMS)]
-    managers = [(d.add("staff", email=f"om{i}@bench.example", name=f"OM {i}", role="offender_manager",
-                       team_id=probation[i % PROBATION_TEAMS], password_hash="!", active=True,
-                       session_version=1, created_at=since), probation[i % PROBATION_TEAMS])
-                for i in range(max(1, n // CASELOAD))]
+    prisons = [
+        d.add("teams", name=f"HMP Bench {i:03d}", kind="prison", code=f"B{i:02X}", created_at=since)
+        for i in range(PRISONS)
+    ]
+    probation = [
+        d.add("teams", name=f"Probation {i}", kind="probation", created_at=since)
+        for i in range(PROBATION_TEAMS)
+    ]
+    treatment = [
+        d.add("teams", name=f"Alcohol Service {i}", kind="treatment", created_at=since)
+        for i in range(TREATMENT_TEAMS)
+    ]
+    managers = [
+        (
+            d.add(
+                "staff",
+                email=f"om{i}@bench.example",
+                name=f"OM {i}",
+                role="offender_manager",
+                team_id=probation[i % PROBATION_TEAMS],
+                password_hash="!",
+                active=True,
+                session_version=1,
+                created_at=since,
+            ),
+            probation[i % PROBATION_TEAMS],
+        )
+        for i in range(max(1, n // CASELOAD))
+    ]
     for i in range(n):
         manager, team = managers[i % len(managers)]
         # Of every 50 people: 17 in custody (34%), 16 on licence, 10 on an ATR, 7 awaiting court.
@@ -132,12 +229,21 @@ class Person:
     def __init__(self, d: DataSet, i: int, kind: str, manager: int, team: int, prison: int, treatment: int):
         self.d, self.team, self.prison, self.treatment = d, team, prison, treatment
         self.alcohol = d.rng.random() < 0.45
-        self.id = d.add("people", given_name=f"Given{i}", family_name=f"Family{i % 997}",
-                        date_of_birth=date(1960, 1, 1) + timedelta(days=d.rng.randrange(15000)),
-                        crn=f"X{i:07d}", prison_number=f"A{i:06d}" if kind != "court" else None,
-                        sms_consent=False, language="en", alcohol_need=self.alcohol,
-                        offender_manager_id=manager, stage_kind=kind, created_at=at(TODAY - timedelta(900)),
-                        updated_at=at(TODAY - timedelta(days=1)))
+        self.id = d.add(
+            "people",
+            given_name=f"Given{i}",
+            family_name=f"Family{i % 997}",
+            date_of_birth=date(1960, 1, 1) + timedelta(days=d.rng.randrange(15000)),
+            crn=f"X{i:07d}",
+            prison_number=f"A{i:06d}" if kind != "court" else None,
+            sms_consent=False,
+            language="en",
+            alcohol_need=self.alcohol,
+            offender_manager_id=manager,
+            stage_kind=kind,
+            created_at=at(TODAY - timedelta(900)),
+            updated_at=at(TODAY - timedelta(days=1)),
+        )
         self.pathway = 0
         self.position = 0
 
@@ -147,8 +253,17 @@ class Person:
             self.pathway = self.d.add("pathways", person_id=self.id, opened_on=start_on)
             self.audit("create", "people", self.id, start_on)
             self.screen(start_on)
-        stage = self.d.add("stages", pathway_id=self.pathway, person_id=self.id, position=self.position,
-                           kind=kind, start_on=start_on, end_on=end_on, created_at=at(start_on), **fields)
+        stage = self.d.add(
+            "stages",
+            pathway_id=self.pathway,
+            person_id=self.id,
+            position=self.position,
+            kind=kind,
+            start_on=start_on,
+            end_on=end_on,
+            created_at=at(start_on),
+            **fields,
+        )
         self.position += 1
         self.audit("create", "stages", stage, start_on)
         return stage
@@ -178,14 +293,27 @@ class Person:
 
     def custody_stage(self, start_on: date, end_on: date | None, release_on: date, release: dict) -> int:
         """A sentenced custody stage with its release dates and reception handover."""
-        stage = self.stage("custody", start_on, end_on, team_id=self.prison, basis="sentenced",
-                           establishment_team_id=self.prison, sentence_start_on=start_on,
-                           release_on=release_on, expected_end_on=release_on,
-                           community_responsibility_on=dates.community_responsibility_on(start_on,
-                                                                                         release_on))
+        stage = self.stage(
+            "custody",
+            start_on,
+            end_on,
+            team_id=self.prison,
+            basis="sentenced",
+            establishment_team_id=self.prison,
+            sentence_start_on=start_on,
+            release_on=release_on,
+            expected_end_on=release_on,
+            community_responsibility_on=dates.community_responsibility_on(start_on, release_on),
+        )
         for kind, value_on in release.items():
-            self.d.add("release_dates", stage_id=stage, kind=kind, value_on=value_on, source="NOMIS",
-                       recorded_at=at(start_on))
+            self.d.add(
+                "release_dates",
+                stage_id=stage,
+                kind=kind,
+                value_on=value_on,
+                source="NOMIS",
+                recorded_at=at(start_on),
+            )
         self.handover(stage, "custody_reception", self.prison, start_on, done=1.0)
         return stage
 
@@ -197,8 +325,13 @@ class Person:
         custody = self.custody_stage(start_on, released_on, released_on, {"crd": released_on})
         self.handover(custody, "release", self.prison, released_on, done=0.9)
         supervision_end = released_on + timedelta(days=self.d.rng.randint(366, 730))
-        stage = self.stage("licence", released_on, team_id=self.team, supervision_end_on=supervision_end,
-                           expected_end_on=supervision_end)
+        stage = self.stage(
+            "licence",
+            released_on,
+            team_id=self.team,
+            supervision_end_on=supervision_end,
+            expected_end_on=supervision_end,
+        )
         self.weekly("probation", stage, dates.next_working_day(released_on), self.team)
         if self.alcohol:
             started = released_on + timedelta(days=self.d.rng.randint(1, 30))
@@ -212,10 +345,18 @@ class Person:
         start_on = TODAY - timedelta(days=self.d.rng.randint(1, length - 1))
         self.court_then(start_on)
         end_on = start_on + timedelta(days=length)
-        stage = self.stage("atr", start_on, team_id=self.team, order_type="community_order",
-                           order_end_on=end_on + timedelta(days=90), atr_end_on=end_on,
-                           expected_end_on=end_on, treatment_team_id=self.treatment,
-                           dependency_assessed=True, consent_recorded=True)
+        stage = self.stage(
+            "atr",
+            start_on,
+            team_id=self.team,
+            order_type="community_order",
+            order_end_on=end_on + timedelta(days=90),
+            atr_end_on=end_on,
+            expected_end_on=end_on,
+            treatment_team_id=self.treatment,
+            dependency_assessed=True,
+            consent_recorded=True,
+        )
         self.handover(stage, "atr_start", self.treatment, start_on, done=1.0)
         started = start_on + timedelta(days=self.d.rng.randint(3, 20))
         self.referral(start_on, started)
@@ -232,12 +373,26 @@ class Person:
         """A handover and its checklist, each item done with probability `done`."""
         created = at(due_on - timedelta(days=84)) if kind == "release" else at(due_on)
         created = min(created, at(TODAY - timedelta(days=1)))
-        handover = self.d.add("handovers", person_id=self.id, stage_id=stage, kind=kind, team_id=team,
-                              due_on=due_on, status="open", created_at=created, updated_at=created)
+        handover = self.d.add(
+            "handovers",
+            person_id=self.id,
+            stage_id=stage,
+            kind=kind,
+            team_id=team,
+            due_on=due_on,
+            status="open",
+            created_at=created,
+            updated_at=created,
+        )
         for item in checklist.ITEMS_BY_KIND[kind]:
             status = "done" if self.d.rng.random() < done else "not_started"
-            self.d.add("handover_items", handover_id=handover, item=item, status=status,
-                       updated_at=created if status == "done" else None)
+            self.d.add(
+                "handover_items",
+                handover_id=handover,
+                item=item,
+                status=status,
+                updated_at=created if status == "done" else None,
+            )
 
     def weekly(self, kind: str, stage: int, first_on: date, team: int) -> None:
         """The last six weeks of appointments since `first_on`, and the next one."""
@@ -248,21 +403,36 @@ class Person:
             self.appointment(kind, day, self.d.outcome() if day < TODAY else None, stage, team)
         self.appointment(kind, self.d.day_in(1, 7), None, stage, team)
 
-    def appointment(self, kind: str, day: date, outcome: str | None, stage: int | None = None,
-                    team: int | None = None) -> None:
+    def appointment(
+        self, kind: str, day: date, outcome: str | None, stage: int | None = None, team: int | None = None
+    ) -> None:
         """One appointment in a slot on `day`."""
         starts_at = self.d.slot(day)
-        self.d.add("appointments", person_id=self.id, stage_id=stage, kind=kind, starts_at=starts_at,
-                   team_id=team, outcome=outcome, created_at=min(starts_at, at(TODAY - timedelta(days=1))),
-                   outcome_at=starts_at + timedelta(hours=2) if outcome else None)
+        self.d.add(
+            "appointments",
+            person_id=self.id,
+            stage_id=stage,
+            kind=kind,
+            starts_at=starts_at,
+            team_id=team,
+            outcome=outcome,
+            created_at=min(starts_at, at(TODAY - timedelta(days=1))),
+            outcome_at=starts_at + timedelta(hours=2) if outcome else None,
+        )
 
     def referral(self, made_on: date, started_on: date | None) -> None:
         """A referral to the person's treatment team."""
         made_on = min(made_on, TODAY - timedelta(days=1))
-        referral = self.d.add("referrals", person_id=self.id, to_team_id=self.treatment,
-                              reason="Alcohol need", status="started" if started_on else "made",
-                              treatment_started_on=started_on if started_on and started_on < TODAY else None,
-                              made_at=at(made_on), updated_at=at(made_on))
+        referral = self.d.add(
+            "referrals",
+            person_id=self.id,
+            to_team_id=self.treatment,
+            reason="Alcohol need",
+            status="started" if started_on else "made",
+            treatment_started_on=started_on if started_on and started_on < TODAY else None,
+            made_at=at(made_on),
+            updated_at=at(made_on),
+        )
         self.audit("create", "referrals", referral, made_on)
 
     def screen(self, on: date) -> None:
@@ -273,17 +443,31 @@ class Person:
         answers = [self.d.rng.randint(0, high) for _ in range(8)]
         answers += [self.d.rng.choice((0, 2, 4)) if self.alcohol else 0 for _ in range(2)]
         result = screening.score("audit", answers)
-        screened = self.d.add("screenings", person_id=self.id, tool="audit", answers=json.dumps(answers),
-                              score=result.score, zone=result.zone, positive=result.positive,
-                              action=result.action, screened_at=at(on, 11))
+        screened = self.d.add(
+            "screenings",
+            person_id=self.id,
+            tool="audit",
+            answers=json.dumps(answers),
+            score=result.score,
+            zone=result.zone,
+            positive=result.positive,
+            action=result.action,
+            screened_at=at(on, 11),
+        )
         self.audit("create", "screenings", screened, on)
 
     def audit(self, action: str, subject_type: str, subject_id: int, on: date) -> None:
         """An audit-log entry at noon on `on`."""
         # Every entry predates T, so none falls in a timed sweep's window.
         when = min(at(on, 12), at(TODAY - timedelta(days=1), 12))
-        self.d.add("audit_entries", at=when, action=action, subject_type=subject_type, subject_id=subject_id,
-                   person_id=self.id)
+        self.d.add(
+            "audit_entries",
+            at=when,
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            person_id=self.id,
+        )
 
 
 def ensure_database(url: str) -> None:
@@ -371,7 +555,11 @@ def run(n: int, sa_url: str) -> dict:
     history = sweep_history(app)
     mark = datetime.combine(TODAY, clock_time(6, 0), LONDON)
     return {
-        "people": n, "rows": rows, "generated": generated, "built": built, "history": history,
+        "people": n,
+        "rows": rows,
+        "generated": generated,
+        "built": built,
+        "history": history,
         "first": timed_sweep(app, mark),
         "nothing": timed_sweep(app, mark + timedelta(minutes=1)),
         "one_day": timed_sweep(app, datetime.combine(TODAY + timedelta(days=1), clock_time(0, 1), LONDON)),
@@ -382,11 +570,15 @@ def report(results: list[dict]) -> None:
     """Print how each data set was built, then the table of sweeps."""
     for r in results:
         rows = ", ".join(f"{table} {count:,}" for table, count in r["rows"].items())
-        print(f"{r['people']:,} people: built in {r['built']:.1f} s "
-              f"({r['generated']:.1f} s generating, the rest COPY and VACUUM ANALYZE); {rows}")
+        print(
+            f"{r['people']:,} people: built in {r['built']:.1f} s "
+            f"({r['generated']:.1f} s generating, the rest COPY and VACUUM ANALYZE); {rows}"
+        )
         seconds, alerts, still_open = r["history"]
-        print(f"  {HISTORY_DAYS} nightly sweeps before T: {seconds:.1f} s; {alerts:,} alerts, "
-              f"{still_open:,} still open")
+        print(
+            f"  {HISTORY_DAYS} nightly sweeps before T: {seconds:.1f} s; {alerts:,} alerts, "
+            f"{still_open:,} still open"
+        )
     print()
     print(f"{'people':>9} | {'sweep':<44} | {'ms':>9} | {'statements':>10} | {'alerts raised':>13}")
     print("-" * 97)

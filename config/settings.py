@@ -67,9 +67,7 @@ class Settings:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     API_SPEC_OPTIONS = {
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
-        },
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
     }
 
@@ -118,9 +116,7 @@ def settings_for(name: str | None = None) -> type[Settings]:
     try:
         return ENVIRONMENTS[name]
     except KeyError:
-        raise UnsafeSettings(
-            f"TRACKER_ENV={name!r} is not one of {', '.join(ENVIRONMENTS)}."
-        ) from None
+        raise UnsafeSettings(f"TRACKER_ENV={name!r} is not one of {', '.join(ENVIRONMENTS)}.") from None
 
 
 def check_production(config: dict, warn) -> None:

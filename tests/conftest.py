@@ -22,7 +22,11 @@ def no_internet(monkeypatch):
 
     def guarded(sock, address):
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost") and not host.startswith("/"):
+        if (
+            isinstance(host, str)
+            and host not in ("127.0.0.1", "::1", "localhost")
+            and not host.startswith("/")
+        ):
             raise RuntimeError(f"test tried to reach {host}")
         return real_connect(sock, address)
 
@@ -31,7 +35,9 @@ def no_internet(monkeypatch):
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    return (
+        os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -123,7 +129,9 @@ def make_staff(db, make_team):
     def make(role: str = "offender_manager", team=None, email: str | None = None):
         n = next(counter)
         team = team or make_team(f"{role} team {n}", kinds.get(role, "probation"))
-        staff = service.create_staff(email or f"{role}{n}@example.org", role, team.name, "correct horse battery", f"{role} {n}")
+        staff = service.create_staff(
+            email or f"{role}{n}@example.org", role, team.name, "correct horse battery", f"{role} {n}"
+        )
         db.session.commit()
         return staff
 

@@ -146,5 +146,7 @@ def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for():
         seen["addr"] = request.remote_addr
         return ""
 
-    app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    app.test_client().get(
+        "/_whoami", headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "10.0.0.1"}
+    )
     assert seen["addr"] == "203.0.113.9"

@@ -23,7 +23,9 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
+        )
 
     from tracker import errors, extensions, health, web
     from tracker.alerts import cli as alerts_cli

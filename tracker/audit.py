@@ -39,7 +39,11 @@ def _refuse_change(mapper, connection, target) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_change(state: ORMExecuteState) -> None:
     # Bulk update()/delete() statements skip the mapper events above.
-    if (state.is_update or state.is_delete) and state.bind_mapper is not None and state.bind_mapper.class_ is AuditEntry:
+    if (
+        (state.is_update or state.is_delete)
+        and state.bind_mapper is not None
+        and state.bind_mapper.class_ is AuditEntry
+    ):
         raise AuditIsAppendOnly("audit entries are never changed or deleted")
 
 

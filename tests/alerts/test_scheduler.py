@@ -60,8 +60,17 @@ def start_scheduler(app, database_url, tmp_path) -> Iterator[Callable[[], Schedu
     """start_scheduler(): a scheduler process on the test database with a short tick, killed at teardown."""
     urls = {"TEST_DATABASE_URL": database_url, "DATABASE_URL": database_url}
     env = os.environ | {"TRACKER_ENV": "test"} | urls
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run",
-               f"--tick={TICK}", f"--poll={POLL}"]
+    command = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "wsgi",
+        "scheduler",
+        "run",
+        f"--tick={TICK}",
+        f"--poll={POLL}",
+    ]
     started: list[Scheduler] = []
 
     def start() -> Scheduler:
@@ -101,11 +110,17 @@ def person_leaving_custody(make_staff, make_team, api_as, make_person):
     prison = make_team("HMP Bristol", "prison", "BCI")
     person = make_person(om)
     today = utcnow().date()
-    response = api_as(om).post(f"/people/{person['id']}/stages", {
-        "kind": "custody", "start_on": str(today - timedelta(days=30)), "basis": "sentenced",
-        "establishment_team_id": prison.id, "sentence_start_on": str(today - timedelta(days=30)),
-        "release_dates": {"crd": str(today + timedelta(days=10))},
-    })
+    response = api_as(om).post(
+        f"/people/{person['id']}/stages",
+        {
+            "kind": "custody",
+            "start_on": str(today - timedelta(days=30)),
+            "basis": "sentenced",
+            "establishment_team_id": prison.id,
+            "sentence_start_on": str(today - timedelta(days=30)),
+            "release_dates": {"crd": str(today + timedelta(days=10))},
+        },
+    )
     assert response.status_code == 201, response.json
     return person
 
@@ -187,12 +202,19 @@ def test_on_postgresql_the_leader_holds_the_advisory_lock_on_a_connection_of_its
     leader = start_scheduler()
     eventually(lambda: holder(db) == leader.holder, within=15)
 
-    lockers = db.session.execute(text(
-        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'advisory' AND l.granted "
-        "AND (l.classid::bigint << 32) + l.objid::bigint = :key AND l.database = "
-        "(SELECT oid FROM pg_database WHERE datname = current_database())"
-    ), {"key": ADVISORY_LOCK_KEY}).scalars().all()
+    lockers = (
+        db.session.execute(
+            text(
+                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.granted "
+                "AND (l.classid::bigint << 32) + l.objid::bigint = :key AND l.database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())"
+            ),
+            {"key": ADVISORY_LOCK_KEY},
+        )
+        .scalars()
+        .all()
+    )
 
     assert lockers == ["tracker-scheduler"]
 

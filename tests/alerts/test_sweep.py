@@ -650,8 +650,15 @@ def test_a_recall_ends_the_last_release_so_its_community_checkpoints_stop(
     api = api_as(world.om)
     path = f"/people/{person['id']}/stages"
     assert api.post(path, {"kind": "licence", "start_on": str(today - 3 * DAY)}).status_code == 201
-    recalled = api.post(path, {"kind": "custody", "start_on": str(today), "basis": "sentenced",
-                               "establishment_team_id": world.prison.id})
+    recalled = api.post(
+        path,
+        {
+            "kind": "custody",
+            "start_on": str(today),
+            "basis": "sentenced",
+            "establishment_team_id": world.prison.id,
+        },
+    )
     assert recalled.status_code == 201, recalled.json
     sweep_now()
 
@@ -660,19 +667,28 @@ def test_a_recall_ends_the_last_release_so_its_community_checkpoints_stop(
     assert not alerts(rule="not_engaged_7")
 
 
-def test_custody_is_expected_to_end_on_its_release_date_not_at_parole_eligibility(world, api_as, make_person, today):
+def test_custody_is_expected_to_end_on_its_release_date_not_at_parole_eligibility(
+    world, api_as, make_person, today
+):
     person = make_person(world.om)
-    stage = api_as(world.om).post(f"/people/{person['id']}/stages", {
-        "kind": "custody", "start_on": str(today - 400 * DAY), "basis": "sentenced",
-        "establishment_team_id": world.prison.id,
-        "release_dates": {"ped": str(today - 30 * DAY), "crd": str(today + 200 * DAY)},
-    })
+    stage = api_as(world.om).post(
+        f"/people/{person['id']}/stages",
+        {
+            "kind": "custody",
+            "start_on": str(today - 400 * DAY),
+            "basis": "sentenced",
+            "establishment_team_id": world.prison.id,
+            "release_dates": {"ped": str(today - 30 * DAY), "crd": str(today + 200 * DAY)},
+        },
+    )
 
     assert stage.json["release_on"] == str(today - 30 * DAY)  # ERD: parole eligibility comes first
     assert stage.json["expected_end_on"] == str(today + 200 * DAY)  # but nobody is overdue before CRD
 
 
-def test_a_sweep_in_chunks_raises_what_one_pass_raises(world, in_custody, sweep_now, alerts, db, monkeypatch, today):
+def test_a_sweep_in_chunks_raises_what_one_pass_raises(
+    world, in_custody, sweep_now, alerts, db, monkeypatch, today
+):
     from sqlalchemy import delete
 
     from tracker.alerts import sweep as sweep_module
@@ -690,4 +706,6 @@ def test_a_sweep_in_chunks_raises_what_one_pass_raises(world, in_custody, sweep_
     monkeypatch.setattr(sweep_module, "CHUNK", 2000)
     sweep_now()
 
-    assert in_chunks and in_chunks == sorted((a.rule, a.subject_type, a.subject_id, a.checkpoint_on) for a in alerts())
+    assert in_chunks and in_chunks == sorted(
+        (a.rule, a.subject_type, a.subject_id, a.checkpoint_on) for a in alerts()
+    )

@@ -63,9 +63,7 @@ def test_england_bank_holidays_are_neither_bank_nor_working_days(day: date) -> N
         (date(2027, 4, 25), False),  # Sunday
     ],
 )
-def test_a_working_day_is_monday_to_friday_and_not_a_bank_holiday(
-    day: date, working: bool
-) -> None:
+def test_a_working_day_is_monday_to_friday_and_not_a_bank_holiday(day: date, working: bool) -> None:
     assert is_working_day(day) is working
 
 
@@ -86,9 +84,7 @@ def test_a_scottish_only_holiday_is_a_working_day_in_england() -> None:
         (ORDINARY_MONDAY, ORDINARY_FRIDAY),
     ],
 )
-def test_the_previous_working_day_skips_weekends_and_holidays(
-    day: date, previous: date
-) -> None:
+def test_the_previous_working_day_skips_weekends_and_holidays(day: date, previous: date) -> None:
     assert previous_working_day(day) == previous
 
 
@@ -104,9 +100,7 @@ def test_the_previous_working_day_skips_weekends_and_holidays(
         (ORDINARY_FRIDAY, ORDINARY_MONDAY),
     ],
 )
-def test_the_next_working_day_skips_weekends_and_holidays(
-    day: date, following: date
-) -> None:
+def test_the_next_working_day_skips_weekends_and_holidays(day: date, following: date) -> None:
     assert next_working_day(day) == following
 
 
@@ -122,9 +116,7 @@ def test_the_next_working_day_skips_weekends_and_holidays(
         (date(2027, 3, 25), 10, date(2027, 4, 12)),
     ],
 )
-def test_working_days_are_counted_from_the_next_day(
-    day: date, n: int, expected: date
-) -> None:
+def test_working_days_are_counted_from_the_next_day(day: date, n: int, expected: date) -> None:
     assert add_working_days(day, n) == expected
 
 
@@ -145,9 +137,7 @@ def test_a_negative_number_of_working_days_is_refused() -> None:
         (date(2026, 3, 1), 0, date(2026, 3, 1)),
     ],
 )
-def test_months_are_added_by_the_calendar_and_clamped(
-    day: date, months: int, expected: date
-) -> None:
+def test_months_are_added_by_the_calendar_and_clamped(day: date, months: int, expected: date) -> None:
     assert add_months(day, months) == expected
 
 
@@ -250,9 +240,7 @@ def test_a_friday_release_is_flagged_only_once_confirmed() -> None:
 SENTENCE_START = date(2026, 1, 15)
 
 
-def test_responsibility_stays_from_the_start_when_erd_is_exactly_10_months_away() -> (
-    None
-):
+def test_responsibility_stays_from_the_start_when_erd_is_exactly_10_months_away() -> None:
     erd = date(2026, 11, 15)
     assert community_responsibility_on(SENTENCE_START, erd) == SENTENCE_START
 
@@ -274,12 +262,8 @@ def test_the_handover_takes_months_off_before_days() -> None:
     assert community_responsibility_on(date(2026, 1, 31), erd) == date(2027, 2, 14)
 
 
-@pytest.mark.parametrize(
-    ("start", "erd"), [(None, date(2027, 1, 1)), (SENTENCE_START, None), (None, None)]
-)
-def test_the_handover_date_is_unknown_without_both_dates(
-    start: date | None, erd: date | None
-) -> None:
+@pytest.mark.parametrize(("start", "erd"), [(None, date(2027, 1, 1)), (SENTENCE_START, None), (None, None)])
+def test_the_handover_date_is_unknown_without_both_dates(start: date | None, erd: date | None) -> None:
     assert community_responsibility_on(start, erd) is None
 
 

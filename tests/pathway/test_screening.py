@@ -99,9 +99,7 @@ def test_a_raised_zone_iv_stays_zone_iv() -> None:
         ([0, 0, 0], 0, False),
     ],
 )
-def test_audit_c_is_positive_at_5_or_more(
-    answers: list[int], total: int, positive: bool
-) -> None:
+def test_audit_c_is_positive_at_5_or_more(answers: list[int], total: int, positive: bool) -> None:
     result = score_audit_c(answers)
     assert (result.score, result.positive, result.zone) == (total, positive, None)
     expected = "Full AUDIT required" if positive else "No further screening needed"
@@ -122,9 +120,7 @@ def test_audit_c_is_positive_at_5_or_more(
         ([1, 0, 0, 2], True),  # the last item scores 0, 2 or 4 as AUDIT question 10
     ],
 )
-def test_fast_is_settled_by_its_first_answer_or_by_a_total_of_3(
-    answers: list[int], positive: bool
-) -> None:
+def test_fast_is_settled_by_its_first_answer_or_by_a_total_of_3(answers: list[int], positive: bool) -> None:
     result = score_fast(answers)
     assert (result.positive, result.zone, result.score) == (
         positive,

@@ -37,9 +37,7 @@ DAY = timedelta(days=1)
 
 
 @pytest.mark.parametrize(("current", "kind"), EVERY_PAIR)
-def test_a_stage_may_follow_only_the_kinds_design_allows(
-    current: str | None, kind: str
-) -> None:
+def test_a_stage_may_follow_only_the_kinds_design_allows(current: str | None, kind: str) -> None:
     if kind in DESIGN_TABLE[current]:
         check_transition(current, kind)
         return
@@ -62,9 +60,7 @@ def test_the_transition_table_is_the_one_in_design() -> None:
 def test_a_refusal_says_what_may_follow_in_plain_words() -> None:
     with pytest.raises(TransitionRefused) as refused:
         check_transition("arrest", "custody")
-    assert str(refused.value) == (
-        "A custody stage cannot follow arrest. Allowed next: court, closed."
-    )
+    assert str(refused.value) == ("A custody stage cannot follow arrest. Allowed next: court, closed.")
 
 
 def test_a_pathway_cannot_open_with_a_closed_stage() -> None:
@@ -222,10 +218,7 @@ def test_a_community_order_may_end_exactly_36_months_after_it_starts() -> None:
 def test_a_community_order_may_not_end_a_day_after_36_months() -> None:
     errors = atr_errors(community_order(order_end_on=date(2029, 3, 2)), START)
     assert errors == {
-        "order_end_on": (
-            "A community order ends at most 36 months after it starts "
-            "(latest 2029-03-01)."
-        )
+        "order_end_on": ("A community order ends at most 36 months after it starts (latest 2029-03-01).")
     }
 
 
@@ -243,9 +236,7 @@ def test_a_community_order_may_not_end_before_it_starts() -> None:
 
 def test_the_community_order_limit_comes_from_config() -> None:
     longer = AtrLimits(community_order_max_months=48)
-    assert (
-        atr_errors(community_order(order_end_on=date(2030, 3, 1)), START, longer) == {}
-    )
+    assert atr_errors(community_order(order_end_on=date(2030, 3, 1)), START, longer) == {}
 
 
 def test_a_community_order_needs_its_end_date() -> None:
@@ -261,15 +252,11 @@ def test_a_community_order_needs_its_end_date() -> None:
         (date(2027, 3, 2), False),
     ],
 )
-def test_an_atr_may_not_end_after_its_community_order(
-    atr_end_on: date, valid: bool
-) -> None:
+def test_an_atr_may_not_end_after_its_community_order(atr_end_on: date, valid: bool) -> None:
     errors = atr_errors(community_order(atr_end_on=atr_end_on), START)
     assert (errors == {}) is valid
     if not valid:
-        assert errors == {
-            "atr_end_on": "The ATR cannot end after the order ends (2027-03-01)."
-        }
+        assert errors == {"atr_end_on": "The ATR cannot end after the order ends (2027-03-01)."}
 
 
 @pytest.mark.parametrize(
@@ -313,8 +300,7 @@ def test_a_short_supervision_period_names_the_earliest_end() -> None:
     fields = suspended_sentence(supervision_end_on=date(2026, 8, 31), atr_end_on=START)
     assert atr_errors(fields, START) == {
         "supervision_end_on": (
-            "The supervision period ends at least 6 months after it starts "
-            "(earliest 2026-09-01)."
+            "The supervision period ends at least 6 months after it starts (earliest 2026-09-01)."
         )
     }
 
@@ -344,28 +330,21 @@ def test_a_suspended_sentence_operational_period_is_6_to_24_months(
     ("supervision_end_on", "valid"),
     [(date(2027, 2, 28), True), (date(2027, 3, 1), True), (date(2027, 3, 2), False)],
 )
-def test_supervision_may_not_outlast_the_operational_period(
-    supervision_end_on: date, valid: bool
-) -> None:
-    fields = suspended_sentence(
-        operational_end_on=date(2027, 3, 1), supervision_end_on=supervision_end_on
-    )
+def test_supervision_may_not_outlast_the_operational_period(supervision_end_on: date, valid: bool) -> None:
+    fields = suspended_sentence(operational_end_on=date(2027, 3, 1), supervision_end_on=supervision_end_on)
     errors = atr_errors(fields, START)
     assert (errors == {}) is valid
     if not valid:
         assert errors == {
             "supervision_end_on": (
-                "The supervision period cannot end after the operational period "
-                "(2027-03-01)."
+                "The supervision period cannot end after the operational period (2027-03-01)."
             )
         }
 
 
 def test_the_suspended_sentence_limits_come_from_config() -> None:
     longer = AtrLimits(sso_supervision_max_months=36, sso_operational_max_months=36)
-    fields = suspended_sentence(
-        operational_end_on=date(2029, 3, 1), supervision_end_on=date(2029, 3, 1)
-    )
+    fields = suspended_sentence(operational_end_on=date(2029, 3, 1), supervision_end_on=date(2029, 3, 1))
     assert atr_errors(fields, START, longer) == {}
     assert set(atr_errors(fields, START)) == {
         "operational_end_on",
@@ -393,22 +372,16 @@ def test_a_suspended_sentence_order_ends_with_its_operational_period() -> None:
     ("atr_end_on", "valid"),
     [(date(2027, 2, 28), True), (date(2027, 3, 1), True), (date(2027, 3, 2), False)],
 )
-def test_an_atr_on_a_suspended_sentence_ends_within_supervision(
-    atr_end_on: date, valid: bool
-) -> None:
+def test_an_atr_on_a_suspended_sentence_ends_within_supervision(atr_end_on: date, valid: bool) -> None:
     errors = atr_errors(suspended_sentence(atr_end_on=atr_end_on), START)
     assert (errors == {}) is valid
     if not valid:
         assert errors == {
-            "atr_end_on": (
-                "The ATR cannot end after the supervision period ends (2027-03-01)."
-            )
+            "atr_end_on": ("The ATR cannot end after the supervision period ends (2027-03-01).")
         }
 
 
-def test_an_atr_on_a_suspended_sentence_may_not_outlast_the_operational_period() -> (
-    None
-):
+def test_an_atr_on_a_suspended_sentence_may_not_outlast_the_operational_period() -> None:
     fields = suspended_sentence(
         operational_end_on=date(2027, 3, 1),
         supervision_end_on=date(2027, 3, 1),

@@ -214,7 +214,12 @@ def test_a_callback_that_beats_the_dispatcher_is_kept_and_applied_when_the_id_is
     assert signed_post(STATUS, early).status_code == 204
     assert db.session.get(EarlyStatus, "SM" + "e" * 32).status == "delivered"
 
-    record([(row.id, SendResult(sid="SM" + "e" * 32))], london(today, "10:00"), schedule()["delivery"], DispatchResult())
+    record(
+        [(row.id, SendResult(sid="SM" + "e" * 32))],
+        london(today, "10:00"),
+        schedule()["delivery"],
+        DispatchResult(),
+    )
 
     assert status_of(db, row) == "delivered"
     assert db.session.scalar(select(EarlyStatus)) is None

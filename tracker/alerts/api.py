@@ -62,8 +62,10 @@ def list_alerts(status):
     """The caller's alerts and their team's, most urgent first."""
     staff = current_staff()
     return db.session.scalars(
-        select(Alert).where(alerts_for(staff), Alert.status == status)
-        .order_by(URGENCY, Alert.checkpoint_on, Alert.id).limit(1000)
+        select(Alert)
+        .where(alerts_for(staff), Alert.status == status)
+        .order_by(URGENCY, Alert.checkpoint_on, Alert.id)
+        .limit(1000)
     ).all()
 
 

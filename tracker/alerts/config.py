@@ -12,7 +12,9 @@ from tracker.alerts.models import SEVERITIES
 
 ALERTS_TOML = Path(__file__).resolve().parent.parent.parent / "config" / "alerts.toml"
 KNOWN_RULES = (
-    set(rules.RELEASE_RULES) | set(rules.CUSTODY_RULES) | set(rules.ATR_RULES)
+    set(rules.RELEASE_RULES)
+    | set(rules.CUSTODY_RULES)
+    | set(rules.ATR_RULES)
     | {"specialist_referral_needed", "appointment_outcome_missing", "stage_overdue", "escalated"}
     | {"sms_reply", "sms_opted_out", "sms_failed"}
 )

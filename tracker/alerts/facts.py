@@ -57,7 +57,9 @@ def histories(person_ids: Iterable[int]) -> dict[int, PersonHistory]:
     result: dict[int, PersonHistory] = defaultdict(PersonHistory)
     if not ids:
         return result
-    for r in db.session.scalars(select(Referral).where(Referral.person_id.in_(ids)).order_by(Referral.made_at)):
+    for r in db.session.scalars(
+        select(Referral).where(Referral.person_id.in_(ids)).order_by(Referral.made_at)
+    ):
         h = result[r.person_id]
         h.referrals_made_on.append(_local(r.made_at))
         h.referral_team_id = r.to_team_id
@@ -126,12 +128,23 @@ def release_subjects(handover_ids: Iterable[int]) -> list[Subject]:
         )
         probation = manager_teams.get(h.person.offender_manager_id)
         ended = None if h.status == "open" else f"the handover was {h.status}"
-        subjects.append(Subject(
-            "handovers", h.id, h.person_id, facts, {} if ended else rules.RELEASE_RULES,
-            teams={"establishment": h.team_id, "probation": probation,
-                   "treatment": past.referral_team_id or probation, "owning_team": h.team_id},
-            offender_manager_id=h.person.offender_manager_id, ended=ended,
-        ))
+        subjects.append(
+            Subject(
+                "handovers",
+                h.id,
+                h.person_id,
+                facts,
+                {} if ended else rules.RELEASE_RULES,
+                teams={
+                    "establishment": h.team_id,
+                    "probation": probation,
+                    "treatment": past.referral_team_id or probation,
+                    "owning_team": h.team_id,
+                },
+                offender_manager_id=h.person.offender_manager_id,
+                ended=ended,
+            )
+        )
     return subjects
 
 
@@ -140,7 +153,10 @@ def stage_subjects(stage_ids: Iterable[int]) -> list[Subject]:
     stages = db.session.scalars(
         select(Stage).where(Stage.id.in_(set(stage_ids))).options(joinedload(Stage.pathway))
     ).all()
-    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_({s.person_id for s in stages})))}
+    people = {
+        p.id: p
+        for p in db.session.scalars(select(Person).where(Person.id.in_({s.person_id for s in stages})))
+    }
     history = histories(people)
     audits = highest_audit_scores(people)
     manager_teams = _manager_teams(people.values())
@@ -148,27 +164,45 @@ def stage_subjects(stage_ids: Iterable[int]) -> list[Subject]:
     for s in stages:
         person = people[s.person_id]
         facts = rules.StageFacts(
-            kind=s.kind, start_on=s.start_on, open=s.end_on is None, expected_end_on=s.expected_end_on,
-            community_responsibility_on=s.community_responsibility_on, atr_end_on=s.atr_end_on,
-            alcohol_need=person.alcohol_need, highest_audit_score=audits.get(person.id),
+            kind=s.kind,
+            start_on=s.start_on,
+            open=s.end_on is None,
+            expected_end_on=s.expected_end_on,
+            community_responsibility_on=s.community_responsibility_on,
+            atr_end_on=s.atr_end_on,
+            alcohol_need=person.alcohol_need,
+            highest_audit_score=audits.get(person.id),
             treatment_started_on=tuple(history[person.id].treatment_started_on),
         )
         chosen = {"custody": rules.CUSTODY_RULES, "atr": rules.ATR_RULES}.get(s.kind, {})
         chosen = chosen | ({} if s.kind == "closed" else {"stage_overdue": rules.stage_overdue})
         probation = manager_teams.get(person.offender_manager_id)
-        subjects.append(Subject(
-            "stages", s.id, s.person_id, facts, chosen,
-            teams={"establishment": s.establishment_team_id, "probation": probation,
-                   "treatment": s.treatment_team_id or probation, "owning_team": s.team_id or probation},
-            offender_manager_id=person.offender_manager_id,
-        ))
+        subjects.append(
+            Subject(
+                "stages",
+                s.id,
+                s.person_id,
+                facts,
+                chosen,
+                teams={
+                    "establishment": s.establishment_team_id,
+                    "probation": probation,
+                    "treatment": s.treatment_team_id or probation,
+                    "owning_team": s.team_id or probation,
+                },
+                offender_manager_id=person.offender_manager_id,
+            )
+        )
     return subjects
 
 
 def screening_subjects(screening_ids: Iterable[int]) -> list[Subject]:
     """AUDIT screenings with whether a referral was made since."""
     screenings = db.session.scalars(select(Screening).where(Screening.id.in_(set(screening_ids)))).all()
-    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_({s.person_id for s in screenings})))}
+    people = {
+        p.id: p
+        for p in db.session.scalars(select(Person).where(Person.id.in_({s.person_id for s in screenings})))
+    }
     history = histories(people)
     manager_teams = _manager_teams(people.values())
     subjects = []
@@ -176,11 +210,17 @@ def screening_subjects(screening_ids: Iterable[int]) -> list[Subject]:
         person, screened_on = people[s.person_id], _local(s.screened_at)
         referred = any(day >= screened_on for day in history[s.person_id].referrals_made_on)
         probation = manager_teams.get(person.offender_manager_id)
-        subjects.append(Subject(
-            "screenings", s.id, s.person_id, rules.ScreeningFacts(screened_on, s.zone, referred),
-            {"specialist_referral_needed": rules.specialist_referral_needed},
-            teams={"owning_team": probation, "probation": probation}, offender_manager_id=person.offender_manager_id,
-        ))
+        subjects.append(
+            Subject(
+                "screenings",
+                s.id,
+                s.person_id,
+                rules.ScreeningFacts(screened_on, s.zone, referred),
+                {"specialist_referral_needed": rules.specialist_referral_needed},
+                teams={"owning_team": probation, "probation": probation},
+                offender_manager_id=person.offender_manager_id,
+            )
+        )
     return subjects
 
 
@@ -193,10 +233,13 @@ def appointment_subjects(appointment_ids: Iterable[int]) -> list[Subject]:
     ).all()
     return [
         Subject(
-            "appointments", a.id, a.person_id,
+            "appointments",
+            a.id,
+            a.person_id,
             rules.AppointmentFacts(a.starts_at.astimezone(zone()), a.outcome),
             {"appointment_outcome_missing": rules.appointment_outcome_missing},
-            teams={"owning_team": a.team_id}, offender_manager_id=manager_id,
+            teams={"owning_team": a.team_id},
+            offender_manager_id=manager_id,
         )
         for a, manager_id in rows
     ]
@@ -206,8 +249,12 @@ def alert_subjects(alerts: Iterable[Any]) -> list[Subject]:
     """Urgent alerts that may need escalating."""
     return [
         Subject(
-            "alerts", a.id, a.person_id, rules.AlertFacts(a.severity, a.status, _local(a.raised_at), a.rule),
-            {"escalated": rules.escalated}, teams={"owning_team": a.team_id},
+            "alerts",
+            a.id,
+            a.person_id,
+            rules.AlertFacts(a.severity, a.status, _local(a.raised_at), a.rule),
+            {"escalated": rules.escalated},
+            teams={"owning_team": a.team_id},
         )
         for a in alerts
     ]

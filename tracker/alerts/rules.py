@@ -91,10 +91,13 @@ def _engaged(facts: ReleaseFacts, until: date) -> bool:
 
 # --- release checkpoints -------------------------------------------------------------------------
 
+
 def pre_release_planning(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
     """R-84: pre-release planning opens; the handover checklist exists."""
     cp = _offset(f.release_on, c)
-    return _due(cp, today, not f.released, f"Release on {f.release_on}: pre-release planning opens (12 weeks).")
+    return _due(
+        cp, today, not f.released, f"Release on {f.release_on}: pre-release planning opens (12 weeks)."
+    )
 
 
 def treatment_referral_missing(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
@@ -110,15 +113,21 @@ def first_appointment_missing(f: ReleaseFacts, today: date, c: Config) -> Findin
     cp = _offset(f.release_on, c)
     until = f.release_on + timedelta(days=c.get("within_days", 21))
     booked = any(f.release_on <= day <= until for day in f.community_appointments_on)
-    return _due(cp, today, not booked,
-                f"Release on {f.release_on}: no community appointment booked within 21 days after release.")
+    return _due(
+        cp,
+        today,
+        not booked,
+        f"Release on {f.release_on}: no community appointment booked within 21 days after release.",
+    )
 
 
 def accommodation_missing(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
     """R-7: accommodation for the first night not confirmed."""
     cp = _offset(f.release_on, c)
     missing = f.accommodation not in ("done", "not_needed")
-    return _due(cp, today, missing, f"Release on {f.release_on}: no accommodation confirmed for the first night.")
+    return _due(
+        cp, today, missing, f"Release on {f.release_on}: no accommodation confirmed for the first night."
+    )
 
 
 def released(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
@@ -131,30 +140,46 @@ def probation_first_appointment_missed(f: ReleaseFacts, today: date, c: Config) 
     """The day after R + 1 working day: no probation appointment attended since release."""
     cp = add_working_days(f.release_on, c.get("working_days", 1)) + timedelta(days=1)
     attended = any(day >= f.release_on for day in f.probation_attended_on)
-    return _due(cp, today, f.released and not attended,
-                "No first probation appointment attended by the first working day after release.")
+    return _due(
+        cp,
+        today,
+        f.released and not attended,
+        "No first probation appointment attended by the first working day after release.",
+    )
 
 
 def not_engaged_7(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
     """R+7: not yet engaged in community treatment (resolves once they engage)."""
     cp = _offset(f.release_on, c)
-    return _due(cp, today, f.alcohol_need and not _engaged(f, today),
-                "7 days after release: not yet engaged in community treatment.")
+    return _due(
+        cp,
+        today,
+        f.alcohol_need and not _engaged(f, today),
+        "7 days after release: not yet engaged in community treatment.",
+    )
 
 
 def not_engaged_14(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
     """R+14: still not engaged in community treatment (resolves once they engage)."""
     cp = _offset(f.release_on, c)
-    return _due(cp, today, f.alcohol_need and not _engaged(f, today),
-                "14 days after release: still not engaged in community treatment.")
+    return _due(
+        cp,
+        today,
+        f.alcohol_need and not _engaged(f, today),
+        "14 days after release: still not engaged in community treatment.",
+    )
 
 
 def continuity_outcome(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
     """R+21: the continuity-of-care outcome is fixed: engaged or not."""
     cp = _offset(f.release_on, c)
     outcome = "engaged in" if _engaged(f, cp) else "did not engage in"
-    return _due(cp, today, f.alcohol_need and f.released,
-                f"Continuity of care fixed at 21 days: {outcome} community treatment.")
+    return _due(
+        cp,
+        today,
+        f.alcohol_need and f.released,
+        f"Continuity of care fixed at 21 days: {outcome} community treatment.",
+    )
 
 
 def engaged_within_21_days(f: ReleaseFacts) -> bool:
@@ -166,20 +191,29 @@ def non_working_day_release_rule(f: ReleaseFacts, today: date, c: Config) -> Fin
     """Release date on a weekend or bank holiday, not brought forward (CJA 1961 s.23(3))."""
     cp = _offset(f.release_on, c)
     flagged = not f.released and non_working_day_release(f.release_dates)
-    return _due(cp, today, flagged,
-                f"Release on {f.release_on} falls on a weekend or bank holiday: confirm the preceding working day.")
+    return _due(
+        cp,
+        today,
+        flagged,
+        f"Release on {f.release_on} falls on a weekend or bank holiday: confirm the preceding working day.",
+    )
 
 
 def friday_release_rule(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
     """Confirmed release on a Friday or before a bank holiday, with an alcohol need."""
     cp = _offset(f.release_on, c)
     flagged = not f.released and friday_release(f.release_dates, f.alcohol_need)
-    return _due(cp, today, flagged,
-                f"Release on {f.release_on} is before a weekend or holiday: consider release up to "
-                "2 eligible working days earlier (Day of Release from Detention Act 2023).")
+    return _due(
+        cp,
+        today,
+        flagged,
+        f"Release on {f.release_on} is before a weekend or holiday: consider release up to "
+        "2 eligible working days earlier (Day of Release from Detention Act 2023).",
+    )
 
 
 # --- stage checkpoints ---------------------------------------------------------------------------
+
 
 def community_responsibility_due(f: StageFacts, today: date, c: Config) -> Finding | None:
     """Community (probation) responsibility starts for a person in custody."""
@@ -199,7 +233,9 @@ def atr_treatment_not_started(f: StageFacts, today: date, c: Config) -> Finding 
     """10 working days after an ATR starts, treatment has not started (resolves once it does)."""
     cp = add_working_days(f.start_on, c.get("working_days", 10))
     started = any(f.start_on <= day <= today for day in f.treatment_started_on)
-    return _due(cp, today, f.open and not started, "ATR: treatment not started 10 working days after the order.")
+    return _due(
+        cp, today, f.open and not started, "ATR: treatment not started 10 working days after the order."
+    )
 
 
 def atr_exit_planning(f: StageFacts, today: date, c: Config) -> Finding | None:
@@ -215,15 +251,25 @@ def stage_overdue(f: StageFacts, today: date, c: Config) -> Finding | None:
     if f.expected_end_on is None:
         return None
     cp = _offset(f.expected_end_on, c)
-    return _due(cp, today, f.open, f"The {f.kind} stage was expected to end on {f.expected_end_on}: record what happened.")
+    return _due(
+        cp,
+        today,
+        f.open,
+        f"The {f.kind} stage was expected to end on {f.expected_end_on}: record what happened.",
+    )
 
 
 # --- other subjects ------------------------------------------------------------------------------
 
+
 def specialist_referral_needed(f: ScreeningFacts, today: date, c: Config) -> Finding | None:
     """AUDIT zone IV and no referral since: refer to a specialist service."""
-    return _due(_offset(f.screened_on, c), today, f.zone == 4 and not f.referral_made_since,
-                "AUDIT zone IV: refer to a specialist alcohol service.")
+    return _due(
+        _offset(f.screened_on, c),
+        today,
+        f.zone == 4 and not f.referral_made_since,
+        "AUDIT zone IV: refer to a specialist alcohol service.",
+    )
 
 
 def appointment_outcome_missing(f: AppointmentFacts, now: datetime, c: Config) -> Finding | None:
@@ -238,8 +284,12 @@ def appointment_outcome_missing(f: AppointmentFacts, now: datetime, c: Config) -
 def escalated(f: AlertFacts, today: date, c: Config) -> Finding | None:
     """An urgent alert unacknowledged for 2 working days escalates to the team's managers."""
     cp = add_working_days(f.raised_on, c.get("working_days", 2))
-    return _due(cp, today, f.severity == "urgent" and f.status == "open",
-                "Urgent alert not acknowledged for 2 working days: escalated to the team's managers.")
+    return _due(
+        cp,
+        today,
+        f.severity == "urgent" and f.status == "open",
+        "Urgent alert not acknowledged for 2 working days: escalated to the team's managers.",
+    )
 
 
 RuleFunction = Callable[[Any, Any, Config], Finding | None]

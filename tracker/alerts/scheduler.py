@@ -54,8 +54,14 @@ def run_dispatch() -> None:
     from tracker.sms.gateways import gateway_for
 
     result = dispatch(utcnow(), gateway_for(current_app))
-    log.info("dispatch: sent %d, retrying %d, failed %d, not sent %d, reconciled %d",
-             result.sent, result.retrying, result.failed, result.skipped, result.reconciled)
+    log.info(
+        "dispatch: sent %d, retrying %d, failed %d, not sent %d, reconciled %d",
+        result.sent,
+        result.retrying,
+        result.failed,
+        result.skipped,
+        result.reconciled,
+    )
 
 
 # What runs every tick while this process leads, by job id. Each job owns its transaction and must
@@ -225,14 +231,25 @@ class SchedulerProcess:
     def _lead(self) -> None:
         """Run the jobs on a fresh scheduler until a job finds leadership lost and stops it."""
         zone = ZoneInfo(self.app.config["TIMEZONE"])
-        scheduler = BlockingScheduler(timezone=zone, job_defaults={
-            "coalesce": True, "max_instances": 1, "misfire_grace_time": max(1, int(self.tick)),
-        })
+        scheduler = BlockingScheduler(
+            timezone=zone,
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": max(1, int(self.tick)),
+            },
+        )
         scheduler.add_job(self._heartbeat, "interval", seconds=self.tick, id="heartbeat", args=[scheduler])
         for job_id, job in LEADER_JOBS.items():
             # The first run is now: a new leader catches up at once on what fell due while none led.
-            scheduler.add_job(self._run_if_leader, "interval", seconds=self.tick, id=job_id,
-                              args=[scheduler, job], next_run_time=datetime.now(zone))
+            scheduler.add_job(
+                self._run_if_leader,
+                "interval",
+                seconds=self.tick,
+                id=job_id,
+                args=[scheduler, job],
+                next_run_time=datetime.now(zone),
+            )
         try:
             scheduler.start()
         finally:

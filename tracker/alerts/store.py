@@ -17,7 +17,9 @@ ALERT_KEY = ["rule", "subject_type", "subject_id", "checkpoint_on"]
 def recipients(subject: Any, rule_config: dict[str, Any]) -> tuple[int | None, int | None]:
     """The team and the offender manager who hear of this rule's alerts on this subject."""
     wanted = rule_config["recipients"]
-    team_id = next((subject.teams.get(r) for r in wanted if r in TEAM_RECIPIENTS and subject.teams.get(r)), None)
+    team_id = next(
+        (subject.teams.get(r) for r in wanted if r in TEAM_RECIPIENTS and subject.teams.get(r)), None
+    )
     staff_id = subject.offender_manager_id if "offender_manager" in wanted else None
     return team_id, staff_id
 
@@ -27,12 +29,21 @@ def insert_new_alerts(due: list, rule_configs: dict[str, Any], now: datetime) ->
     rows = []
     for rule_id, subject, finding in due:
         team_id, staff_id = recipients(subject, rule_configs[rule_id])
-        rows.append({
-            "rule": rule_id, "subject_type": subject.subject_type, "subject_id": subject.subject_id,
-            "checkpoint_on": finding.checkpoint_on, "person_id": subject.person_id, "team_id": team_id,
-            "staff_id": staff_id, "severity": rule_configs[rule_id]["severity"], "message": finding.message,
-            "status": "open", "raised_at": now,
-        })
+        rows.append(
+            {
+                "rule": rule_id,
+                "subject_type": subject.subject_type,
+                "subject_id": subject.subject_id,
+                "checkpoint_on": finding.checkpoint_on,
+                "person_id": subject.person_id,
+                "team_id": team_id,
+                "staff_id": staff_id,
+                "severity": rule_configs[rule_id]["severity"],
+                "message": finding.message,
+                "status": "open",
+                "raised_at": now,
+            }
+        )
     if not rows:
         return 0
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite

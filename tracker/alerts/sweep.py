@@ -46,7 +46,10 @@ class Window:
         """column in (since_day - low_offset, today - high_offset]; nothing when no day was crossed."""
         if not self.new_day:
             return false()
-        return and_(column > self.since_day - timedelta(days=low_offset), column <= self.today - timedelta(days=high_offset))
+        return and_(
+            column > self.since_day - timedelta(days=low_offset),
+            column <= self.today - timedelta(days=high_offset),
+        )
 
 
 @dataclass(frozen=True)
@@ -75,14 +78,16 @@ def sweep(now: datetime) -> SweepResult:
     for load, candidates in families:
         # In chunks, so a long catch-up never sends more bind parameters than a database takes.
         for start in range(0, len(candidates), CHUNK):
-            counts = _settle(load(candidates[start:start + CHUNK]), window, changed, config["rules"], now)
+            counts = _settle(load(candidates[start : start + CHUNK]), window, changed, config["rules"], now)
             raised, moved, resolved = raised + counts[0], moved + counts[1], resolved + counts[2]
     _advance_mark(now)
     db.session.commit()
     return SweepResult(raised, moved, resolved)
 
 
-def _settle(subjects, window: Window, changed: set[int], rule_config: dict, now: datetime) -> tuple[int, int, int]:
+def _settle(
+    subjects, window: Window, changed: set[int], rule_config: dict, now: datetime
+) -> tuple[int, int, int]:
     """Evaluate one chunk of subjects: raise what is new, fix continuity, resolve what went away."""
     findings, due = _evaluate(subjects, window, changed, rule_config)
     raised = insert_new_alerts(due, rule_config, now)
@@ -98,84 +103,109 @@ def _window(now: datetime, settings: dict) -> Window:
         since = now - timedelta(days=1)
     since = max(since, now - timedelta(days=settings["max_catch_up_days"]))
     today = local_today(now)
-    return Window(since, now, local_today(since), today, today - timedelta(days=settings["late_entry_horizon_days"]))
+    return Window(
+        since, now, local_today(since), today, today - timedelta(days=settings["late_entry_horizon_days"])
+    )
 
 
 def _changed_people(w: Window) -> Select:
     """People whose records were written since the last sweep (from the audit log)."""
     return (
-        select(AuditEntry.person_id).distinct()
-        .where(AuditEntry.at > w.since, AuditEntry.at <= w.now,
-               AuditEntry.action.in_(("create", "update")), AuditEntry.person_id.is_not(None))
+        select(AuditEntry.person_id)
+        .distinct()
+        .where(
+            AuditEntry.at > w.since,
+            AuditEntry.at <= w.now,
+            AuditEntry.action.in_(("create", "update")),
+            AuditEntry.person_id.is_not(None),
+        )
     )
 
 
 def _release_candidates(w: Window, changed: Select | list[int]) -> list[int]:
     crossed = [w.between(Handover.due_on, o, o) for o in RELEASE_OFFSETS]
     crossed.append(w.between(Handover.due_on, 7, 2))  # R + 1 working day (+1): 2 to 7 calendar days
-    return list(db.session.scalars(
-        select(Handover.id).where(
-            Handover.kind == "release",
-            or_(
-                and_(Handover.status == "open", or_(*crossed)),
-                # Whatever their status, so a cancelled or recalled one settles its alerts.
-                and_(Handover.person_id.in_(changed), Handover.due_on >= w.horizon_day),
-            ),
+    return list(
+        db.session.scalars(
+            select(Handover.id).where(
+                Handover.kind == "release",
+                or_(
+                    and_(Handover.status == "open", or_(*crossed)),
+                    # Whatever their status, so a cancelled or recalled one settles its alerts.
+                    and_(Handover.person_id.in_(changed), Handover.due_on >= w.horizon_day),
+                ),
+            )
         )
-    ))
+    )
 
 
 def _stage_candidates(w: Window, changed: Select | list[int]) -> list[int]:
-    return list(db.session.scalars(
-        select(Stage.id).where(
-            or_(
-                and_(Stage.end_on.is_(None), or_(
-                    w.between(Stage.community_responsibility_on, 0),
-                    and_(Stage.kind == "custody", w.between(Stage.start_on, 0)),
-                    # 10 working days after the order: 12 to 19 calendar days, weekends and holidays included.
-                    and_(Stage.kind == "atr", w.between(Stage.start_on, 21, 12)),
-                    w.between(Stage.atr_end_on, -28, -28),  # only ATR stages have one
-                    w.between(Stage.expected_end_on, 1, 1),
-                )),
-                # Ended stages too, so that their alerts resolve once the transition is recorded.
-                Stage.person_id.in_(changed),
-            ),
+    return list(
+        db.session.scalars(
+            select(Stage.id).where(
+                or_(
+                    and_(
+                        Stage.end_on.is_(None),
+                        or_(
+                            w.between(Stage.community_responsibility_on, 0),
+                            and_(Stage.kind == "custody", w.between(Stage.start_on, 0)),
+                            # 10 working days after the order: 12 to 19 calendar days, weekends and holidays included.
+                            and_(Stage.kind == "atr", w.between(Stage.start_on, 21, 12)),
+                            w.between(Stage.atr_end_on, -28, -28),  # only ATR stages have one
+                            w.between(Stage.expected_end_on, 1, 1),
+                        ),
+                    ),
+                    # Ended stages too, so that their alerts resolve once the transition is recorded.
+                    Stage.person_id.in_(changed),
+                ),
+            )
         )
-    ))
+    )
 
 
 def _screening_candidates(w: Window, changed: Select | list[int]) -> list[int]:
-    return list(db.session.scalars(
-        select(Screening.id).where(Screening.zone == 4, Screening.person_id.in_(changed))
-    ))
+    return list(
+        db.session.scalars(select(Screening.id).where(Screening.zone == 4, Screening.person_id.in_(changed)))
+    )
 
 
 def _appointment_candidates(w: Window, changed: Select | list[int]) -> list[int]:
     day = timedelta(hours=24)
-    return list(db.session.scalars(
-        select(Appointment.id).where(
-            or_(
-                and_(Appointment.outcome.is_(None),
-                     Appointment.starts_at > w.since - day, Appointment.starts_at <= w.now - day),
-                # Whatever their outcome, so a recorded, cancelled or moved one resolves its alert.
-                and_(Appointment.person_id.in_(changed),
-                     Appointment.starts_at >= datetime.combine(w.horizon_day, time.min, zone())),
-            ),
+    return list(
+        db.session.scalars(
+            select(Appointment.id).where(
+                or_(
+                    and_(
+                        Appointment.outcome.is_(None),
+                        Appointment.starts_at > w.since - day,
+                        Appointment.starts_at <= w.now - day,
+                    ),
+                    # Whatever their outcome, so a recorded, cancelled or moved one resolves its alert.
+                    and_(
+                        Appointment.person_id.in_(changed),
+                        Appointment.starts_at >= datetime.combine(w.horizon_day, time.min, zone()),
+                    ),
+                ),
+            )
         )
-    ))
+    )
 
 
 def _escalation_candidates(w: Window) -> list[Alert]:
     if not w.new_day:
         return []
     # Whole local days, as the rule counts them: 2 working days are 2 to 6 calendar days.
-    return list(db.session.scalars(
-        select(Alert).where(
-            Alert.status == "open", Alert.severity == "urgent", Alert.rule != "escalated",
-            Alert.raised_at >= _local_midnight(w.since_day - timedelta(days=7)),
-            Alert.raised_at < _local_midnight(w.today - timedelta(days=1)),
+    return list(
+        db.session.scalars(
+            select(Alert).where(
+                Alert.status == "open",
+                Alert.severity == "urgent",
+                Alert.rule != "escalated",
+                Alert.raised_at >= _local_midnight(w.since_day - timedelta(days=7)),
+                Alert.raised_at < _local_midnight(w.today - timedelta(days=1)),
+            )
         )
-    ))
+    )
 
 
 def _local_midnight(day: date) -> datetime:
@@ -207,7 +237,11 @@ def _in_window(finding: rules.Finding, subject, w: Window, changed: set[int]) ->
 def _fix_continuity(subjects, findings) -> None:
     """At R+21 the continuity-of-care outcome is fixed on the handover, once (one statement)."""
     rows = [
-        {"handover_id": s.subject_id, "is_engaged": rules.engaged_within_21_days(s.facts), "fixed_on": finding.checkpoint_on}
+        {
+            "handover_id": s.subject_id,
+            "is_engaged": rules.engaged_within_21_days(s.facts),
+            "fixed_on": finding.checkpoint_on,
+        }
         for s in subjects
         if s.subject_type == "handovers"
         and (finding := findings.get(("continuity_outcome", "handovers", s.subject_id)))
@@ -235,7 +269,9 @@ def _resolve_gone(subjects, findings, now: datetime, rule_config: dict) -> tuple
         select(Alert).where(
             Alert.status.in_(("open", "acknowledged")),
             Alert.rule.not_in(rules.EVENT_RULES),
-            or_(*(and_(Alert.subject_type == t, Alert.subject_id.in_(ids)) for t, ids in ids_by_type.items())),
+            or_(
+                *(and_(Alert.subject_type == t, Alert.subject_id.in_(ids)) for t, ids in ids_by_type.items())
+            ),
         )
     ).all()
     moved = resolved = 0

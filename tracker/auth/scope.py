@@ -20,7 +20,13 @@ RELEASED_WINDOW = timedelta(weeks=12)
 # What each role may change on a person it can see (offender managers: their own caseload).
 WRITES = {
     "offender_manager": {
-        "person", "stage", "release_dates", "appointment", "referral", "referral_status", "screening",
+        "person",
+        "stage",
+        "release_dates",
+        "appointment",
+        "referral",
+        "referral_status",
+        "screening",
         "handover",
     },
     "resettlement": {"release_dates", "appointment", "referral", "screening", "handover"},

@@ -23,7 +23,11 @@ MIN_PASSWORD_LENGTH = 12
 def _hasher_with(profile: str) -> PasswordHasher:
     # argon2-cffi's default is Argon2id with RFC 9106's low-memory profile; the suite uses a
     # cheaper Argon2id so it can make hundreds of accounts.
-    return PasswordHasher() if profile == "default" else PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    return (
+        PasswordHasher()
+        if profile == "default"
+        else PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    )
 
 
 def _hasher() -> PasswordHasher:

@@ -28,7 +28,9 @@ def person_or_404(staff: Staff, person_id: int, change: str | None = None) -> Pe
     return person
 
 
-def record_or_404(staff: Staff, model: type[T], record_id: int, change: str | None = None) -> tuple[T, Person]:
+def record_or_404(
+    staff: Staff, model: type[T], record_id: int, change: str | None = None
+) -> tuple[T, Person]:
     """A record that belongs to a person, with its person, through the caller's scope."""
     record = db.session.get(model, record_id)
     if record is None:

@@ -18,6 +18,7 @@ from tracker.pathway.summary import pathway_summary
 bp = Blueprint("people", __name__, url_prefix="/api/v1", description="People and their pathway.")
 bp.before_request(authenticate_bearer)
 
+
 @bp.get("/people")
 @bp.arguments(schemas.PersonQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.PersonOut(many=True))
@@ -103,7 +104,13 @@ def get_pathway(person_id):
     staff = current_staff()
     person = person_or_404(staff, person_id)
     pathway = person.open_pathway
-    audit.record(staff.id, "view", subject_type="pathways", subject_id=pathway.id if pathway else None, person_id=person.id)
+    audit.record(
+        staff.id,
+        "view",
+        subject_type="pathways",
+        subject_id=pathway.id if pathway else None,
+        person_id=person.id,
+    )
     db.session.commit()
     if pathway is None:
         abort(404, message="This person has no open pathway; record a first stage to open one.")

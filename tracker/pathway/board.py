@@ -19,14 +19,20 @@ def _latest_audit_zones(person_ids: set[int]) -> dict[int, int | None]:
     latest = (
         select(Screening.person_id, func.max(Screening.id).label("id"))
         .where(Screening.person_id.in_(person_ids), Screening.tool == "audit")
-        .group_by(Screening.person_id).subquery()
+        .group_by(Screening.person_id)
+        .subquery()
     )
-    return dict(db.session.execute(select(Screening.person_id, Screening.zone).join(latest, latest.c.id == Screening.id)).all())
+    return dict(
+        db.session.execute(
+            select(Screening.person_id, Screening.zone).join(latest, latest.c.id == Screening.id)
+        ).all()
+    )
 
 
 def _missed_counts(person_ids: set[int]) -> Counter[int]:
     rows = db.session.execute(
-        select(Appointment.person_id, func.count()).where(Appointment.person_id.in_(person_ids), Appointment.outcome == "missed")
+        select(Appointment.person_id, func.count())
+        .where(Appointment.person_id.in_(person_ids), Appointment.outcome == "missed")
         .group_by(Appointment.person_id)
     )
     return Counter(dict(rows.all()))
@@ -39,22 +45,54 @@ def describe(rows: list[Handover], today: date) -> list[dict[str, Any]]:
     described = []
     for h in rows:
         person, stage, statuses = h.person, h.stage, h.statuses()
-        booked = any(h.due_on and h.due_on <= d <= h.due_on + timedelta(days=21) for d in history[h.person_id].community_appointments_on)
-        factors = checklist.cliff_edge_factors(checklist.CliffEdgeFacts(
-            release_on=h.due_on or today, sentence_start_on=stage.sentence_start_on,
-            sentence_end_on=stage.release_date_map().get("sed"), statuses=statuses,
-            community_appointment_booked=booked, audit_zone=zones.get(h.person_id),
-            mobile=person.mobile, sms_consent=person.sms_consent, missed_appointments=missed[h.person_id],
-        )) if h.kind == "release" else []
+        booked = any(
+            h.due_on and h.due_on <= d <= h.due_on + timedelta(days=21)
+            for d in history[h.person_id].community_appointments_on
+        )
+        factors = (
+            checklist.cliff_edge_factors(
+                checklist.CliffEdgeFacts(
+                    release_on=h.due_on or today,
+                    sentence_start_on=stage.sentence_start_on,
+                    sentence_end_on=stage.release_date_map().get("sed"),
+                    statuses=statuses,
+                    community_appointment_booked=booked,
+                    audit_zone=zones.get(h.person_id),
+                    mobile=person.mobile,
+                    sms_consent=person.sms_consent,
+                    missed_appointments=missed[h.person_id],
+                )
+            )
+            if h.kind == "release"
+            else []
+        )
         release_dates = stage.release_date_map()
-        described.append({
-            "id": h.id, "kind": h.kind, "status": h.status, "person": person, "stage_id": h.stage_id,
-            "team_id": h.team_id, "due_on": h.due_on, "engaged": h.engaged,
-            "checklist": [{"item": i.item, "label": checklist.ITEM_LABELS[i.item], "status": i.status,
-                           "updated_by_id": i.updated_by_id, "updated_at": i.updated_at} for i in h.items],
-            "cliff_edge_factors": factors,
-            "flags": {"non_working_day_release": dates.non_working_day_release(release_dates),
-                      "friday_release": dates.friday_release(release_dates, person.alcohol_need)},
-            **summary_fields(h, today),
-        })
+        described.append(
+            {
+                "id": h.id,
+                "kind": h.kind,
+                "status": h.status,
+                "person": person,
+                "stage_id": h.stage_id,
+                "team_id": h.team_id,
+                "due_on": h.due_on,
+                "engaged": h.engaged,
+                "checklist": [
+                    {
+                        "item": i.item,
+                        "label": checklist.ITEM_LABELS[i.item],
+                        "status": i.status,
+                        "updated_by_id": i.updated_by_id,
+                        "updated_at": i.updated_at,
+                    }
+                    for i in h.items
+                ],
+                "cliff_edge_factors": factors,
+                "flags": {
+                    "non_working_day_release": dates.non_working_day_release(release_dates),
+                    "friday_release": dates.friday_release(release_dates, person.alcohol_need),
+                },
+                **summary_fields(h, today),
+            }
+        )
     return described

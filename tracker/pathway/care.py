@@ -45,7 +45,9 @@ def book_appointment(person: Person, data: dict[str, Any], by: Staff) -> Appoint
     _check_place_label(data.get("location_label"))
     stage = person.open_pathway.current_stage if person.open_pathway else None
     data["starts_at"] = data["starts_at"].astimezone(UTC)
-    appointment = Appointment(person_id=person.id, stage_id=stage.id if stage else None, created_by_id=by.id, **data)
+    appointment = Appointment(
+        person_id=person.id, stage_id=stage.id if stage else None, created_by_id=by.id, **data
+    )
     db.session.add(appointment)
     db.session.flush()
     sms_outbox.appointment_changed(appointment)
@@ -53,7 +55,9 @@ def book_appointment(person: Person, data: dict[str, Any], by: Staff) -> Appoint
     return appointment
 
 
-def update_appointment(appointment: Appointment, data: dict[str, Any], by: Staff, now: datetime) -> Appointment:
+def update_appointment(
+    appointment: Appointment, data: dict[str, Any], by: Staff, now: datetime
+) -> Appointment:
     """Record an appointment's outcome, or move it to a new time."""
     if appointment.outcome is not None:
         raise Conflict(
@@ -139,7 +143,11 @@ def record_screening(person: Person, data: dict[str, Any], by: Staff) -> Screeni
 
 def appointments_of(person: Person) -> list[Appointment]:
     """The person's appointments, soonest first."""
-    return list(db.session.scalars(select(Appointment).where(Appointment.person_id == person.id).order_by(Appointment.starts_at)))
+    return list(
+        db.session.scalars(
+            select(Appointment).where(Appointment.person_id == person.id).order_by(Appointment.starts_at)
+        )
+    )
 
 
 def _printable(data: dict[str, Any]) -> dict[str, str]:

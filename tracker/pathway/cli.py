@@ -25,7 +25,9 @@ def seed(if_empty: bool) -> None:
         if if_empty:
             click.echo("The database has teams or accounts already; no demo data added.")
             return
-        raise click.ClickException("The database is not empty (it has teams or accounts); demo data goes into an empty one.")
+        raise click.ClickException(
+            "The database is not empty (it has teams or accounts); demo data goes into an empty one."
+        )
     passwords = demo.seed(local_today())
     db.session.commit()
     click.echo("Demo accounts (passwords are shown once, now):")

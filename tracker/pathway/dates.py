@@ -124,21 +124,15 @@ def friday_release(dates: Mapping[str, date | None], alcohol_need: bool) -> bool
     confirmed = dates.get("confirmed")
     if not alcohol_need or confirmed is None:
         return False
-    return confirmed.weekday() == FRIDAY or is_bank_holiday(
-        confirmed + timedelta(days=1)
-    )
+    return confirmed.weekday() == FRIDAY or is_bank_holiday(confirmed + timedelta(days=1))
 
 
-def community_responsibility_on(
-    sentence_start_on: date | None, erd: date | None
-) -> date | None:
+def community_responsibility_on(sentence_start_on: date | None, erd: date | None) -> date | None:
     """The day probation in the community takes responsibility from the prison."""
     if sentence_start_on is None or erd is None:
         return None
     if erd > add_months(sentence_start_on, HANDOVER_THRESHOLD_MONTHS):
-        return add_months(erd, -HANDOVER_LEAD_MONTHS) - timedelta(
-            days=HANDOVER_LEAD_DAYS
-        )
+        return add_months(erd, -HANDOVER_LEAD_MONTHS) - timedelta(days=HANDOVER_LEAD_DAYS)
     return sentence_start_on
 
 

@@ -30,15 +30,59 @@ ACCOUNTS = [
     ("commissioner@example.org", "Chris Hall", "commissioner", "Bristol Probation"),
     ("admin@example.org", "Ada Brown", "admin", "Bristol Probation"),
 ]
-GIVEN = ["Aled", "Bethan", "Callum", "Dylan", "Ellie", "Fatima", "Gareth", "Hannah", "Imran", "Jade",
-         "Kieran", "Leah", "Marcus", "Nia", "Owen", "Priya", "Quinn", "Rhian", "Sean", "Tanya"]
-FAMILY = ["Ahmed", "Baker", "Clarke", "Davies", "Edwards", "Foster", "Green", "Hughes", "Iqbal", "Jones",
-          "Khan", "Lewis", "Morgan", "Nash", "Owens", "Patel", "Roberts", "Shaw", "Thomas", "Walsh"]
+GIVEN = [
+    "Aled",
+    "Bethan",
+    "Callum",
+    "Dylan",
+    "Ellie",
+    "Fatima",
+    "Gareth",
+    "Hannah",
+    "Imran",
+    "Jade",
+    "Kieran",
+    "Leah",
+    "Marcus",
+    "Nia",
+    "Owen",
+    "Priya",
+    "Quinn",
+    "Rhian",
+    "Sean",
+    "Tanya",
+]
+FAMILY = [
+    "Ahmed",
+    "Baker",
+    "Clarke",
+    "Davies",
+    "Edwards",
+    "Foster",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Khan",
+    "Lewis",
+    "Morgan",
+    "Nash",
+    "Owens",
+    "Patel",
+    "Roberts",
+    "Shaw",
+    "Thomas",
+    "Walsh",
+]
 # How many people end their walk at each stage: every kind appears, most of them in custody.
 WALKS = (
-    [("identified",)] * 3 + [("arrest",)] * 4 + [("arrest", "court")] * 6
-    + [("arrest", "court", "atr")] * 6 + [("court", "custody:remand")] * 3
-    + [("court", "custody")] * 12 + [("court", "custody", "licence")] * 5
+    [("identified",)] * 3
+    + [("arrest",)] * 4
+    + [("arrest", "court")] * 6
+    + [("arrest", "court", "atr")] * 6
+    + [("court", "custody:remand")] * 3
+    + [("court", "custody")] * 12
+    + [("court", "custody", "licence")] * 5
     + [("court", "atr", "closed")] * 1
 )
 
@@ -60,7 +104,9 @@ def seed(today: date) -> dict[str, str]:
     return passwords
 
 
-def _walk_person(n: int, walk: tuple[str, ...], by: Staff, teams: dict[str, int], today: date, rng: random.Random) -> None:
+def _walk_person(
+    n: int, walk: tuple[str, ...], by: Staff, teams: dict[str, int], today: date, rng: random.Random
+) -> None:
     person = service.create_person(
         {
             "given_name": GIVEN[n % len(GIVEN)],
@@ -81,14 +127,27 @@ def _walk_person(n: int, walk: tuple[str, ...], by: Staff, teams: dict[str, int]
     for step, kind in enumerate(walk):
         start_on = start + timedelta(days=step * 40)
         # Someone already on licence was released on the day their licence began.
-        release_on = start_on + timedelta(days=40) if step + 1 < len(walk) else today + timedelta(days=(n * 11) % 110 - 10)
+        release_on = (
+            start_on + timedelta(days=40)
+            if step + 1 < len(walk)
+            else today + timedelta(days=(n * 11) % 110 - 10)
+        )
         service.add_stage(person, _stage_fields(kind, start_on, n, teams, today, release_on), by=by)
     if person.alcohol_need:
         answers = [rng.randint(1, 4) for _ in range(8)] + [rng.choice([0, 2, 4]) for _ in range(2)]
         care.record_screening(person, {"tool": "audit", "answers": answers}, by=by)
     if walk[-1] in ("licence", "atr") or n % 5 == 0:
         at = datetime.combine(today + timedelta(days=1 + n % 10), time(10, 30), zone())
-        care.book_appointment(person, {"kind": "probation", "starts_at": at, "location_label": "Station Road office", "team_id": teams["Bristol Probation"]}, by=by)
+        care.book_appointment(
+            person,
+            {
+                "kind": "probation",
+                "starts_at": at,
+                "location_label": "Station Road office",
+                "team_id": teams["Bristol Probation"],
+            },
+            by=by,
+        )
 
 
 def _stage_fields(
@@ -104,22 +163,33 @@ def _stage_fields(
         fields |= {"court": "Bristol Magistrates", "next_hearing_at": hearing}
     elif kind == "atr":
         fields |= {
-            "order_type": "community_order", "order_end_on": start_on + timedelta(days=365),
-            "atr_end_on": start_on + timedelta(days=180), "dependency_assessed": True,
-            "consent_recorded": True, "treatment_team_id": teams["Bristol Community Alcohol Service"],
+            "order_type": "community_order",
+            "order_end_on": start_on + timedelta(days=365),
+            "atr_end_on": start_on + timedelta(days=180),
+            "dependency_assessed": True,
+            "consent_recorded": True,
+            "treatment_team_id": teams["Bristol Community Alcohol Service"],
         }
     elif kind == "custody:remand":
         fields |= {"basis": "remand", "establishment_team_id": teams["HMP Bristol"]}
     elif kind == "custody":
         release = release_on
         fields |= {
-            "basis": "sentenced", "sentence_start_on": start_on,
+            "basis": "sentenced",
+            "sentence_start_on": start_on,
             "establishment_team_id": teams["HMP Bristol" if n % 4 else "HMP Eastwood Park"],
-            "release_dates": {"source": "demo data", "crd": release, "sed": release + timedelta(days=365),
-                              **({"confirmed": release} if n % 2 else {})},
+            "release_dates": {
+                "source": "demo data",
+                "crd": release,
+                "sed": release + timedelta(days=365),
+                **({"confirmed": release} if n % 2 else {}),
+            },
         }
     elif kind == "licence":
-        fields |= {"supervision_end_on": start_on + timedelta(days=365), "team_id": teams["Bristol Probation"]}
+        fields |= {
+            "supervision_end_on": start_on + timedelta(days=365),
+            "team_id": teams["Bristol Probation"],
+        }
     elif kind == "closed":
         fields["reason"] = "Order completed"
     return fields

@@ -25,8 +25,12 @@ class BoardQuery(Schema):
 
 class ChecklistPatch(Schema):
     # Items and statuses are checked by handovers.update_checklist, which names each bad one.
-    checklist = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
-                            metadata={"description": f"item -> one of {', '.join(STATUSES)}"})
+    checklist = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"description": f"item -> one of {', '.join(STATUSES)}"},
+    )
 
 
 class ItemOut(Schema):
@@ -71,7 +75,11 @@ def handover_board(within_days, team_id=None):
     if staff.role in ("commissioner", "admin"):
         abort(403, message="Your role sees aggregate reports only, never a person.")
     today = local_today()
-    rows = db.session.scalars(queries.board_query(staff, team_id or staff.team_id, today, within_days)).unique().all()
+    rows = (
+        db.session.scalars(queries.board_query(staff, team_id or staff.team_id, today, within_days))
+        .unique()
+        .all()
+    )
     audit.record_views(staff.id, [h.person_id for h in rows], via="handover board")
     db.session.commit()
     return board.describe(rows, today)

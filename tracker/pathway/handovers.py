@@ -40,10 +40,14 @@ def stage_started(stage: Stage, previous: Stage | None) -> None:
         _open(stage, "atr_start", stage.treatment_team_id, stage.start_on)
     if stage.kind == "custody" and previous is not None and previous.kind == "licence":
         # A recall ends the last release's community checkpoints.
-        for earlier in db.session.scalars(select(Handover).where(
-            Handover.person_id == stage.person_id, Handover.kind == "release", Handover.status == "open",
-            Handover.stage_id != stage.id,
-        )):
+        for earlier in db.session.scalars(
+            select(Handover).where(
+                Handover.person_id == stage.person_id,
+                Handover.kind == "release",
+                Handover.status == "open",
+                Handover.stage_id != stage.id,
+            )
+        ):
             earlier.status = "recalled"
     if previous is not None and previous.kind == "custody":
         release = _handover(previous, "release")
@@ -72,9 +76,14 @@ def update_checklist(handover: Handover, changes: dict[str, str], by: Staff) -> 
     if handover.status == "cancelled":
         raise Conflict("This handover was cancelled; its checklist is closed.")
     items = {i.item: i for i in handover.items}
-    unknown = {name: f"Not an item of this checklist ({', '.join(items)})." for name in changes if name not in items}
-    bad = {name: f"Must be one of: {', '.join(checklist.STATUSES)}." for name, status in changes.items()
-           if name in items and status not in checklist.STATUSES}
+    unknown = {
+        name: f"Not an item of this checklist ({', '.join(items)})." for name in changes if name not in items
+    }
+    bad = {
+        name: f"Must be one of: {', '.join(checklist.STATUSES)}."
+        for name, status in changes.items()
+        if name in items and status not in checklist.STATUSES
+    }
     if unknown or bad:
         raise Invalid(unknown | bad)
     now = utcnow()

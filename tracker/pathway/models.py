@@ -16,7 +16,9 @@ from tracker.types import UTCDateTime, utcnow
 class Person(db.Model):
     __tablename__ = "people"
     # Lists are ordered by name within a caseload.
-    __table_args__ = (Index("ix_people_manager_name", "offender_manager_id", "family_name", "given_name", "id"),)
+    __table_args__ = (
+        Index("ix_people_manager_name", "offender_manager_id", "family_name", "given_name", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     given_name: Mapped[str] = mapped_column(String(100))
@@ -167,8 +169,12 @@ class Appointment(db.Model):
     __tablename__ = "appointments"
     # The sweep looks for appointments 24 hours past with no outcome.
     __table_args__ = (
-        Index("ix_appointments_no_outcome_starts_at", "starts_at",
-              postgresql_where=text("outcome IS NULL"), sqlite_where=text("outcome IS NULL")),
+        Index(
+            "ix_appointments_no_outcome_starts_at",
+            "starts_at",
+            postgresql_where=text("outcome IS NULL"),
+            sqlite_where=text("outcome IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,7 +12,9 @@ from tracker.auth.scope import people_visible_to
 from tracker.pathway.models import Handover, Person, Stage
 
 
-def people_query(staff: Staff, stage: str | None = None, q: str | None = None, mine_only: bool = False) -> Select:
+def people_query(
+    staff: Staff, stage: str | None = None, q: str | None = None, mine_only: bool = False
+) -> Select:
     """The people this staff member may see, narrowed by caseload, current stage and a search."""
     query = select(Person).where(people_visible_to(staff))
     if mine_only:

@@ -18,8 +18,14 @@ KIND_FIELDS: dict[str, set[str]] = {
     "arrest": {"custody_suite", "arrest_referral"},
     "court": {"court", "next_hearing_at"},
     "atr": {
-        "order_type", "order_end_on", "operational_end_on", "supervision_end_on",
-        "atr_end_on", "treatment_team_id", "dependency_assessed", "consent_recorded",
+        "order_type",
+        "order_end_on",
+        "operational_end_on",
+        "supervision_end_on",
+        "atr_end_on",
+        "treatment_team_id",
+        "dependency_assessed",
+        "consent_recorded",
     },
     "custody": {"basis", "establishment_team_id", "sentence_start_on", "release_dates"},
     "licence": {"supervision_end_on"},
@@ -38,8 +44,14 @@ class PersonIn(Schema):
     given_name = fields.String(required=True, validate=validate.Length(1, 100))
     family_name = fields.String(required=True, validate=validate.Length(1, 100))
     date_of_birth = fields.Date(allow_none=True)
-    crn = fields.String(allow_none=True, validate=validate.Regexp(r"^[A-Z]\d{6}$", error="A CRN is a letter and six digits, like X123456."))
-    prison_number = fields.String(allow_none=True, validate=validate.Regexp(r"^[A-Z]\d{4}[A-Z]{2}$", error="A prison number is like A1234BC."))
+    crn = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^[A-Z]\d{6}$", error="A CRN is a letter and six digits, like X123456."),
+    )
+    prison_number = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^[A-Z]\d{4}[A-Z]{2}$", error="A prison number is like A1234BC."),
+    )
     mobile = fields.String(allow_none=True)
     sms_consent = fields.Boolean()
     language = fields.String(validate=validate.OneOf(LANGUAGES))
@@ -55,7 +67,9 @@ class PersonPatch(PersonIn):
 
 class PersonQuery(Schema):
     stage = fields.String(validate=validate.OneOf(KINDS), metadata={"description": "Current stage kind."})
-    q = fields.String(validate=validate.Length(1, 100), metadata={"description": "Name, CRN or prison number."})
+    q = fields.String(
+        validate=validate.Length(1, 100), metadata={"description": "Name, CRN or prison number."}
+    )
 
 
 class ConsentChangeOut(Schema):

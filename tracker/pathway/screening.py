@@ -84,9 +84,7 @@ def score_audit_c(answers: Sequence[int]) -> ScreeningResult:
     total = sum(answers)
     positive = total >= AUDIT_C_POSITIVE_AT
     action = ACTION_FULL_AUDIT_REQUIRED if positive else ACTION_NONE
-    return ScreeningResult(
-        tool="audit_c", score=total, zone=None, positive=positive, action=action
-    )
+    return ScreeningResult(tool="audit_c", score=total, zone=None, positive=positive, action=action)
 
 
 def score_fast(answers: Sequence[int]) -> ScreeningResult:
@@ -102,9 +100,7 @@ def score_fast(answers: Sequence[int]) -> ScreeningResult:
     else:
         positive = total >= FAST_POSITIVE_AT
     action = ACTION_FULL_AUDIT_RECOMMENDED if positive else ACTION_NONE
-    return ScreeningResult(
-        tool="fast", score=total, zone=None, positive=positive, action=action
-    )
+    return ScreeningResult(tool="fast", score=total, zone=None, positive=positive, action=action)
 
 
 def _raises_zone(answers: Sequence[int]) -> bool:
@@ -115,9 +111,7 @@ def _raises_zone(answers: Sequence[int]) -> bool:
     return dependence or harm
 
 
-def _check_answers(
-    tool: str, answers: Sequence[int], scales: Sequence[tuple[int, ...]]
-) -> None:
+def _check_answers(tool: str, answers: Sequence[int], scales: Sequence[tuple[int, ...]]) -> None:
     name = _NAMES[tool]
     if isinstance(answers, (str, bytes)) or len(answers) != len(scales):
         got = len(answers) if not isinstance(answers, (str, bytes)) else "text"
@@ -125,13 +119,9 @@ def _check_answers(
     for item, (answer, scale) in enumerate(zip(answers, scales, strict=True), start=1):
         # bool is an int subclass, but True is not an answer anyone gave.
         if isinstance(answer, bool) or not isinstance(answer, int):
-            raise InvalidAnswers(
-                item, f"Item {item} must be a whole number (got {answer!r})."
-            )
+            raise InvalidAnswers(item, f"Item {item} must be a whole number (got {answer!r}).")
         if answer not in scale:
-            raise InvalidAnswers(
-                item, f"Item {item} must be {_describe(scale)} (got {answer})."
-            )
+            raise InvalidAnswers(item, f"Item {item} must be {_describe(scale)} (got {answer}).")
 
 
 def _describe(scale: tuple[int, ...]) -> str:

@@ -221,7 +221,9 @@ def _book_hearing(person: Person, stage: Stage, starts_at, by: Staff) -> None:
 def _texts_follow_release(*stages: Stage | None) -> None:
     """The release-day text and the check-in follow the release handover's date."""
     ids = [s.id for s in stages if s is not None]
-    for handover in db.session.scalars(select(Handover).where(Handover.stage_id.in_(ids), Handover.kind == "release")):
+    for handover in db.session.scalars(
+        select(Handover).where(Handover.stage_id.in_(ids), Handover.kind == "release")
+    ):
         sms_outbox.release_changed(handover)
 
 
@@ -240,7 +242,10 @@ def update_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff)
     handovers.release_dates_changed(stage)
     _texts_follow_release(stage)
     audit.record(
-        by.id, "update", stage, person_id=stage.person_id,
+        by.id,
+        "update",
+        stage,
+        person_id=stage.person_id,
         release_dates={k: str(v) if v else None for k, v in release_dates.items()},
     )
     return stage
@@ -263,4 +268,6 @@ def _set_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff) -
             row.value_on, row.source, row.recorded_by_id = value, source, by.id
             row.recorded_at = utcnow()
     stage.release_on = dates.earliest_release_on(stage.release_date_map())
-    stage.community_responsibility_on = dates.community_responsibility_on(stage.sentence_start_on, stage.release_on)
+    stage.community_responsibility_on = dates.community_responsibility_on(
+        stage.sentence_start_on, stage.release_on
+    )

@@ -39,9 +39,7 @@ _OPENING_KINDS: tuple[str, ...] = tuple(kind for kind in KINDS if kind != "close
 class TransitionRefused(Exception):
     """A stage kind that may not follow the current one."""
 
-    def __init__(
-        self, current: str | None, kind: str, allowed: tuple[str, ...]
-    ) -> None:
+    def __init__(self, current: str | None, kind: str, allowed: tuple[str, ...]) -> None:
         self.current = current
         self.kind = kind
         self.allowed = allowed
@@ -92,8 +90,7 @@ def check_start_on(previous_start_on: date | None, start_on: date) -> None:
         raise StageDateRefused(
             field="start_on",
             message=(
-                f"A stage cannot start before the previous stage started "
-                f"({previous_start_on.isoformat()})."
+                f"A stage cannot start before the previous stage started ({previous_start_on.isoformat()})."
             ),
         )
 
@@ -116,9 +113,7 @@ class AtrLimits:
     sso_operational_max_months: int = 24
 
 
-def atr_errors(
-    fields: Mapping[str, Any], start_on: date, limits: AtrLimits = AtrLimits()
-) -> dict[str, str]:
+def atr_errors(fields: Mapping[str, Any], start_on: date, limits: AtrLimits = AtrLimits()) -> dict[str, str]:
     """Every reason an ATR stage is invalid, by field name; empty when it is valid."""
     errors = _consent_errors(fields)
     order_type = fields.get("order_type")
@@ -156,9 +151,7 @@ _SUBJECTS = {
 }
 
 
-def _end_on(
-    fields: Mapping[str, Any], name: str, errors: dict[str, str]
-) -> date | None:
+def _end_on(fields: Mapping[str, Any], name: str, errors: dict[str, str]) -> date | None:
     # Records a missing or malformed date once, so the checks after it see real dates only.
     value = fields.get(name)
     if isinstance(value, date):
@@ -168,23 +161,17 @@ def _end_on(
     return None
 
 
-def _period_error(
-    end_on: date, start_on: date, months: tuple[int, int], subject: str
-) -> str | None:
+def _period_error(end_on: date, start_on: date, months: tuple[int, int], subject: str) -> str | None:
     # Every period here starts with the order, so its bounds are whole months from start_on.
     earliest, latest = add_months(start_on, months[0]), add_months(start_on, months[1])
     if end_on < start_on:
         return f"{subject} cannot end before it starts ({start_on.isoformat()})."
     if end_on < earliest:
         return (
-            f"{subject} ends at least {months[0]} months after it starts "
-            f"(earliest {earliest.isoformat()})."
+            f"{subject} ends at least {months[0]} months after it starts (earliest {earliest.isoformat()})."
         )
     if end_on > latest:
-        return (
-            f"{subject} ends at most {months[1]} months after it starts "
-            f"(latest {latest.isoformat()})."
-        )
+        return f"{subject} ends at most {months[1]} months after it starts (latest {latest.isoformat()})."
     return None
 
 
@@ -218,11 +205,7 @@ def _suspended_sentence_errors(
         months = (limits.sso_supervision_min_months, limits.sso_supervision_max_months)
         message = _period_error(supervision, start_on, months, "The supervision period")
         _check(errors, "supervision_end_on", message)
-    if (
-        supervision is not None
-        and operational is not None
-        and supervision > operational
-    ):
+    if supervision is not None and operational is not None and supervision > operational:
         message = f"The supervision period cannot end after the operational period ({operational})."
         _check(errors, "supervision_end_on", message)
     # The sentence can be activated until the operational period ends, so that is the order's
@@ -244,9 +227,7 @@ def _atr_end_errors(
     if atr_end_on is None:
         return
     if atr_end_on < start_on:
-        _check(
-            errors, "atr_end_on", f"The ATR cannot end before it starts ({start_on})."
-        )
+        _check(errors, "atr_end_on", f"The ATR cannot end before it starts ({start_on}).")
     if order_end_on is not None and atr_end_on > order_end_on:
         _check(
             errors,
@@ -257,7 +238,5 @@ def _atr_end_errors(
     supervision = fields.get("supervision_end_on")
     on_sso = fields.get("order_type") == "suspended_sentence"
     if on_sso and isinstance(supervision, date) and atr_end_on > supervision:
-        message = (
-            f"The ATR cannot end after the supervision period ends ({supervision})."
-        )
+        message = f"The ATR cannot end after the supervision period ends ({supervision})."
         _check(errors, "atr_end_on", message)

@@ -15,7 +15,9 @@ def pathway_summary(person: Person, pathway: Pathway) -> dict[str, Any]:
     key_dates: dict[str, Any] = {}
     flags = {"non_working_day_release": False, "friday_release": False}
     if custody is not None:
-        release = dates.release_flags(custody.release_date_map(), custody.sentence_start_on, person.alcohol_need)
+        release = dates.release_flags(
+            custody.release_date_map(), custody.sentence_start_on, person.alcohol_need
+        )
         key_dates |= {kind: value for kind, value in custody.release_date_map().items()}
         key_dates |= {
             "earliest_release_on": release.erd,

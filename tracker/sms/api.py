@@ -39,7 +39,9 @@ def list_messages(person_id):
     """The person's texts, by due time."""
     staff = current_staff()
     person = person_or_404(staff, person_id)
-    rows = db.session.scalars(select(Message).where(Message.person_id == person.id).order_by(Message.due_at, Message.id)).all()
+    rows = db.session.scalars(
+        select(Message).where(Message.person_id == person.id).order_by(Message.due_at, Message.id)
+    ).all()
     audit.record(staff.id, "view", subject_type="sms_messages", person_id=person.id)
     db.session.commit()
     return rows

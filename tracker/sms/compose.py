@@ -40,14 +40,20 @@ def _contact_numbers(people: Iterable[Person]) -> dict[int, str]:
 
 def compose(rows: list[Message], now: datetime) -> Iterator[tuple[Message, tuple[str, str] | None]]:
     """Each row with (to, body), or None when it must not be sent (the row is cancelled, saying why)."""
-    people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_({r.person_id for r in rows})))}
+    people = {
+        p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_({r.person_id for r in rows})))
+    }
     phones = _contact_numbers(people.values())
     appointments = _appointments_for(rows)
     for row in rows:
         person = people[row.person_id]
         refusal = _refusal(person)
         place_time = appointments.get((row.subject_type, row.subject_id))
-        if refusal is None and place_time and revealing_words_in(place_time.location_label or "", revealing_words()):
+        if (
+            refusal is None
+            and place_time
+            and revealing_words_in(place_time.location_label or "", revealing_words())
+        ):
             refusal = "The place label would reveal why we text; fix it to send."
         if refusal is None and _too_late(row, place_time, now):
             refusal = "Too late to send: its moment has passed."
@@ -55,8 +61,10 @@ def compose(rows: list[Message], now: datetime) -> Iterator[tuple[Message, tuple
             row.status, row.note = "cancelled", refusal
             yield row, None
             continue
-        values = {"first_name": first_name_only(person.given_name),
-                  "phone": phones.get(person.offender_manager_id or 0, phones[0])}
+        values = {
+            "first_name": first_name_only(person.given_name),
+            "phone": phones.get(person.offender_manager_id or 0, phones[0]),
+        }
         purpose = row.purpose
         if place_time is not None:
             values["date"], values["time"] = _when(place_time.starts_at, person.language)
@@ -96,13 +104,24 @@ def _appointments_for(rows: list[Message]) -> dict[tuple[str, int], Appointment]
         handovers = db.session.scalars(select(Handover).where(Handover.id.in_(releases))).all()
         people = {h.person_id for h in handovers}
         candidates = db.session.scalars(
-            select(Appointment).where(Appointment.person_id.in_(people), Appointment.kind.in_(COMMUNITY_KINDS),
-                                      Appointment.outcome.is_(None)).order_by(Appointment.starts_at)
+            select(Appointment)
+            .where(
+                Appointment.person_id.in_(people),
+                Appointment.kind.in_(COMMUNITY_KINDS),
+                Appointment.outcome.is_(None),
+            )
+            .order_by(Appointment.starts_at)
         ).all()
         for h in handovers:
             released = datetime.combine(h.due_on, datetime.min.time(), zone())
-            first = next((a for a in candidates if a.person_id == h.person_id
-                          and released <= a.starts_at < released + timedelta(days=21)), None)
+            first = next(
+                (
+                    a
+                    for a in candidates
+                    if a.person_id == h.person_id and released <= a.starts_at < released + timedelta(days=21)
+                ),
+                None,
+            )
             if first is not None:
                 found[("handovers", h.id)] = first
     return found

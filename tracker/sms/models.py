@@ -13,7 +13,15 @@ from tracker.types import UTCDateTime, utcnow
 
 STATUSES = ("pending", "sending", "sent", "delivered", "undelivered", "failed", "cancelled")
 # Status callbacks may arrive late or twice: a message only ever moves up this order.
-PROGRESS = {"pending": 0, "sending": 1, "sent": 2, "delivered": 3, "undelivered": 3, "failed": 3, "cancelled": 3}
+PROGRESS = {
+    "pending": 0,
+    "sending": 1,
+    "sent": 2,
+    "delivered": 3,
+    "undelivered": 3,
+    "failed": 3,
+    "cancelled": 3,
+}
 
 
 class Message(db.Model):

@@ -27,13 +27,26 @@ def _at(day: date, hhmm: str) -> datetime:
 
 def _want(person_id: int, purpose: str, subject_type: str, subject_id: int, due_at: datetime) -> None:
     """Make sure this row exists and is pending (a cancelled one comes back when its time returns)."""
-    row = db.session.scalar(select(Message).where(
-        Message.person_id == person_id, Message.purpose == purpose, Message.subject_type == subject_type,
-        Message.subject_id == subject_id, Message.due_at == due_at,
-    ))
+    row = db.session.scalar(
+        select(Message).where(
+            Message.person_id == person_id,
+            Message.purpose == purpose,
+            Message.subject_type == subject_type,
+            Message.subject_id == subject_id,
+            Message.due_at == due_at,
+        )
+    )
     if row is None:
-        db.session.add(Message(person_id=person_id, purpose=purpose, subject_type=subject_type,
-                               subject_id=subject_id, due_at=due_at, status="pending"))
+        db.session.add(
+            Message(
+                person_id=person_id,
+                purpose=purpose,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                due_at=due_at,
+                status="pending",
+            )
+        )
     elif row.status == "cancelled":
         row.status, row.note = "pending", None
 
@@ -57,14 +70,23 @@ def appointment_changed(appointment: Appointment) -> None:
             due = _at(starts_on - timedelta(days=days), plan["at"])
             if now <= due < appointment.starts_at:  # a reminder already past is not sent late
                 wanted.add(due)
-    where = (Message.subject_type == "appointments", Message.subject_id == appointment.id,
-             Message.purpose.in_(APPOINTMENT_PURPOSES))
+    where = (
+        Message.subject_type == "appointments",
+        Message.subject_id == appointment.id,
+        Message.purpose.in_(APPOINTMENT_PURPOSES),
+    )
     _cancel(where, f"Appointment {appointment.outcome or 'moved'}.", keep=wanted)
     for due in wanted:
         _want(appointment.person_id, purpose, "appointments", appointment.id, due)
     if appointment.outcome == "missed":
         after = timedelta(minutes=schedule()["missed"]["minutes_after"])
-        _want(appointment.person_id, "missed", "appointments", appointment.id, (appointment.outcome_at or utcnow()) + after)
+        _want(
+            appointment.person_id,
+            "missed",
+            "appointments",
+            appointment.id,
+            (appointment.outcome_at or utcnow()) + after,
+        )
 
 
 def release_changed(handover: Handover) -> None:
@@ -77,8 +99,11 @@ def release_changed(handover: Handover) -> None:
         wanted[_at(check_in_on, plan["check_in"]["at"])] = "check_in"
     now = utcnow()
     wanted = {due: purpose for due, purpose in wanted.items() if due >= now}
-    where = (Message.subject_type == "handovers", Message.subject_id == handover.id,
-             Message.purpose.in_(RELEASE_PURPOSES))
+    where = (
+        Message.subject_type == "handovers",
+        Message.subject_id == handover.id,
+        Message.purpose.in_(RELEASE_PURPOSES),
+    )
     _cancel(where, "Release date moved or cancelled.", keep=set(wanted))
     for due, purpose in wanted.items():
         _want(handover.person_id, purpose, "handovers", handover.id, due)
@@ -87,6 +112,7 @@ def release_changed(handover: Handover) -> None:
 def cancel_all_pending(person_id: int, reason: str) -> None:
     """Cancel every text still waiting for this person (back in custody, recalled, opted out)."""
     db.session.execute(
-        update(Message).where(Message.person_id == person_id, Message.status == "pending")
+        update(Message)
+        .where(Message.person_id == person_id, Message.status == "pending")
         .values(status="cancelled", note=reason)
     )

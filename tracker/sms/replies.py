@@ -35,12 +35,17 @@ def opt_in(person: Person, how: str) -> None:
         db.session.add(ConsentChange(person_id=person.id, consent=True, how=how))
 
 
-def raise_alert(person: Person, rule: str, message: str, subject_type: str = "people", subject_id: int | None = None) -> None:
+def raise_alert(
+    person: Person, rule: str, message: str, subject_type: str = "people", subject_id: int | None = None
+) -> None:
     """An alert to the person's offender manager (and their team), once per subject and day."""
     team_id = db.session.scalar(select(Staff.team_id).where(Staff.id == person.offender_manager_id))
     subject = SimpleNamespace(
-        subject_type=subject_type, subject_id=subject_id or person.id, person_id=person.id,
-        teams={"probation": team_id, "owning_team": team_id}, offender_manager_id=person.offender_manager_id,
+        subject_type=subject_type,
+        subject_id=subject_id or person.id,
+        person_id=person.id,
+        teams={"probation": team_id, "owning_team": team_id},
+        offender_manager_id=person.offender_manager_id,
     )
     insert_new_alerts([(rule, subject, Finding(local_today(), message))], alert_config()["rules"], utcnow())
 
@@ -51,8 +56,13 @@ def handle_inbound(sid: str, from_number: str, body: str) -> str:
         return "repeat"
     meaning, answer = classify_reply(body)
     people = db.session.scalars(select(Person).where(Person.mobile == from_number)).all()
-    inbound = InboundMessage(gateway_sid=sid, from_number=from_number, body=body[:1600], meaning=meaning,
-                             person_id=people[0].id if len(people) == 1 else None)
+    inbound = InboundMessage(
+        gateway_sid=sid,
+        from_number=from_number,
+        body=body[:1600],
+        meaning=meaning,
+        person_id=people[0].id if len(people) == 1 else None,
+    )
     db.session.add(inbound)
     db.session.flush()
     for person in people:
@@ -70,10 +80,14 @@ def handle_inbound(sid: str, from_number: str, body: str) -> str:
 def _record_check_in(person: Person, answer: bool | None) -> bool:
     """Put a YES/NO on the release handover whose check-in text went out last, if any."""
     handover_id = db.session.scalar(
-        select(Message.subject_id).where(
-            Message.person_id == person.id, Message.purpose == "check_in",
+        select(Message.subject_id)
+        .where(
+            Message.person_id == person.id,
+            Message.purpose == "check_in",
             Message.status.in_(("sent", "delivered")),
-        ).order_by(Message.sent_at.desc()).limit(1)
+        )
+        .order_by(Message.sent_at.desc())
+        .limit(1)
     )
     if handover_id is None:
         return False

@@ -13,7 +13,13 @@ from tracker.sms.policy import RevealingText, check_private, placeholders
 SMS_CONFIG = Path(__file__).resolve().parent.parent.parent / "config" / "sms"
 LANGUAGES = ("en", "cy")
 PURPOSES = (
-    "release_day", "release_day_no_appointment", "court_hearing", "appointment", "missed", "check_in", "help",
+    "release_day",
+    "release_day_no_appointment",
+    "court_hearing",
+    "appointment",
+    "missed",
+    "check_in",
+    "help",
     "usual_place",
 )
 ALLOWED_PLACEHOLDERS = {"first_name", "date", "time", "place", "phone"}
@@ -46,7 +52,9 @@ def templates(folder: Path = SMS_CONFIG) -> dict[str, dict[str, str]]:
         for purpose, text in texts.items():
             unknown = placeholders(text) - ALLOWED_PLACEHOLDERS
             if unknown:
-                raise TemplateError(f"{language}.toml {purpose}: unknown placeholder {', '.join(sorted(unknown))}.")
+                raise TemplateError(
+                    f"{language}.toml {purpose}: unknown placeholder {', '.join(sorted(unknown))}."
+                )
             try:
                 check_private(text, revealing_words(folder), f"{language}.toml {purpose}")
             except RevealingText as refused:

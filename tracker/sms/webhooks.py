@@ -17,8 +17,13 @@ bp = Blueprint("twilio_webhooks", __name__, url_prefix="/webhooks/twilio")
 
 # Twilio's MessageStatus values mapped onto the outbox's.
 TWILIO_STATUS = {
-    "accepted": "sending", "queued": "sending", "sending": "sending", "sent": "sent",
-    "delivered": "delivered", "undelivered": "undelivered", "failed": "undelivered",
+    "accepted": "sending",
+    "queued": "sending",
+    "sending": "sending",
+    "sent": "sent",
+    "delivered": "delivered",
+    "undelivered": "undelivered",
+    "failed": "undelivered",
 }
 
 
