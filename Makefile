@@ -65,5 +65,10 @@ bench: $(BIN)/.installed
 bench-sweep: $(BIN)/.installed
 	$(BIN)/python bench/sweep.py
 
+## bench-sms: time 2,000 release-day texts through the Twilio stand-in at 150 ms, at the configured
+## concurrency and others (BENCH_CONCURRENCY; BENCH_DATABASE_URL, or =sqlite)
+bench-sms: $(BIN)/.installed
+	$(BIN)/python bench/sms_dispatch.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache test-output node_modules tracker/static

@@ -281,7 +281,7 @@ class TwilioStandIn:
 
     def start(self) -> TwilioStandIn:
         """Listen on host:port (a free port when 0) in a background thread."""
-        self._server = ThreadingHTTPServer((self.host, self.port), _handler(self))
+        self._server = _Server((self.host, self.port), _handler(self))
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         threading.Thread(
@@ -471,8 +471,17 @@ def _filters(query: dict[str, str]) -> list:
     return wanted
 
 
+class _Server(ThreadingHTTPServer):
+    """http.server listens with a backlog of 5, which a dispatcher's burst of connections overflows
+    (Linux then resets some); Twilio has no such limit."""
+
+    request_queue_size = 512
+
+
 def _handler(standin: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # Headers and body leave in two writes: without this each answer waits ~40 ms for a delayed ACK.
+        disable_nagle_algorithm = True
         protocol_version = "HTTP/1.1"  # keep-alive, as Twilio's API; the client pools connections
         server_version = "TwilioStandIn/1.0"
 

@@ -8,6 +8,7 @@ gateway's own list and never blindly sent again.
 
 from __future__ import annotations
 
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,6 +23,8 @@ from tracker.sms.models import EarlyStatus, Message, advance
 from tracker.sms.policy import within_quiet_hours
 from tracker.sms.templates import clock_time, schedule
 from tracker.types import utcnow
+
+log = logging.getLogger("tracker.sms")
 
 
 @dataclass
@@ -54,9 +57,13 @@ def claim(now: datetime, limit: int, result: DispatchResult) -> list[tuple[int, 
     """Take up to `limit` due rows: check consent, compose, mark them sending; commits (None: none due)."""
     query = (
         select(Message.id)
-        .where(Message.status == "pending", Message.due_at <= now,
-               (Message.next_attempt_at.is_(None)) | (Message.next_attempt_at <= now))
-        .order_by(Message.due_at, Message.id).limit(limit)
+        .where(
+            Message.status == "pending",
+            Message.due_at <= now,
+            (Message.next_attempt_at.is_(None)) | (Message.next_attempt_at <= now),
+        )
+        .order_by(Message.due_at, Message.id)
+        .limit(limit)
     )
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -64,10 +71,14 @@ def claim(now: datetime, limit: int, result: DispatchResult) -> list[tuple[int, 
     if not ids:
         db.session.commit()
         return None
-    taken = set(db.session.scalars(
-        update(Message).where(Message.id.in_(ids), Message.status == "pending")
-        .values(status="sending", claimed_at=utcnow()).returning(Message.id)
-    ))
+    taken = set(
+        db.session.scalars(
+            update(Message)
+            .where(Message.id.in_(ids), Message.status == "pending")
+            .values(status="sending", claimed_at=utcnow())
+            .returning(Message.id)
+        )
+    )
     rows = db.session.scalars(select(Message).where(Message.id.in_(taken))).all()
     ready = []
     for row, text in compose.compose(rows, now):
@@ -86,9 +97,13 @@ def _send_all(gateway: SmsGateway, claimed: list[tuple[int, str, str]], concurre
         return list(zip((c[0] for c in claimed), results))
 
 
-def record(outcomes: list[tuple[int, SendResult]], now: datetime, delivery: dict, result: DispatchResult) -> None:
+def record(
+    outcomes: list[tuple[int, SendResult]], now: datetime, delivery: dict, result: DispatchResult
+) -> None:
     """Write what the gateway answered for each row; commits."""
-    rows = {r.id: r for r in db.session.scalars(select(Message).where(Message.id.in_([i for i, _ in outcomes])))}
+    rows = {
+        r.id: r for r in db.session.scalars(select(Message).where(Message.id.in_([i for i, _ in outcomes])))
+    }
     for message_id, outcome in outcomes:
         row = rows[message_id]
         row.attempts += 1
@@ -123,12 +138,21 @@ def _apply_early_statuses(rows: list[Message]) -> None:
 def _permanent_failure(row: Message, outcome: SendResult) -> None:
     if outcome.error_code == OPTED_OUT:
         replies.opt_out(row.person, how="Twilio error 21610 (opt-out)")
-        replies.raise_alert(row.person, "sms_opted_out", "Texts stopped: this number has opted out with the carrier.")
+        replies.raise_alert(
+            row.person, "sms_opted_out", "Texts stopped: this number has opted out with the carrier."
+        )
     elif outcome.error_code == INVALID_NUMBER:
-        replies.raise_alert(row.person, "sms_failed", "A text could not be sent: the mobile number is not valid. Please fix it.")
+        replies.raise_alert(
+            row.person,
+            "sms_failed",
+            "A text could not be sent: the mobile number is not valid. Please fix it.",
+        )
     else:
-        replies.raise_alert(row.person, "sms_failed",
-                            f"A text could not be sent (error {outcome.error_code or 'unknown'}). Check the mobile number.")
+        replies.raise_alert(
+            row.person,
+            "sms_failed",
+            f"A text could not be sent (error {outcome.error_code or 'unknown'}). Check the mobile number.",
+        )
 
 
 def reconcile(gateway: SmsGateway, lease_seconds: int) -> int:
@@ -138,12 +162,40 @@ def reconcile(gateway: SmsGateway, lease_seconds: int) -> int:
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = db.session.scalars(query).all()
-    for row in rows:
-        sid = gateway.find(row.to, row.body, row.claimed_at) if row.to and row.body else None
-        if sid:
-            row.status, row.gateway_sid, row.sent_at = "sent", sid, row.sent_at or utcnow()
-            row.note = "Reconciled: the gateway had it."
-        else:
-            row.status, row.note = "pending", "Reconciled: the gateway never had it; sending again."
+    # Every question to the gateway first, so SQLite's write lock is not held across them.
+    found = [_look_up(gateway, row) for row in rows]
+    settled = [row for row, (asked, sid) in zip(rows, found, strict=True) if asked and _settle(row, sid)]
+    _apply_early_statuses([row for row in settled if row.gateway_sid])
     db.session.commit()
-    return len(rows)
+    return len(settled)
+
+
+def _look_up(gateway: SmsGateway, row: Message) -> tuple[bool, str | None]:
+    """Whether the gateway could be asked, and the id it has for this row's text."""
+    if not (row.to and row.body):
+        return True, None
+    try:
+        return True, gateway.find(row.to, row.body, row.claimed_at)
+    except Exception:  # the gateway's list is down: leave the row for the next run, send the rest
+        log.warning("reconcile: could not ask the gateway about message %s", row.id)
+        return False, None
+
+
+def _settle(row: Message, sid: str | None) -> bool:
+    """Write what the gateway said, unless another dispatcher settled or claimed the row meanwhile
+    (SQLite locks nothing while the gateway is asked); False when it did."""
+    if sid:
+        values = {
+            "status": "sent",
+            "gateway_sid": sid,
+            "sent_at": row.sent_at or utcnow(),
+            "note": "Reconciled: the gateway had it.",
+        }
+    else:
+        values = {"status": "pending", "note": "Reconciled: the gateway never had it; sending again."}
+    still_ours = (Message.id == row.id, Message.status == "sending", Message.claimed_at == row.claimed_at)
+    written = db.session.execute(
+        update(Message).where(*still_ours).values(**values).execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(row)
+    return written == 1

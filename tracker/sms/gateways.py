@@ -66,8 +66,15 @@ class TwilioGateway:
 
     name = "twilio"
 
-    def __init__(self, account_sid: str, auth_token: str, sender: dict[str, str], status_callback: str | None,
-                 api_base_url: str | None = None, timeout: float = 15.0):
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        sender: dict[str, str],
+        status_callback: str | None,
+        api_base_url: str | None = None,
+        timeout: float = 15.0,
+    ):
         self._credentials = (account_sid, auth_token)
         self._sender, self._status_callback = sender, status_callback
         self._api_base_url, self._timeout = api_base_url, timeout
@@ -90,12 +97,17 @@ class TwilioGateway:
             message = self._client().messages.create(to=to, body=body, **self._sender, **extra)
         except TwilioRestException as error:
             retryable = error.status == 429 or error.status >= 500
-            return SendResult(error_code=str(error.code or error.status), error=error.msg, retryable=retryable)
+            return SendResult(
+                error_code=str(error.code or error.status), error=error.msg, retryable=retryable
+            )
         except requests.ConnectionError as error:
             # Refused before anything was sent is safe to retry; a dropped answer is not known.
             refused = "refused" in str(error).lower()
-            return SendResult(error="connection refused" if refused else "connection lost", retryable=refused,
-                              unknown=not refused)
+            return SendResult(
+                error="connection refused" if refused else "connection lost",
+                retryable=refused,
+                unknown=not refused,
+            )
         except requests.Timeout:
             return SendResult(error="timed out", unknown=True)
         return SendResult(sid=message.sid)
@@ -127,5 +139,10 @@ def gateway_for(app: Flask) -> SmsGateway:
         check_private(config["TWILIO_FROM"], revealing_words(), "TWILIO_FROM")
         sender = {"from_": config["TWILIO_FROM"]}
     callback = config["PUBLIC_BASE_URL"].rstrip("/") + "/webhooks/twilio/status"
-    return TwilioGateway(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], sender, callback,
-                         config.get("TWILIO_API_BASE_URL"))
+    return TwilioGateway(
+        config["TWILIO_ACCOUNT_SID"],
+        config["TWILIO_AUTH_TOKEN"],
+        sender,
+        callback,
+        config.get("TWILIO_API_BASE_URL"),
+    )
