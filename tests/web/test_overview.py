@@ -20,7 +20,7 @@ from tests.web.helpers import text
     ],
 )
 def test_small_counts_are_suppressed(released, engaged, shown):
-    from tracker.web.overview import _suppressed
+    from tracker.reports.continuity import _suppressed
 
     row = _suppressed("HMP Bristol", released, engaged)
 
@@ -37,14 +37,14 @@ def test_small_counts_are_suppressed(released, engaged, shown):
     ],
 )
 def test_the_financial_year_runs_april_to_march(today, start):
-    from tracker.web.overview import financial_year
+    from tracker.reports.continuity import financial_year
 
     assert financial_year(today) == (start, date(start.year + 1, 3, 31))
 
 
 def test_the_overview_counts_fixed_outcomes_by_establishment(world, signed_in, make_case, db, today):
     from tracker.pathway.models import Handover
-    from tracker.web.overview import financial_year
+    from tracker.reports.continuity import financial_year
 
     start, _ = financial_year(today)
     for n in range(12):

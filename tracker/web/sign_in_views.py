@@ -14,7 +14,8 @@ from tracker import audit
 from tracker.auth.service import check_password, staff_by_email
 from tracker.clock import local_today
 from tracker.extensions import db, limiter
-from tracker.web import formkit, overview
+from tracker.reports import continuity as overview
+from tracker.web import formkit
 from tracker.web.blueprint import bp, roles, staff
 
 LANDING = {

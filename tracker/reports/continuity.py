@@ -1,6 +1,6 @@
-"""The commissioner's overview: continuity of care (C20) by establishment, small counts suppressed.
+"""Continuity of care (national indicator C20) by establishment, small counts suppressed.
 
-A stopgap until tracker/reports/ exists: one grouped query over the outcomes the sweep fixes at R+21.
+One grouped query over the outcomes the sweep fixes on each release handover at R+21.
 """
 
 from __future__ import annotations
