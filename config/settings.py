@@ -46,6 +46,11 @@ class Settings:
     ATR_SSO_SUPERVISION_MAX_MONTHS = 24
     ATR_SSO_OPERATIONAL_MIN_MONTHS = 6
     ATR_SSO_OPERATIONAL_MAX_MONTHS = 24
+    # Manage POM Cases: community responsibility starts this long before a parole case's PED.
+    POM_HANDOVER_PAROLE_LEAD_MONTHS = 12
+    # Post-sentence supervision (to TUSED) may start only before this day (ISO date; unset: still in force).
+    # The Sentencing Act 2026 ends PSS; set the day its commencement order gives.
+    PSS_ENDS_ON = os.environ.get("PSS_ENDS_ON") or None
 
     # Pages check CSRF in their blueprint (tracker/web); the API (bearer tokens) and webhooks are not forms.
     WTF_CSRF_CHECK_DEFAULT = False

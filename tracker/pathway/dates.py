@@ -16,16 +16,19 @@ RELEASE_DATE_KINDS: tuple[str, ...] = (
     "ard",
     "ped",
     "hdced",
+    "hdcad",
     "led",
     "sed",
+    "tused",
     "confirmed",
 )
 
-# Offender management in custody: on longer sentences the prison keeps the case until
-# probation has 8 months and 14 days before ERD to prepare; shorter ones start in the community.
+# Offender management in custody (Manage POM Cases): on longer sentences the prison keeps the case
+# until probation has 8 months and 14 days (12 months for parole cases) before the handover date.
 HANDOVER_THRESHOLD_MONTHS = 10
 HANDOVER_LEAD_MONTHS = 8
 HANDOVER_LEAD_DAYS = 14
+HANDOVER_PAROLE_LEAD_MONTHS = 12
 
 FRIDAY = 4
 
@@ -80,80 +83,125 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last_day))
 
 
-def official_release_on(dates: Mapping[str, date | None]) -> date | None:
-    """The earliest release date from the sentence calculation: PED, else the earlier of CRD and ARD."""
+def _automatic_release_on(dates: Mapping[str, date | None]) -> date | None:
+    automatic = [d for d in (dates.get("crd"), dates.get("ard")) if d is not None]
+    return min(automatic) if automatic else None
+
+
+@dataclass(frozen=True)
+class PlannedRelease:
+    """The planned release date P and what it rests on: confirmed, hdcad, crd, ard or ped."""
+
+    on: date
+    basis: str
+
+    @property
+    def parole_eligibility_only(self) -> bool:
+        """A PED is eligibility, not a release: release only on the Parole Board's direction."""
+        return self.basis == "ped"
+
+
+def planned_release(dates: Mapping[str, date | None]) -> PlannedRelease | None:
+    """P: the confirmed date, else HDCAD, else the earlier of CRD and ARD, else PED. Planning only."""
+    for kind in ("confirmed", "hdcad"):
+        if dates.get(kind) is not None:
+            return PlannedRelease(dates[kind], kind)  # type: ignore[arg-type]
+    automatic = _automatic_release_on(dates)
+    if automatic is not None:
+        return PlannedRelease(automatic, "crd" if automatic == dates.get("crd") else "ard")
     ped = dates.get("ped")
-    if ped is not None:
-        return ped
-    automatic = [d for d in (dates.get("crd"), dates.get("ard")) if d is not None]
-    return min(automatic) if automatic else None
+    return PlannedRelease(ped, "ped") if ped is not None else None
 
 
-def earliest_release_on(dates: Mapping[str, date | None]) -> date | None:
-    """The earliest release date (ERD): the confirmed date when present, else the official one."""
-    confirmed = dates.get("confirmed")
-    if confirmed is not None:
-        return confirmed
-    return official_release_on(dates)
+def planned_release_on(dates: Mapping[str, date | None]) -> date | None:
+    """The planned release date P, if any release date is known."""
+    planned = planned_release(dates)
+    return planned.on if planned else None
 
 
-def expected_release_on(dates: Mapping[str, date | None]) -> date | None:
-    """The day custody should end: the confirmed date, else the earlier of CRD and ARD.
+def handover_release_on(dates: Mapping[str, date | None]) -> date | None:
+    """The date the prison-to-probation handover counts back from: PED, else the earlier of CRD and ARD.
 
-    Parole eligibility (PED) is only eligibility, so a person past it is not overdue.
+    Never HDCAD or the confirmed date, as Manage POM Cases does.
     """
-    if dates.get("confirmed"):
-        return dates["confirmed"]
-    automatic = [d for d in (dates.get("crd"), dates.get("ard")) if d is not None]
-    return min(automatic) if automatic else None
+    return dates.get("ped") or _automatic_release_on(dates)
+
+
+def overdue_after(dates: Mapping[str, date | None]) -> date | None:
+    """The day after which open custody is overdue: the release the law or a decision fixed.
+
+    The confirmed date, HDCAD or the automatic release (CRD/ARD); never PED, which is only eligibility.
+    """
+    planned = planned_release(dates)
+    return None if planned is None or planned.parole_eligibility_only else planned.on
+
+
+def effective_release_on(day: date) -> date:
+    """The day a release falls due in practice: `day`, or the last working day before a non-working `day`."""
+    return day if is_working_day(day) else previous_working_day(day)
 
 
 def non_working_day_release(dates: Mapping[str, date | None]) -> bool:
-    """Whether a release falls on a non-working day without the CJA 1961 s.23(3) move to the day before."""
-    confirmed = dates.get("confirmed")
-    if confirmed is not None and not is_working_day(confirmed):
-        return True
-    official = official_release_on(dates)
-    if official is None or is_working_day(official):
-        return False
-    return confirmed != previous_working_day(official)
+    """Whether P itself falls on a weekend or bank holiday (an earlier confirmed working day never is)."""
+    planned = planned_release(dates)
+    return planned is not None and not planned.parole_eligibility_only and not is_working_day(planned.on)
+
+
+def _before_closed_days(day: date) -> bool:
+    return day.weekday() == FRIDAY or is_bank_holiday(day + timedelta(days=1))
 
 
 def friday_release(dates: Mapping[str, date | None], alcohol_need: bool) -> bool:
-    """Whether a confirmed release on a Friday or before a bank holiday calls for an earlier release."""
-    confirmed = dates.get("confirmed")
-    if not alcohol_need or confirmed is None:
+    """Whether a release on a Friday or before a bank holiday calls for one up to 2 working days earlier.
+
+    Judged on the effective day, before confirmation so the prison can act; not for a P resting on
+    HDCAD or PED; cleared once a day earlier than the automatic release is confirmed.
+    """
+    planned = planned_release(dates)
+    if not alcohol_need or planned is None or planned.basis in ("hdcad", "ped"):
         return False
-    return confirmed.weekday() == FRIDAY or is_bank_holiday(confirmed + timedelta(days=1))
+    automatic = _automatic_release_on(dates)
+    if planned.basis == "confirmed" and automatic and planned.on < effective_release_on(automatic):
+        return False
+    return _before_closed_days(effective_release_on(planned.on))
 
 
-def community_responsibility_on(sentence_start_on: date | None, erd: date | None) -> date | None:
-    """The day probation in the community takes responsibility from the prison."""
-    if sentence_start_on is None or erd is None:
+def community_responsibility_on(
+    sentence_start_on: date | None,
+    dates: Mapping[str, date | None],
+    parole_lead_months: int = HANDOVER_PAROLE_LEAD_MONTHS,
+) -> date | None:
+    """The day probation in the community takes responsibility from the prison (Manage POM Cases)."""
+    handover_on = handover_release_on(dates)
+    if sentence_start_on is None or handover_on is None:
         return None
-    if erd > add_months(sentence_start_on, HANDOVER_THRESHOLD_MONTHS):
-        return add_months(erd, -HANDOVER_LEAD_MONTHS) - timedelta(days=HANDOVER_LEAD_DAYS)
-    return sentence_start_on
+    if handover_on <= add_months(sentence_start_on, HANDOVER_THRESHOLD_MONTHS):
+        return sentence_start_on
+    if dates.get("ped") is not None:
+        return add_months(handover_on, -parole_lead_months)
+    return add_months(handover_on, -HANDOVER_LEAD_MONTHS) - timedelta(days=HANDOVER_LEAD_DAYS)
 
 
 @dataclass(frozen=True)
 class ReleaseFlags:
     """What a set of release dates means for the handover."""
 
-    erd: date | None
+    planned: PlannedRelease | None
     non_working_day: bool
     friday: bool
     community_responsibility_on: date | None
 
 
 def release_flags(
-    dates: Mapping[str, date | None], sentence_start_on: date | None, alcohol_need: bool
+    dates: Mapping[str, date | None],
+    sentence_start_on: date | None,
+    alcohol_need: bool,
+    parole_lead_months: int = HANDOVER_PAROLE_LEAD_MONTHS,
 ) -> ReleaseFlags:
-    """Every flag raised by a person's release dates, computed together."""
-    erd = earliest_release_on(dates)
+    """Every flag raised by a person's release dates, computed together (the board and the API agree)."""
     return ReleaseFlags(
-        erd=erd,
+        planned=planned_release(dates),
         non_working_day=non_working_day_release(dates),
         friday=friday_release(dates, alcohol_need),
-        community_responsibility_on=community_responsibility_on(sentence_start_on, erd),
+        community_responsibility_on=community_responsibility_on(sentence_start_on, dates, parole_lead_months),
     )

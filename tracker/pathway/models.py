@@ -119,6 +119,8 @@ class Stage(db.Model):
     arrest_referral: Mapped[bool | None] = mapped_column(Boolean)
     # court
     court: Mapped[str | None] = mapped_column(String(120))
+    # False once a court releases a person held on remand: that day is an actual release.
+    remanded: Mapped[bool | None] = mapped_column(Boolean)
     # atr
     order_type: Mapped[str | None] = mapped_column(String(30))
     order_end_on: Mapped[date | None] = mapped_column(Date)
@@ -132,12 +134,15 @@ class Stage(db.Model):
     basis: Mapped[str | None] = mapped_column(String(20))
     establishment_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     sentence_start_on: Mapped[date | None] = mapped_column(Date)
-    # The earliest release date (DESIGN's ERD rule over release_dates), kept for indexed windows.
+    # The planned release date P (dates.planned_release over release_dates), kept for indexed windows.
     release_on: Mapped[date | None] = mapped_column(Date)
     # When probation takes over (offender management in custody), kept for indexed windows.
     community_responsibility_on: Mapped[date | None] = mapped_column(Date, index=True)
-    # closed
-    reason: Mapped[str | None] = mapped_column(Text)
+    # licence: "licence" or "post_sentence_supervision"
+    supervision_type: Mapped[str | None] = mapped_column(String(30))
+    # closed: a coded reason (stages.CLOSED_REASONS) and what else is worth knowing
+    reason: Mapped[str | None] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
 
     pathway: Mapped[Pathway] = relationship(back_populates="stages")
     team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
@@ -186,6 +191,11 @@ class Appointment(db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     outcome: Mapped[str | None] = mapped_column(String(20))
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A missed appointment's absence: acceptable, unacceptable or pending (enforcement).
+    absence: Mapped[str | None] = mapped_column(String(20))
+    # The first unacceptable absence records a warning, on the appointment missed.
+    warned_on: Mapped[date | None] = mapped_column(Date)
+    warned_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
@@ -196,6 +206,8 @@ class Referral(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     to_team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    # structured_alcohol_treatment, structured_drug_treatment, housing, mental_health, employment, other
+    kind: Mapped[str] = mapped_column(String(40), default="other", server_default="other")
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="made")
     treatment_started_on: Mapped[date | None] = mapped_column(Date, index=True)
@@ -215,6 +227,8 @@ class Screening(db.Model):
     zone: Mapped[int | None]
     positive: Mapped[bool] = mapped_column(Boolean)
     action: Mapped[str] = mapped_column(String(120))
+    # What was done: education, simple_advice, brief_intervention, referred, declined (None before 2026-12).
+    intervention: Mapped[str | None] = mapped_column(String(30))
     screened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     screened_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
@@ -234,10 +248,13 @@ class Handover(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     # The establishment for releases and receptions, the treatment service for an ATR start.
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
-    # The day of the handover: the release date (R), the order start, the reception.
+    # The day of the handover: the planned release date (P), the order start, the reception.
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The actual release (A): the start of the stage that ended custody in release. Only A says someone is out.
+    released_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # open; done (A+21 outcome fixed); returned_to_custody; cancelled (custody ended otherwise); closed
     status: Mapped[str] = mapped_column(String(20), default="open")
-    # Continuity of care (indicator C20): fixed at R+21 by the sweep.
+    # Continuity of care (indicator C20): fixed at A+21 by the sweep.
     engaged: Mapped[bool | None] = mapped_column(Boolean)
     engaged_fixed_on: Mapped[date | None] = mapped_column(Date)
     # The answer to the text "Did you get to your appointment?" sent after release.

@@ -144,7 +144,7 @@ def _new_stage(person: Person, pathway: Pathway, data: dict[str, Any], by: Staff
     if data.get("release_dates"):
         _set_release_dates(stage, data["release_dates"], by)
     if stage.expected_end_on is None:
-        stage.expected_end_on = stages.expected_end_on(stage.kind, data) or dates.expected_release_on(
+        stage.expected_end_on = stages.expected_end_on(stage.kind, data) or dates.overdue_after(
             stage.release_date_map()
         )
     return stage
@@ -237,7 +237,7 @@ def update_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff)
     if errors:
         raise Invalid(errors)
     _set_release_dates(stage, release_dates, by)
-    stage.expected_end_on = dates.expected_release_on(stage.release_date_map())
+    stage.expected_end_on = dates.overdue_after(stage.release_date_map())
     db.session.flush()
     handovers.release_dates_changed(stage)
     _texts_follow_release(stage)
@@ -267,7 +267,8 @@ def _set_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff) -
         elif value is not None and row.value_on != value:
             row.value_on, row.source, row.recorded_by_id = value, source, by.id
             row.recorded_at = utcnow()
-    stage.release_on = dates.earliest_release_on(stage.release_date_map())
+    release_dates = stage.release_date_map()
+    stage.release_on = dates.planned_release_on(release_dates)
     stage.community_responsibility_on = dates.community_responsibility_on(
-        stage.sentence_start_on, stage.release_on
+        stage.sentence_start_on, release_dates, current_app.config["POM_HANDOVER_PAROLE_LEAD_MONTHS"]
     )

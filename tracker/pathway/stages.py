@@ -31,6 +31,16 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 ORDER_TYPES: tuple[str, ...] = ("community_order", "suspended_sentence")
+# Why a pathway closed; `released` is an actual release when it closes custody.
+CLOSED_REASONS: tuple[str, ...] = (
+    "released",
+    "sentence_completed",
+    "died",
+    "deported",
+    "transferred_out",
+    "other",
+)
+SUPERVISION_TYPES: tuple[str, ...] = ("licence", "post_sentence_supervision")
 
 # A pathway cannot open already closed; any other kind may start one.
 _OPENING_KINDS: tuple[str, ...] = tuple(kind for kind in KINDS if kind != "closed")
@@ -93,6 +103,23 @@ def check_start_on(previous_start_on: date | None, start_on: date) -> None:
                 f"A stage cannot start before the previous stage started ({previous_start_on.isoformat()})."
             ),
         )
+
+
+def ends_custody_in_release(
+    previous: str | None, previous_basis: str | None, kind: str, fields: Mapping[str, Any]
+) -> bool:
+    """Whether a `kind` stage after a `previous` stage is an actual release from custody.
+
+    A licence stage; a closure coded `released`; or a court stage with `remanded: false` straight
+    after remand custody (bail, or the case ended). Any other end of custody is not a release.
+    """
+    if previous != "custody":
+        return False
+    if kind == "licence":
+        return True
+    if kind == "closed":
+        return fields.get("reason") == "released"
+    return kind == "court" and previous_basis == "remand" and fields.get("remanded") is False
 
 
 def expected_end_on(kind: str, fields: Mapping[str, Any]) -> date | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
 from tracker.pathway import dates, stages
 from tracker.pathway.models import Pathway, Person
 
@@ -16,11 +18,14 @@ def pathway_summary(person: Person, pathway: Pathway) -> dict[str, Any]:
     flags = {"non_working_day_release": False, "friday_release": False}
     if custody is not None:
         release = dates.release_flags(
-            custody.release_date_map(), custody.sentence_start_on, person.alcohol_need
+            custody.release_date_map(),
+            custody.sentence_start_on,
+            person.alcohol_need,
+            current_app.config["POM_HANDOVER_PAROLE_LEAD_MONTHS"],
         )
         key_dates |= {kind: value for kind, value in custody.release_date_map().items()}
         key_dates |= {
-            "earliest_release_on": release.erd,
+            "planned_release_on": release.planned.on if release.planned else None,
             "community_responsibility_on": release.community_responsibility_on,
         }
         flags = {"non_working_day_release": release.non_working_day, "friday_release": release.friday}

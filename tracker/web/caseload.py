@@ -24,7 +24,7 @@ from tracker.web.labels import APPOINTMENT_KINDS, KEY_DATES
 
 # The key dates worth counting down to (the plain release dates are summed up in the ERD).
 UPCOMING = (
-    "earliest_release_on",
+    "planned_release_on",
     "hdced",
     "community_responsibility_on",
     "order_end_on",

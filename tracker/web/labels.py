@@ -18,14 +18,16 @@ STAGE_KINDS = {
     "closed": "Closed (the pathway ends)",
 }
 KEY_DATES = {
-    "earliest_release_on": "Earliest release date (ERD)",
+    "planned_release_on": "Planned release date",
     "confirmed": "Confirmed release date",
     "crd": "Conditional release date (CRD)",
     "ard": "Automatic release date (ARD)",
     "ped": "Parole eligibility date (PED)",
     "hdced": "Home detention curfew eligibility date (HDCED)",
+    "hdcad": "Home detention curfew approved date (HDCAD)",
     "led": "Licence expiry date (LED)",
     "sed": "Sentence expiry date (SED)",
+    "tused": "Top-up supervision expiry date (TUSED)",
     "community_responsibility_on": "Probation in the community takes over",
     "order_end_on": "Order ends",
     "atr_end_on": "ATR ends",
