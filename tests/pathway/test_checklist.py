@@ -101,7 +101,7 @@ def test_a_well_prepared_release_has_no_cliff_edge_factors():
         ),
         ("no_accommodation", {"statuses": ALL_DONE | {"accommodation": "in_progress"}}, "accommodation"),
         ("no_community_appointment", {"community_appointment_booked": False}, "appointment"),
-        ("audit_zone_iv", {"audit_zone": 4}, "zone IV"),
+        ("audit_zone_iv", {"audit_zone": 4}, "Specialist alcohol referral needed"),
         ("friday_release", {"release_on": date(2026, 9, 18)}, "weekend or bank holiday"),
         (
             "friday_release",

@@ -118,7 +118,8 @@ def test_the_board_explains_each_cliff_edge_factor(prisons, held, api_as, today)
     person, _ = held(prisons.bristol, today + 20 * DAY, mobile=None)
     api = api_as(prisons.om)
     api.post(
-        f"/people/{person['id']}/screenings", {"tool": "audit", "answers": [4, 4, 4, 4, 0, 0, 0, 0, 2, 2]}
+        f"/people/{person['id']}/screenings",
+        {"tool": "audit", "answers": [4, 4, 4, 4, 0, 0, 0, 0, 2, 2], "intervention": "referred"},
     )
     [row] = board(api, prisons.bristol)
     factors = {f["factor"]: f["reason"] for f in row["cliff_edge_factors"]}
@@ -128,7 +129,9 @@ def test_the_board_explains_each_cliff_edge_factor(prisons, held, api_as, today)
         "audit_zone_iv",
         "no_mobile_or_consent",
     }
-    assert "zone IV" in factors["audit_zone_iv"]
+    # The board is read by the prison too: the reason names the need, never the AUDIT zone.
+    assert factors["audit_zone_iv"].startswith("Specialist alcohol referral needed")
+    assert "zone" not in factors["audit_zone_iv"].lower()
 
     booked = {"kind": "treatment_assessment", "starts_at": f"{today + 22 * DAY}T10:00:00+00:00"}
     assert api.post(f"/people/{person['id']}/appointments", booked).status_code == 201

@@ -100,7 +100,8 @@ def cliff_edge_factors(facts: CliffEdgeFacts) -> list[dict[str, str]]:
     if not facts.community_appointment_booked:
         add("no_community_appointment", "No community appointment booked within 21 days of release.")
     if facts.audit_zone == 4:
-        add("audit_zone_iv", "Latest AUDIT in zone IV: possible dependence, needs specialist care.")
+        # Worded as the need: everyone on the board reads it, not only those who may see the score.
+        add("audit_zone_iv", "Specialist alcohol referral needed: arrange treatment before release.")
     if not is_working_day(facts.release_on + timedelta(days=1)):
         add("friday_release", "Released before a weekend or bank holiday: services closed next day.")
     if not facts.mobile or not facts.sms_consent:
