@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TypeVar
 
 from flask import abort
 from sqlalchemy import select
 
-from tracker import audit
+from tracker import audit, privacy
 from tracker.auth.models import Staff
 from tracker.auth.scope import may_change, people_visible_to
 from tracker.extensions import db
-from tracker.pathway.models import Person
+from tracker.pathway import referrals
+from tracker.pathway.models import Person, Referral, Stage
 
 T = TypeVar("T")
 
@@ -53,6 +55,43 @@ def holding_establishment_only(staff: Staff, establishment_team_id: int | None, 
     """A resettlement team changes only what belongs to its own establishment: else 403."""
     if not holds(staff, establishment_team_id):
         abort(403, description=f"Only the establishment that holds the person changes {what}.")
+
+
+def clinical_access(staff: Staff, person: Person, today: date) -> bool:
+    """Whether the caller sees the person's clinical detail today (privacy.sees_clinical_detail).
+
+    Asks the database at most one question for an offender manager and two for a treatment team.
+    """
+    manages_or_team = live_referral = atr_in_force = False
+    if staff.role == "offender_manager" and person.offender_manager_id is not None:
+        managers_team = db.session.scalar(select(Staff.team_id).where(Staff.id == person.offender_manager_id))
+        manages_or_team = person.offender_manager_id == staff.id or managers_team == staff.team_id
+    elif staff.role == "treatment":
+        statuses = db.session.scalars(
+            select(Referral.status).where(
+                Referral.person_id == person.id, Referral.to_team_id == staff.team_id
+            )
+        )
+        live_referral = any(referrals.is_live(status) for status in statuses)
+        orders = db.session.execute(
+            select(Stage.start_on, Stage.order_end_on, Stage.operational_end_on, Stage.atr_end_on).where(
+                Stage.person_id == person.id, Stage.kind == "atr", Stage.treatment_team_id == staff.team_id
+            )
+        )
+        atr_in_force = any(
+            privacy.order_in_force(start_on, privacy.order_end(*ends), today) for start_on, *ends in orders
+        )
+    return privacy.sees_clinical_detail(
+        staff.role, manages_or_team=manages_or_team, live_referral=live_referral, atr_in_force=atr_in_force
+    )
+
+
+def clinical_read(clinical: bool) -> dict[str, bool]:
+    """The audit detail of a read: marked clinical when it showed clinical detail, else nothing.
+
+    "Who read this person's clinical detail?" is then the view entries with `clinical` set.
+    """
+    return {"clinical": True} if clinical else {}
 
 
 def _refuse_unseen(staff: Staff, subject_type: str, subject_id: int) -> None:

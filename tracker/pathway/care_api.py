@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import jsonify
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -10,8 +11,14 @@ from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.pathway import care, schemas
-from tracker.pathway.access import own_team_only, person_or_404, record_or_404
-from tracker.pathway.models import Appointment, Referral, Screening
+from tracker.pathway.access import (
+    clinical_access,
+    clinical_read,
+    own_team_only,
+    person_or_404,
+    record_or_404,
+)
+from tracker.pathway.models import Appointment, Person, Referral, Screening
 from tracker.types import utcnow
 
 bp = Blueprint("care", __name__, url_prefix="/api/v1", description="Appointments, referrals and screenings.")
@@ -25,6 +32,38 @@ def _listed(model, person_id: int, order_by):
     audit.record(staff.id, "view", subject_type=model.__tablename__, person_id=person.id)
     db.session.commit()
     return rows
+
+
+# Screenings and referrals hold clinical detail: the full schema for a care relationship, else the
+# need-only one (tracker/privacy.py). The documents name both shapes.
+REFERRAL_OUT, REFERRAL_NEED_OUT = schemas.ReferralOut(), schemas.ReferralNeedOut()
+SCREENING_OUT, SCREENING_NEED_OUT = schemas.ScreeningOut(), schemas.ScreeningNeedOut()
+
+
+def _either(full: type, need_only: type, many: bool = False) -> dict:
+    shape = {"anyOf": [full, need_only]}
+    return {"type": "array", "items": shape} if many else shape
+
+
+def _clinical(staff, person: Person) -> bool:
+    return clinical_access(staff, person, local_today())
+
+
+def _for_caller(full, need_only, data, clinical: bool, status: int = 200, many: bool = False):
+    """The answer in the full shape for a care relationship, else in the need-only one."""
+    return jsonify((full if clinical else need_only).dump(data, many=many)), status
+
+
+def _clinical_listed(model, person_id: int, order_by, full, need_only):
+    """A list holding clinical detail, read as the caller may see it; its view entry says which."""
+    staff = current_staff()
+    person = person_or_404(staff, person_id)
+    rows = db.session.scalars(select(model).where(model.person_id == person.id).order_by(order_by)).all()
+    clinical = _clinical(staff, person)
+    table = model.__tablename__
+    audit.record(staff.id, "view", subject_type=table, person_id=person.id, **clinical_read(clinical))
+    db.session.commit()
+    return _for_caller(full, need_only, rows, clinical, many=True)
 
 
 @bp.get("/people/<int:person_id>/appointments")
@@ -61,49 +100,60 @@ def update_appointment(data, appointment_id):
 
 
 @bp.get("/people/<int:person_id>/referrals")
-@bp.response(200, schemas.ReferralOut(many=True))
+@bp.response(200, _either(schemas.ReferralOut, schemas.ReferralNeedOut, many=True))
 def list_referrals(person_id):
-    """The person's referrals, oldest first."""
-    return _listed(Referral, person_id, Referral.made_at)
+    """The person's referrals, oldest first.
+
+    Reasons only for a care relationship (the offender manager's team, a treatment team with a live
+    referral or an ATR in force); anyone else gets the need-only shape.
+    """
+    return _clinical_listed(Referral, person_id, Referral.made_at, REFERRAL_OUT, REFERRAL_NEED_OUT)
 
 
 @bp.post("/people/<int:person_id>/referrals")
 @bp.arguments(schemas.ReferralIn)
-@bp.response(201, schemas.ReferralOut)
+@bp.response(201, _either(schemas.ReferralOut, schemas.ReferralNeedOut))
 def make_referral(data, person_id):
     """Refer the person to a team."""
     staff = current_staff()
-    referral = care.make_referral(person_or_404(staff, person_id, "referral"), data, by=staff)
+    person = person_or_404(staff, person_id, "referral")
+    referral = care.make_referral(person, data, by=staff)
     db.session.commit()
-    return referral
+    return _for_caller(REFERRAL_OUT, REFERRAL_NEED_OUT, referral, _clinical(staff, person), 201)
 
 
 @bp.patch("/referrals/<int:referral_id>")
 @bp.arguments(schemas.ReferralPatch)
-@bp.response(200, schemas.ReferralOut)
+@bp.response(200, _either(schemas.ReferralOut, schemas.ReferralNeedOut))
 def update_referral(data, referral_id):
     """Accept, decline or start a referral."""
     staff = current_staff()
-    referral, _ = record_or_404(staff, Referral, referral_id, "referral_status")
+    referral, person = record_or_404(staff, Referral, referral_id, "referral_status")
     own_team_only(staff, referral.to_team_id, "referrals")
     care.update_referral(referral, data, by=staff, today=local_today())
     db.session.commit()
-    return referral
+    # Declining or ending a referral ends the care relationship it made: the answer says so at once.
+    return _for_caller(REFERRAL_OUT, REFERRAL_NEED_OUT, referral, _clinical(staff, person))
 
 
 @bp.get("/people/<int:person_id>/screenings")
-@bp.response(200, schemas.ScreeningOut(many=True))
+@bp.response(200, _either(schemas.ScreeningOut, schemas.ScreeningNeedOut, many=True))
 def list_screenings(person_id):
-    """The person's screenings, oldest first."""
-    return _listed(Screening, person_id, Screening.screened_at)
+    """The person's screenings, oldest first.
+
+    Answers, scores, zones and actions only for a care relationship (the offender manager's team, a
+    treatment team with a live referral or an ATR in force); anyone else gets the need-only shape.
+    """
+    return _clinical_listed(Screening, person_id, Screening.screened_at, SCREENING_OUT, SCREENING_NEED_OUT)
 
 
 @bp.post("/people/<int:person_id>/screenings")
 @bp.arguments(schemas.ScreeningIn)
-@bp.response(201, schemas.ScreeningOut)
+@bp.response(201, _either(schemas.ScreeningOut, schemas.ScreeningNeedOut))
 def record_screening(data, person_id):
     """Score and keep a screening (AUDIT, AUDIT-C or FAST)."""
     staff = current_staff()
-    row = care.record_screening(person_or_404(staff, person_id, "screening"), data, by=staff)
+    person = person_or_404(staff, person_id, "screening")
+    row = care.record_screening(person, data, by=staff)
     db.session.commit()
-    return row
+    return _for_caller(SCREENING_OUT, SCREENING_NEED_OUT, row, _clinical(staff, person), 201)

@@ -6,6 +6,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from tracker.pathway.screening import TOOLS
 from tracker.pathway.stages import KINDS
+from tracker.privacy import need_label
 
 APPOINTMENT_KINDS = ("court_hearing", "probation", "treatment_assessment", "treatment_session")
 OUTCOMES = ("attended", "missed", "cancelled")
@@ -280,6 +281,39 @@ class ScreeningOut(Schema):
     zone = fields.Integer(allow_none=True)
     positive = fields.Boolean()
     action = fields.String()
+    need = fields.Function(lambda s: need_label(s.tool, s.zone, s.positive))
+    screened_at = fields.AwareDateTime()
+
+
+# What a caller without a care relationship sees (tracker/privacy.py): the need, never the answers,
+# score, zone, action text or reasons. The full schemas above are for a care relationship.
+
+
+class ReferralNeedOut(Schema):
+    """A referral as prison and resettlement staff see it: where it went, its kind and status."""
+
+    id = fields.Integer()
+    person_id = fields.Integer()
+    to_team_id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    treatment_started_on = fields.Date(allow_none=True)
+    made_at = fields.AwareDateTime()
+    made_by_id = fields.Integer(allow_none=True)
+
+
+class ScreeningNeedOut(Schema):
+    """A screening as prison and resettlement staff see it: whether positive, the need, what was done."""
+
+    id = fields.Integer()
+    person_id = fields.Integer()
+    tool = fields.String()
+    positive = fields.Boolean()
+    need = fields.Function(
+        lambda s: need_label(s.tool, s.zone, s.positive),
+        metadata={"description": "The need in words, e.g. 'Specialist alcohol referral needed'."},
+    )
+    intervention = fields.String(allow_none=True)
     screened_at = fields.AwareDateTime()
 
 
