@@ -12,7 +12,7 @@ from tracker.auth.scope import may_change
 from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.pathway import stages
-from tracker.pathway.access import person_or_404
+from tracker.pathway.access import clinical_access, clinical_read, person_or_404
 from tracker.pathway.care import REFERRAL_NEXT
 from tracker.pathway.handovers import summary_fields
 from tracker.pathway.summary import pathway_summary
@@ -39,14 +39,16 @@ def person(person_id: int) -> ResponseReturnValue:
     me = staff()
     found = person_or_404(me, person_id)
     record = load_record(found)
-    events = build_timeline(record)
+    today = local_today()
+    # Screening scores and referral reasons only for a care relationship; the view entry says which.
+    clinical = clinical_access(me, found, today)
+    events = build_timeline(record, clinical=clinical)
     name_staff(record, [e.by_id for e in events])
-    audit.record(me.id, "view", found, person_id=found.id, via="person page")
+    audit.record(me.id, "view", found, person_id=found.id, via="person page", **clinical_read(clinical))
     db.session.commit()
     pathway = found.open_pathway
     summary = pathway_summary(found, pathway) if pathway else None
     current = summary["current_stage"] if summary else None
-    today = local_today()
     return render_template(
         "person.html",
         title=f"{found.given_name} {found.family_name}",

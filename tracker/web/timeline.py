@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from tracker.clock import zone
+from tracker.pathway.models import Referral
+from tracker.privacy import need_label
 from tracker.web.labels import ZONES, label
 from tracker.web.record import PersonRecord
 
@@ -72,9 +74,34 @@ def screening_events(record: PersonRecord) -> Iterable[Event]:
 def referral_events(record: PersonRecord) -> Iterable[Event]:
     """A referral made, and where it stands."""
     for r in record.referrals:
-        lines = [f"Reason: {r.reason}", f"Status: {label(r.status)}"]
-        if r.treatment_started_on:
-            lines.append(f"Treatment started {r.treatment_started_on.day} {r.treatment_started_on:%B %Y}")
+        lines = [f"Reason: {r.reason}", *_where_it_stands(r)]
+        yield Event(r.made_at, f"Referral to {record.team_name(r.to_team_id)}", tuple(lines), r.made_by_id)
+
+
+def _where_it_stands(r: Referral) -> list[str]:
+    lines = [f"Status: {label(r.status)}"]
+    if r.treatment_started_on:
+        lines.append(f"Treatment started {r.treatment_started_on.day} {r.treatment_started_on:%B %Y}")
+    return lines
+
+
+# Without a care relationship (tracker/privacy.py) a screening and a referral show the need only.
+
+
+def screening_need_events(record: PersonRecord) -> Iterable[Event]:
+    """A screening as the need: whether positive and what was done, never answers, score or zone."""
+    for s in record.screenings:
+        lines = [f"Result: {'positive' if s.positive else 'negative'}"]
+        if s.intervention:
+            lines.append(f"What was done: {label(s.intervention)}")
+        title = f"{label(s.tool)} screening: {need_label(s.tool, s.zone, s.positive)}"
+        yield Event(s.screened_at, title, tuple(lines), s.screened_by_id)
+
+
+def referral_need_events(record: PersonRecord) -> Iterable[Event]:
+    """A referral as its kind and where it stands, never its reason."""
+    for r in record.referrals:
+        lines = [f"Kind: {label(r.kind)}", *_where_it_stands(r)]
         yield Event(r.made_at, f"Referral to {record.team_name(r.to_team_id)}", tuple(lines), r.made_by_id)
 
 
@@ -124,7 +151,14 @@ SOURCES: list[Callable[[PersonRecord], Iterable[Event]]] = [
 ]
 
 
-def build_timeline(record: PersonRecord) -> list[Event]:
-    """Every source's events, newest first."""
-    events = [event for source in SOURCES for event in source(record)]
+NEED_ONLY: dict[Callable[[PersonRecord], Iterable[Event]], Callable[[PersonRecord], Iterable[Event]]] = {
+    screening_events: screening_need_events,
+    referral_events: referral_need_events,
+}
+
+
+def build_timeline(record: PersonRecord, *, clinical: bool = False) -> list[Event]:
+    """Every source's events, newest first; clinical detail only when `clinical` (else the need)."""
+    sources = SOURCES if clinical else [NEED_ONLY.get(source, source) for source in SOURCES]
+    events = [event for source in sources for event in source(record)]
     return sorted(events, key=lambda e: e.at, reverse=True)
