@@ -64,8 +64,9 @@ def clinical_access(staff: Staff, person: Person, today: date) -> bool:
     """
     manages_or_team = live_referral = atr_in_force = False
     if staff.role == "offender_manager" and person.offender_manager_id is not None:
-        managers_team = db.session.scalar(select(Staff.team_id).where(Staff.id == person.offender_manager_id))
-        manages_or_team = person.offender_manager_id == staff.id or managers_team == staff.team_id
+        manages_or_team = person.offender_manager_id == staff.id or staff.team_id == db.session.scalar(
+            select(Staff.team_id).where(Staff.id == person.offender_manager_id)
+        )
     elif staff.role == "treatment":
         statuses = db.session.scalars(
             select(Referral.status).where(
