@@ -6,9 +6,15 @@ from typing import Any
 import pytest
 
 from tracker.pathway.screening import (
+    AUDIT_C_SCALES,
+    AUDIT_SCALES,
+    FAST_SCALES,
+    INTERVENTIONS,
+    TOOL_QUESTIONS,
     TOOLS,
     InvalidAnswers,
     ScreeningResult,
+    intervention_error,
     score,
     score_audit,
     score_audit_c,
@@ -251,3 +257,61 @@ def test_fast_checks_every_answer_even_after_a_first_answer_of_never() -> None:
     with pytest.raises(InvalidAnswers) as refused:
         score_fast([0, 0, 9, 0])
     assert refused.value.item == 3
+
+
+# What was done after a screening (OHID identification and brief advice)
+
+
+def test_the_interventions_are_those_recorded_in_practice() -> None:
+    assert INTERVENTIONS == ("education", "simple_advice", "brief_intervention", "referred", "declined")
+
+
+@pytest.mark.parametrize("intervention", INTERVENTIONS)
+@pytest.mark.parametrize("total", [0, 7, 8, 15, 16, 19])
+def test_below_zone_iv_every_intervention_is_accepted(total: int, intervention: str) -> None:
+    result = score_audit(audit_answers(total))
+    assert result.zone is not None and result.zone < 4
+    assert intervention_error(result, intervention) is None
+
+
+ZONE_IV_ACCEPTS = {"education": False, "simple_advice": False, "brief_intervention": False}
+ZONE_IV_ACCEPTS |= {"referred": True, "declined": True}
+
+
+@pytest.mark.parametrize(("intervention", "accepted"), ZONE_IV_ACCEPTS.items())
+@pytest.mark.parametrize(
+    "answers",
+    [audit_answers(20), [4] * 10, audit_answers(16, item5=2)],
+    ids=["total 20", "total 40", "zone III raised"],
+)
+def test_zone_iv_accepts_only_a_referral_or_a_refusal(
+    answers: list[int], intervention: str, accepted: bool
+) -> None:
+    result = score_audit(answers)
+    assert result.zone == 4
+    error = intervention_error(result, intervention)
+    assert (error is None) is accepted
+    if not accepted:
+        assert "referred" in str(error) and "declined" in str(error)
+
+
+@pytest.mark.parametrize("intervention", INTERVENTIONS)
+@pytest.mark.parametrize(
+    ("tool", "answers"), [("audit_c", [4, 4, 4]), ("fast", [4, 4, 4, 4]), ("audit_c", [0, 0, 0])]
+)
+def test_audit_c_and_fast_accept_every_intervention(tool: str, answers: list[int], intervention: str) -> None:
+    assert intervention_error(score(tool, answers), intervention) is None
+
+
+@pytest.mark.parametrize("intervention", [None, "", "counselling", "REFERRED"])
+def test_a_missing_or_unknown_intervention_is_refused(intervention: Any) -> None:
+    assert intervention_error(score_audit([0] * 10), intervention)
+
+
+@pytest.mark.parametrize(
+    ("tool", "scales"), [("audit", AUDIT_SCALES), ("audit_c", AUDIT_C_SCALES), ("fast", FAST_SCALES)]
+)
+def test_each_tool_asks_audit_questions_on_their_own_scales(tool: str, scales: Any) -> None:
+    questions = TOOL_QUESTIONS[tool]
+    assert tuple(AUDIT_SCALES[q - 1] for q in questions) == tuple(scales)
+    assert TOOL_QUESTIONS["fast"] == (3, 5, 8, 10) and TOOL_QUESTIONS["audit_c"] == (1, 2, 3)

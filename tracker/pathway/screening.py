@@ -16,6 +16,12 @@ AUDIT_SCALES: tuple[tuple[int, ...], ...] = (FIVE_POINT,) * 8 + (THREE_POINT,) *
 AUDIT_C_SCALES: tuple[tuple[int, ...], ...] = (FIVE_POINT,) * 3
 # FAST asks AUDIT questions 3, 5, 8 and 10, so its last item keeps question 10's scale.
 FAST_SCALES: tuple[tuple[int, ...], ...] = (FIVE_POINT,) * 3 + (THREE_POINT,)
+# Which AUDIT questions (numbered 1-10) each tool asks, in the order it asks them.
+TOOL_QUESTIONS: dict[str, tuple[int, ...]] = {
+    "audit": tuple(range(1, 11)),
+    "audit_c": (1, 2, 3),
+    "fast": (3, 5, 8, 10),
+}
 
 # Lowest total of zones II, III and IV.
 AUDIT_ZONE_FLOORS: tuple[int, ...] = (8, 16, 20)
@@ -32,6 +38,11 @@ ACTION_FULL_AUDIT_RECOMMENDED = "Full AUDIT recommended"
 ACTION_NONE = "No further screening needed"
 
 _NAMES = {"audit": "AUDIT", "audit_c": "AUDIT-C", "fast": "FAST"}
+
+# What was done after a screening (OHID: identification and brief advice), recorded with each one.
+INTERVENTIONS: tuple[str, ...] = ("education", "simple_advice", "brief_intervention", "referred", "declined")
+# Zone IV calls for a specialist: brief advice alone is not enough, so only a referral (or a refusal) is.
+ZONE_IV_INTERVENTIONS: tuple[str, ...] = ("referred", "declined")
 
 
 class InvalidAnswers(Exception):
@@ -101,6 +112,20 @@ def score_fast(answers: Sequence[int]) -> ScreeningResult:
         positive = total >= FAST_POSITIVE_AT
     action = ACTION_FULL_AUDIT_RECOMMENDED if positive else ACTION_NONE
     return ScreeningResult(tool="fast", score=total, zone=None, positive=positive, action=action)
+
+
+def intervention_error(result: ScreeningResult, intervention: str | None) -> str | None:
+    """Why this intervention cannot be recorded with this result, or None when it can."""
+    if not intervention:
+        return "Select what was done after the screening."
+    if intervention not in INTERVENTIONS:
+        return f"Must be one of: {', '.join(INTERVENTIONS)}."
+    if result.zone == 4 and intervention not in ZONE_IV_INTERVENTIONS:
+        return (
+            "An AUDIT in zone IV calls for a referral to a specialist alcohol service: "
+            "record referred, or declined if the person refused it."
+        )
+    return None
 
 
 def _raises_zone(answers: Sequence[int]) -> bool:
