@@ -154,7 +154,7 @@ WRITES = [
     (
         "POST",
         "/people/{id}/screenings",
-        lambda p: {"tool": "audit_c", "answers": [1, 1, 1]},
+        lambda p: {"tool": "audit_c", "answers": [1, 1, 1], "intervention": "education"},
         "create",
         "screenings",
     ),
@@ -204,7 +204,11 @@ def test_an_out_of_scope_read_is_logged_as_denied(person, make_staff, api_as, db
     ("method", "path", "body"),
     [
         ("PATCH", "/people/{id}", {"given_name": "Changed"}),
-        ("POST", "/people/{id}/screenings", {"tool": "audit_c", "answers": [1, 1, 1]}),
+        (
+            "POST",
+            "/people/{id}/screenings",
+            {"tool": "audit_c", "answers": [1, 1, 1], "intervention": "education"},
+        ),
         ("PATCH", "/appointments/{appointment}", {"outcome": "cancelled"}),
         ("PATCH", "/referrals/{referral}", {"status": "accepted"}),
     ],

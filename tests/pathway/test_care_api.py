@@ -282,8 +282,12 @@ def test_an_accepted_referral_cannot_be_accepted_again_and_says_what_is_allowed(
 
 @pytest.fixture
 def screen(api, path):
-    def post(tool: str, answers: list):
-        return api.post(f"{path}/screenings", {"tool": tool, "answers": answers})
+    """screen(tool, answers, intervention="simple_advice"): the API's answer to a new screening."""
+
+    def post(tool: str, answers: list, intervention: str = "simple_advice"):
+        return api.post(
+            f"{path}/screenings", {"tool": tool, "answers": answers, "intervention": intervention}
+        )
 
     return post
 
@@ -299,7 +303,7 @@ def test_an_audit_returns_score_zone_positive_and_action(screen):
 
 
 def test_an_audit_in_zone_iv_calls_for_a_specialist(screen):
-    response = screen("audit", [4, 4, 4, 2, 2, 2, 2, 0, 0, 0])
+    response = screen("audit", [4, 4, 4, 2, 2, 2, 2, 0, 0, 0], "referred")
 
     assert response.json["score"] == 20
     assert response.json["zone"] == 4
@@ -315,6 +319,7 @@ def test_a_screening_is_kept_with_its_answers(api, path, screen):
     assert kept["answers"] == [0] * 10
     assert kept["zone"] == 1
     assert kept["positive"] is False
+    assert kept["intervention"] == "simple_advice"
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tests.web.helpers import date_parts, text
+from tracker.web.labels import label
 
 
 def test_booking_an_appointment(world, signed_in, make_case, db, today):
@@ -132,23 +134,38 @@ def test_the_referral_schema_refusal_is_shown_by_its_field(world, signed_in, mak
     assert '<a href="#treatment_started_on-day">Give the date treatment started.</a>' in text(response)
 
 
-def test_the_audit_asks_the_who_questions_and_shows_score_zone_and_action(world, signed_in, make_case, db):
+def test_the_audit_asks_the_uk_questions_in_units_and_shows_score_zone_action_and_what_was_done(
+    world, signed_in, make_case, db
+):
     person = make_case(world.om, "court")
     client = signed_in(world.om)
     page = text(client.get(f"/people/{person.id}/screenings/audit"))
-    assert "How often do you have six or more drinks on one occasion?" in page
+    assert "How many units of alcohol do you drink on a typical day when you are drinking?" in page
+    assert (
+        "How often have you had 6 or more units if female, or 8 or more if male, on a single occasion "
+        "in the last year?"
+    ) in page
+    assert "How often do you have six or more drinks on one occasion?" not in page
+    assert re.findall(r'name="q2" type="radio" value="\d">\s*<label[^>]*>\s*([^<]+?)\s*</label>', page) == [
+        "0 to 2",
+        "3 to 4",
+        "5 to 6",
+        "7 to 9",
+        "10 or more",
+    ]
     assert "Yes, but not in the last year" in page and "Daily or almost daily" in page
-    answers = {f"q{n}": "1" for n in range(1, 9)} | {"q9": "0", "q10": "2"}
+    answers = {f"q{n}": "1" for n in range(1, 9)} | {"q9": "0", "q10": "2", "intervention": "simple_advice"}
 
     response = client.post(f"/people/{person.id}/screenings/audit", answers)
 
     result = text(client.get(response.headers["Location"]))
     assert "AUDIT score 10" in result and "Zone II" in result and "Simple advice" in result
+    assert 'What was done</dt> <dd class="govuk-summary-list__value">Simple (brief) advice</dd>' in result
 
 
 def test_an_unanswered_audit_question_is_named(world, signed_in, make_case):
     person = make_case(world.om, "court")
-    answers = {f"q{n}": "0" for n in range(1, 10)}
+    answers = {f"q{n}": "0" for n in range(1, 10)} | {"intervention": "education"}
 
     response = signed_in(world.om).post(f"/people/{person.id}/screenings/audit", answers)
 
@@ -173,3 +190,113 @@ def test_consent_needs_a_real_mobile_and_is_kept_as_history(world, signed_in, ma
     db.session.refresh(person)
     assert person.mobile == "+447911123456" and person.sms_consent is False
     assert [c.consent for c in person.consent_changes] == [True, False]
+
+
+# Referral kinds
+
+
+def kind_options(page: str) -> list[str]:
+    select = re.search(r'<select[^>]*name="kind".*?</select>', page).group(0)
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+@pytest.mark.parametrize(
+    ("team", "kind", "stored_kind"),
+    [
+        ("treatment_team", "", "structured_alcohol_treatment"),
+        ("probation", "", "other"),
+        ("treatment_team", "structured_drug_treatment", "structured_drug_treatment"),
+        ("probation", "housing", "housing"),
+    ],
+    ids=["treatment team default", "other team default", "drug treatment chosen", "housing chosen"],
+)
+def test_a_referral_has_a_kind_chosen_or_decided_by_the_team(
+    world, signed_in, make_case, db, team, kind, stored_kind
+):
+    from tracker.pathway.models import Referral
+
+    person = make_case(world.om, "court")
+    client = signed_in(world.om)
+    assert kind_options(text(client.get(f"/people/{person.id}/referrals/new"))) == [
+        "",
+        "structured_alcohol_treatment",
+        "structured_drug_treatment",
+        "housing",
+        "mental_health",
+        "employment",
+        "other",
+    ]
+
+    made = client.post(
+        f"/people/{person.id}/referrals/new",
+        {"to_team_id": str(getattr(world, team).id), "kind": kind, "reason": "Needs help"},
+    )
+
+    assert made.status_code == 302
+    referral = db.session.scalar(select(Referral).where(Referral.person_id == person.id))
+    assert referral.kind == stored_kind
+    assert f'<td class="govuk-table__cell">{label(stored_kind)}</td>' in text(
+        client.get(f"/people/{person.id}")
+    )
+
+
+def test_started_treatment_is_offered_only_ended_and_ends(world, signed_in, make_case, db, today):
+    from tracker.pathway import care
+
+    person = make_case(world.om, "court")
+    referral = care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om)
+    care.update_referral(referral, {"status": "started", "treatment_started_on": today}, world.om, today)
+    db.session.commit()
+    client = signed_in(world.treatment)
+
+    page = text(client.get(f"/referrals/{referral.id}"))
+    assert re.findall(r'name="status" type="radio" value="([^"]+)"', page) == ["ended"]
+
+    ended = client.post(f"/referrals/{referral.id}", {"status": "ended"})
+
+    assert ended.status_code == 302
+    db.session.refresh(referral)
+    assert (referral.status, referral.treatment_started_on) == ("ended", today)
+
+
+def test_the_kind_is_corrected_on_the_update_page(world, signed_in, make_case, db):
+    from tracker.pathway import care
+
+    person = make_case(world.om, "court")
+    referral = care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om)
+    db.session.commit()
+    client = signed_in(world.om)
+    assert re.search(
+        r'<option value="structured_alcohol_treatment" selected',
+        text(client.get(f"/referrals/{referral.id}")),
+    )
+
+    nothing = client.post(f"/referrals/{referral.id}", {"kind": "structured_alcohol_treatment"})
+    assert nothing.status_code == 422
+    assert '<a href="#status">Select what has happened, or correct the kind</a>' in text(nothing)
+
+    corrected = client.post(f"/referrals/{referral.id}", {"kind": "structured_drug_treatment"})
+
+    assert corrected.status_code == 302
+    db.session.refresh(referral)
+    assert (referral.kind, referral.status) == ("structured_drug_treatment", "made")
+
+
+def test_a_final_referral_offers_only_the_kind(world, signed_in, make_case, db, today):
+    from tracker.pathway import care
+
+    person = make_case(world.om, "court")
+    referral = care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om)
+    care.update_referral(referral, {"status": "declined"}, world.om, today)
+    db.session.commit()
+    client = signed_in(world.om)
+
+    assert "Correct the kind" in text(client.get(f"/people/{person.id}"))
+    page = text(client.get(f"/referrals/{referral.id}"))
+    assert 'name="status"' not in page and 'name="kind"' in page
+
+    corrected = client.post(f"/referrals/{referral.id}", {"kind": "housing"})
+
+    assert corrected.status_code == 302
+    db.session.refresh(referral)
+    assert (referral.kind, referral.status) == ("housing", "declined")

@@ -31,7 +31,9 @@ def test_the_timeline_lists_every_source_newest_first(world, signed_in, make_cas
     person = make_case(world.om, "court", "custody")
     now = datetime.now(UTC)
     care.book_appointment(person, {"kind": "probation", "starts_at": now + timedelta(days=40)}, by=world.om)
-    care.record_screening(person, {"tool": "audit", "answers": [4, 4, 4, 4, 4, 4, 4, 4, 4, 4]}, by=world.om)
+    care.record_screening(
+        person, {"tool": "audit", "answers": [4] * 10, "intervention": "referred"}, by=world.om
+    )
     care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "Zone IV"}, by=world.om)
     db.session.add(
         Alert(
@@ -125,7 +127,9 @@ def test_the_person_page_costs_the_same_queries_however_long_the_history(
             at = datetime.now(UTC) + timedelta(days=i + 1)
             care.book_appointment(person, {"kind": "probation", "starts_at": at}, by=world.om)
             care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om2)
-            care.record_screening(person, {"tool": "audit_c", "answers": [1, 1, 1]}, by=world.om)
+            care.record_screening(
+                person, {"tool": "audit_c", "answers": [1, 1, 1], "intervention": "education"}, by=world.om
+            )
         db.session.commit()
         with count_queries() as counted:
             assert client.get(f"/people/{person.id}").status_code == 200

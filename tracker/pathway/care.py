@@ -12,20 +12,12 @@ from tracker.auth.models import Staff, Team
 from tracker.clock import local_today
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
-from tracker.pathway import screening
-from tracker.pathway.models import Appointment, Person, Referral, Screening
+from tracker.pathway import enforcement, referrals, screening
+from tracker.pathway.models import Appointment, Person, Referral, Screening, Stage
 from tracker.sms import outbox as sms_outbox
 from tracker.sms.policy import RevealingText, check_private
 from tracker.sms.templates import revealing_words
 from tracker.types import utcnow
-
-# Referral statuses and what each may move to.
-REFERRAL_NEXT = {
-    "made": ("accepted", "declined", "started"),
-    "accepted": ("started", "declined"),
-    "declined": (),
-    "started": (),
-}
 
 
 def _team_or_invalid(team_id: int | None, field: str, kind: str | None = None) -> Team | None:
@@ -58,7 +50,9 @@ def book_appointment(person: Person, data: dict[str, Any], by: Staff) -> Appoint
 def update_appointment(
     appointment: Appointment, data: dict[str, Any], by: Staff, now: datetime
 ) -> Appointment:
-    """Record an appointment's outcome, or move it to a new time."""
+    """Record an appointment's outcome (a missed one with its absence), settle its absence, or move it."""
+    if "outcome" not in data and "absence" in data:
+        return settle_absence(appointment, data["absence"], by)
     if appointment.outcome is not None:
         raise Conflict(
             f"This appointment is already recorded as {appointment.outcome}; book a new one instead.",
@@ -71,14 +65,68 @@ def update_appointment(
             "you can move it or cancel it.",
             {"outcome": "Allowed now: cancelled."},
         )
+    warned = False
     if outcome:
         appointment.outcome, appointment.outcome_at = outcome, now
+        if outcome == "missed":
+            appointment.absence = data.get("absence") or "pending"
+            warned = _warn_if_first(appointment, by)
     else:
         appointment.starts_at = data["starts_at"].astimezone(UTC)
     db.session.flush()
     sms_outbox.appointment_changed(appointment)
-    audit.record(by.id, "update", appointment, person_id=appointment.person_id, **_printable(data))
+    detail = _printable(data) | ({"absence": appointment.absence} if outcome == "missed" else {})
+    audit.record(by.id, "update", appointment, person_id=appointment.person_id, **detail, **_warning(warned))
     return appointment
+
+
+def settle_absence(appointment: Appointment, absence: str, by: Staff) -> Appointment:
+    """Decide a missed appointment's pending absence; a settled one is not changed."""
+    if appointment.outcome != "missed":
+        outcome = appointment.outcome or "not recorded yet"
+        raise Conflict(
+            f"Only a missed appointment has an absence; this one is {outcome}.",
+            {"absence": "Record the appointment as missed first."},
+        )
+    if appointment.absence == absence:
+        return appointment
+    if enforcement.is_settled(appointment.absence):
+        raise Conflict(
+            f"This absence is already recorded as {appointment.absence}; it cannot be changed.",
+            {"absence": f"Already recorded as {appointment.absence}."},
+        )
+    appointment.absence = absence
+    warned = _warn_if_first(appointment, by)
+    db.session.flush()
+    audit.record(
+        by.id, "update", appointment, person_id=appointment.person_id, absence=absence, **_warning(warned)
+    )
+    return appointment
+
+
+def _warn_if_first(appointment: Appointment, by: Staff) -> bool:
+    # The first counting unacceptable absence with no warning in force records one, on this appointment;
+    # a further one within 12 months records none (the sweep raises a breach review for it).
+    stage = db.session.get(Stage, appointment.stage_id) if appointment.stage_id else None
+    absence_on = local_today(appointment.starts_at)
+    warnings_on = db.session.scalars(
+        select(Appointment.warned_on).where(
+            Appointment.person_id == appointment.person_id,
+            Appointment.warned_on.is_not(None),
+            Appointment.id != appointment.id,
+        )
+    ).all()
+    found = enforcement.consequence(
+        appointment.absence, appointment.kind, stage.kind if stage else None, absence_on, warnings_on
+    )
+    if found != enforcement.WARNING:
+        return False
+    appointment.warned_on, appointment.warned_by_id = absence_on, by.id
+    return True
+
+
+def _warning(warned: bool) -> dict[str, str]:
+    return {"warning": "recorded"} if warned else {}
 
 
 def _check_place_label(label: str | None) -> None:
@@ -89,33 +137,50 @@ def _check_place_label(label: str | None) -> None:
 
 
 def make_referral(person: Person, data: dict[str, Any], by: Staff) -> Referral:
-    """Refer the person to a team (usually a community treatment service)."""
-    _team_or_invalid(data["to_team_id"], "to_team_id")
-    referral = Referral(person_id=person.id, made_by_id=by.id, status="made", **data)
+    """Refer the person to a team; its kind defaults by the team's (structured alcohol treatment or other)."""
+    team = _team_or_invalid(data["to_team_id"], "to_team_id")
+    kind = data.get("kind") or referrals.default_kind(team.kind if team else None)
+    if kind not in referrals.KINDS:
+        raise Invalid({"kind": f"Must be one of: {', '.join(referrals.KINDS)}."})
+    referral = Referral(person_id=person.id, made_by_id=by.id, status="made", **(data | {"kind": kind}))
     db.session.add(referral)
     db.session.flush()
-    audit.record(by.id, "create", referral, person_id=person.id, to_team_id=referral.to_team_id)
+    audit.record(
+        by.id, "create", referral, person_id=person.id, to_team_id=referral.to_team_id, kind=referral.kind
+    )
     return referral
 
 
 def update_referral(referral: Referral, data: dict[str, Any], by: Staff, today: date) -> Referral:
-    """Accept, decline or start a referral, refusing moves its status does not allow."""
-    status = data["status"]
-    allowed = REFERRAL_NEXT[referral.status]
+    """Move a referral's status as its status allows (made, accepted, started, ended), or correct its kind."""
+    status = data.get("status")
+    if status is not None:
+        _check_referral_move(referral, status)
+    started_on = data.get("treatment_started_on")
+    if started_on is not None and not (local_today(referral.made_at) <= started_on <= today):
+        raise Invalid({"treatment_started_on": "Must be between the referral date and today."})
+    kind_was = referral.kind
+    if data.get("kind"):
+        referral.kind = data["kind"]
+    if status is not None:
+        referral.status = status
+    if status == "started":
+        referral.treatment_started_on = started_on
+    referral.updated_at = utcnow()
+    db.session.flush()
+    corrected = {"kind_was": kind_was} if referral.kind != kind_was else {}
+    audit.record(by.id, "update", referral, person_id=referral.person_id, **_printable(data), **corrected)
+    return referral
+
+
+def _check_referral_move(referral: Referral, status: str) -> None:
+    allowed = referrals.NEXT.get(referral.status, ())
     if status not in allowed:
         raise Conflict(
             f"A referral that is {referral.status} cannot become {status}. "
             f"Allowed next: {', '.join(allowed) or 'nothing (it is final)'}.",
             {"status": f"Allowed next: {', '.join(allowed) or 'none'}."},
         )
-    started_on = data.get("treatment_started_on")
-    if started_on is not None and not (local_today(referral.made_at) <= started_on <= today):
-        raise Invalid({"treatment_started_on": "Must be between the referral date and today."})
-    referral.status, referral.treatment_started_on = status, started_on
-    referral.updated_at = utcnow()
-    db.session.flush()
-    audit.record(by.id, "update", referral, person_id=referral.person_id, **_printable(data))
-    return referral
 
 
 def record_screening(person: Person, data: dict[str, Any], by: Staff) -> Screening:
@@ -125,6 +190,9 @@ def record_screening(person: Person, data: dict[str, Any], by: Staff) -> Screeni
     except screening.InvalidAnswers as refused:
         field = f"answers.{refused.item}" if refused.item else "answers"
         raise Invalid(str(refused), {field: str(refused)}) from None
+    refused_intervention = screening.intervention_error(result, data.get("intervention"))
+    if refused_intervention:
+        raise Invalid({"intervention": refused_intervention})
     row = Screening(
         person_id=person.id,
         tool=result.tool,
@@ -133,11 +201,12 @@ def record_screening(person: Person, data: dict[str, Any], by: Staff) -> Screeni
         zone=result.zone,
         positive=result.positive,
         action=result.action,
+        intervention=data["intervention"],
         screened_by_id=by.id,
     )
     db.session.add(row)
     db.session.flush()
-    audit.record(by.id, "create", row, person_id=person.id, tool=row.tool)
+    audit.record(by.id, "create", row, person_id=person.id, tool=row.tool, intervention=row.intervention)
     return row
 
 

@@ -90,7 +90,7 @@ def book_appointment(data, person_id):
 @bp.arguments(schemas.AppointmentPatch)
 @bp.response(200, schemas.AppointmentOut)
 def update_appointment(data, appointment_id):
-    """Record an appointment's outcome (attended, missed, cancelled) or move it."""
+    """Record an appointment's outcome (a missed one with its absence), settle its absence, or move it."""
     staff = current_staff()
     appointment, _ = record_or_404(staff, Appointment, appointment_id, "appointment")
     own_team_only(staff, appointment.team_id, "appointments")
@@ -126,7 +126,7 @@ def make_referral(data, person_id):
 @bp.arguments(schemas.ReferralPatch)
 @bp.response(200, _either(schemas.ReferralOut, schemas.ReferralNeedOut))
 def update_referral(data, referral_id):
-    """Accept, decline or start a referral."""
+    """Move a referral on (accepted, declined, started, ended) and/or correct its kind."""
     staff = current_staff()
     referral, person = record_or_404(staff, Referral, referral_id, "referral_status")
     own_team_only(staff, referral.to_team_id, "referrals")

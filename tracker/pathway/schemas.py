@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from tracker.pathway.screening import TOOLS
+from tracker.pathway import referrals
+from tracker.pathway.enforcement import ABSENCES
+from tracker.pathway.screening import INTERVENTIONS, TOOLS
 from tracker.pathway.stages import KINDS
 from tracker.privacy import need_label
 
 APPOINTMENT_KINDS = ("court_hearing", "probation", "treatment_assessment", "treatment_session")
 OUTCOMES = ("attended", "missed", "cancelled")
-REFERRAL_STATUSES = ("accepted", "declined", "started")
+# The statuses a referral can be moved to (it is made as `made`).
+REFERRAL_STATUSES = tuple(dict.fromkeys(s for moves in referrals.NEXT.values() for s in moves))
 LANGUAGES = ("en", "cy")
 
 # Which fields belong to which stage kind; anything else sent with the kind is refused.
@@ -219,12 +222,18 @@ class AppointmentIn(Schema):
 
 class AppointmentPatch(Schema):
     outcome = fields.String(validate=validate.OneOf(OUTCOMES))
+    absence = fields.String(
+        validate=validate.OneOf(ABSENCES),
+        metadata={"description": "With outcome missed (default pending), or alone to settle a pending one."},
+    )
     starts_at = fields.AwareDateTime()
 
     @validates_schema
     def one_change(self, data: dict, **kwargs) -> None:
-        if len(data) != 1:
-            raise ValidationError("Send either an outcome or a new starts_at.", "_schema")
+        if "absence" in data and (data.get("outcome", "missed") != "missed" or "starts_at" in data):
+            raise ValidationError("Only a missed appointment has an absence.", "absence")
+        if len(data.keys() - {"absence"} or data.keys()) != 1:
+            raise ValidationError("Send either an outcome, an absence or a new starts_at.", "_schema")
 
 
 class AppointmentOut(Schema):
@@ -237,19 +246,30 @@ class AppointmentOut(Schema):
     team_id = fields.Integer(allow_none=True)
     outcome = fields.String(allow_none=True)
     outcome_at = fields.AwareDateTime(allow_none=True)
+    absence = fields.String(allow_none=True)
+    warned_on = fields.Date(allow_none=True)
+    warned_by_id = fields.Integer(allow_none=True)
 
 
 class ReferralIn(Schema):
     to_team_id = fields.Integer(required=True)
+    kind = fields.String(
+        validate=validate.OneOf(referrals.KINDS),
+        metadata={"description": "Default: structured_alcohol_treatment to a treatment team, else other."},
+    )
     reason = fields.String(required=True, validate=validate.Length(1, 2000))
 
 
 class ReferralPatch(Schema):
-    status = fields.String(required=True, validate=validate.OneOf(REFERRAL_STATUSES))
+    status = fields.String(validate=validate.OneOf(REFERRAL_STATUSES))
+    kind = fields.String(validate=validate.OneOf(referrals.KINDS))
     treatment_started_on = fields.Date()
 
     @validates_schema
     def start_date_when_started(self, data: dict, **kwargs) -> None:
+        if "status" not in data and "kind" not in data:
+            message = "Send a new status, a corrected kind, or both."
+            raise ValidationError({"status": [message], "kind": [message]})
         if data.get("status") == "started" and not data.get("treatment_started_on"):
             raise ValidationError("Give the date treatment started.", "treatment_started_on")
         if data.get("status") != "started" and "treatment_started_on" in data:
@@ -260,6 +280,7 @@ class ReferralOut(Schema):
     id = fields.Integer()
     person_id = fields.Integer()
     to_team_id = fields.Integer()
+    kind = fields.String()
     reason = fields.String()
     status = fields.String()
     treatment_started_on = fields.Date(allow_none=True)
@@ -270,6 +291,11 @@ class ReferralOut(Schema):
 class ScreeningIn(Schema):
     tool = fields.String(required=True, validate=validate.OneOf(TOOLS))
     answers = fields.List(fields.Raw(), required=True, metadata={"description": "Item scores, in order."})
+    intervention = fields.String(
+        required=True,
+        validate=validate.OneOf(INTERVENTIONS),
+        metadata={"description": "What was done; zone IV accepts only referred or declined."},
+    )
 
 
 class ScreeningOut(Schema):
@@ -282,6 +308,7 @@ class ScreeningOut(Schema):
     positive = fields.Boolean()
     action = fields.String()
     need = fields.Function(lambda s: need_label(s.tool, s.zone, s.positive))
+    intervention = fields.String(allow_none=True)
     screened_at = fields.AwareDateTime()
 
 

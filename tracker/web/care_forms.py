@@ -1,4 +1,4 @@
-"""Forms for appointments, referrals, the AUDIT and consent to texts."""
+"""Forms for appointments, referrals, screenings (AUDIT, AUDIT-C, FAST) and consent to texts."""
 
 from __future__ import annotations
 
@@ -11,10 +11,15 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, TextArea
 from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.clock import zone
+from tracker.pathway.enforcement import SETTLED_ABSENCES
+from tracker.pathway.referrals import KINDS as REFERRAL_KINDS
 from tracker.pathway.schemas import APPOINTMENT_KINDS, OUTCOMES
+from tracker.pathway.screening import INTERVENTIONS, TOOL_QUESTIONS
 from tracker.web import formkit
-from tracker.web.audit_questions import QUESTIONS, answer_choices
-from tracker.web.labels import choices, options
+from tracker.web.audit_questions import QUESTIONS, UNITS_HINT, answer_choices
+from tracker.web.labels import ABSENCES, choices, options
+from tracker.web.labels import INTERVENTIONS as INTERVENTION_WORDS
+from tracker.web.labels import REFERRAL_KINDS as KIND_WORDS
 
 
 class AppointmentForm(FlaskForm):
@@ -57,8 +62,14 @@ class MoveForm(FlaskForm):
     )
 
 
+ABSENCE_HINT = (
+    "A missed probation or treatment appointment of an order or licence counts for enforcement: "
+    "the first unacceptable absence records a warning."
+)
+
+
 class OutcomeForm(FlaskForm):
-    """What happened at an appointment."""
+    """What happened at an appointment; for a missed one, whether the absence was acceptable."""
 
     outcome = RadioField(
         "What happened?",
@@ -66,13 +77,49 @@ class OutcomeForm(FlaskForm):
         choices=choices(OUTCOMES),
         validators=[InputRequired("Select what happened")],
     )
+    # Shown under "Missed"; sent only with it (left blank it is recorded as not decided yet).
+    absence = RadioField(
+        "Was the absence acceptable?",
+        widget=formkit.Radios(),
+        description=ABSENCE_HINT,
+        choices=options(ABSENCES.items()),
+        validators=[Optional()],
+    )
+
+    def reveal_absence(self) -> list[dict[str, Any]]:
+        """The outcome radios' extra params: the absence question revealed under "Missed"."""
+        return [
+            {"conditional": {"html": self.absence()}} if choice.value == "missed" else {}
+            for choice in self.outcome.choices
+        ]
+
+
+class AbsenceForm(FlaskForm):
+    """The decision on a missed appointment's absence, once it is known."""
+
+    absence = RadioField(
+        "Was the absence acceptable?",
+        widget=formkit.Radios(),
+        description=ABSENCE_HINT,
+        choices=options((code, ABSENCES[code]) for code in SETTLED_ABSENCES),
+        validators=[InputRequired("Select whether the absence was acceptable")],
+    )
+
+
+BY_TEAM = "Decide by the team: structured alcohol treatment for a treatment service, otherwise other"
 
 
 class ReferralForm(FlaskForm):
-    """A referral: to whom and why."""
+    """A referral: to whom, for what and why."""
 
     to_team_id = SelectField(
         "Refer to", widget=GovSelect(), validators=[InputRequired("Select the team to refer to")]
+    )
+    kind = SelectField(
+        "What is the referral for?",
+        widget=GovSelect(),
+        choices=options([("", BY_TEAM), *((k, KIND_WORDS[k]) for k in REFERRAL_KINDS)]),
+        validators=[Optional()],
     )
     reason = TextAreaField(
         "Reason for the referral",
@@ -82,15 +129,22 @@ class ReferralForm(FlaskForm):
 
 
 class ReferralUpdateForm(FlaskForm):
-    """Where a referral has got to, and when treatment started."""
+    """Where a referral has got to, when treatment started, and its kind if it was recorded wrongly."""
 
     status = RadioField(
         "What has happened to the referral?",
         widget=formkit.Radios(),
-        validators=[InputRequired("Select what has happened")],
+        validators=[Optional()],
     )
     treatment_started_on = formkit.DateField(
         "Date treatment started", description="Only if treatment has started"
+    )
+    kind = SelectField(
+        "What is the referral for?",
+        widget=GovSelect(),
+        description="Correct it if it was recorded wrongly",
+        choices=choices(REFERRAL_KINDS),
+        validators=[Optional()],
     )
 
 
@@ -112,21 +166,41 @@ class ConsentForm(FlaskForm):
     )
 
 
-def audit_form() -> type[FlaskForm]:
-    """The AUDIT's ten questions as radios, each answer carrying its score."""
-    fields = {
-        f"q{n}": RadioField(
-            f"{n}. {question}",
+def screening_form(tool: str) -> type[FlaskForm]:
+    """A tool's questions (AUDIT's, in the UK wording) as radios, each answer carrying its score, and
+    what was done after it.
+
+    Each field is named after its AUDIT question (FAST's are q3, q5, q8 and q10).
+    """
+    fields: dict[str, Any] = {
+        f"q{question}": RadioField(
+            f"{n}. {QUESTIONS[question - 1][0]}",
             widget=formkit.Radios(),
-            choices=answer_choices(n - 1),
+            description=UNITS_HINT if question == 2 else "",
+            choices=answer_choices(question - 1),
             validators=[InputRequired(f"Answer question {n}")],
         )
-        for n, (question, _) in enumerate(QUESTIONS, start=1)
+        for n, question in enumerate(TOOL_QUESTIONS[tool], start=1)
     }
-    return type("AuditForm", (FlaskForm,), fields)
+    fields["intervention"] = RadioField(
+        "What was done?",
+        widget=formkit.Radios(),
+        description="After an AUDIT in zone IV only a referral to a specialist service, or the person "
+        "declining one, can be recorded.",
+        choices=options((code, INTERVENTION_WORDS[code]) for code in INTERVENTIONS),
+        validators=[InputRequired("Select what was done after the screening")],
+    )
+    return type(f"{tool.title()}Form", (FlaskForm,), fields)
 
 
-AUDIT_ALIASES = {f"answers.{n}": f"q{n}" for n in range(1, 11)}
+def answer_aliases(tool: str) -> dict[str, str]:
+    """The API's answer positions (answers.1, ...) to the form's fields (q1, ...), to place refusals."""
+    return {f"answers.{n}": f"q{question}" for n, question in enumerate(TOOL_QUESTIONS[tool], start=1)}
+
+
+def answers(form: FlaskForm, tool: str) -> list[int]:
+    """The scores of the answers chosen, in the tool's order."""
+    return [int(form._fields[f"q{question}"].data) for question in TOOL_QUESTIONS[tool]]
 
 
 def starts_at(form: FlaskForm) -> datetime:

@@ -9,13 +9,14 @@ from sqlalchemy import select
 from tracker.auth.models import Team
 from tracker.clock import local_today, zone
 from tracker.extensions import db
-from tracker.pathway import care, schemas
+from tracker.pathway import care, enforcement, referrals, schemas
 from tracker.pathway.access import own_team_only, person_or_404, record_or_404
 from tracker.pathway.models import Appointment, Person, Referral
 from tracker.types import utcnow
 from tracker.web import formkit
 from tracker.web.blueprint import bp, staff
 from tracker.web.care_forms import (
+    AbsenceForm,
     AppointmentForm,
     MoveForm,
     OutcomeForm,
@@ -24,7 +25,7 @@ from tracker.web.care_forms import (
     starts_at,
     team_choices,
 )
-from tracker.web.labels import choices, label
+from tracker.web.labels import ABSENCES, choices, label
 
 APPOINTMENT_IN = schemas.AppointmentIn()
 APPOINTMENT_PATCH = schemas.AppointmentPatch()
@@ -87,9 +88,15 @@ def _appointment(appointment_id: int) -> tuple[Appointment, Person]:
 
 @bp.get("/appointments/<int:appointment_id>")
 def change_appointment(appointment_id: int) -> ResponseReturnValue:
-    """Record an appointment's outcome, or move it."""
+    """Record an appointment's outcome, or move it; for a missed one, decide its absence."""
     appointment, person = _appointment(appointment_id)
-    return _change_page(appointment, person, OutcomeForm(), MoveForm(data=_when(appointment), prefix="move"))
+    return _change_page(
+        appointment,
+        person,
+        OutcomeForm(),
+        MoveForm(data=_when(appointment), prefix="move"),
+        AbsenceForm(prefix="absence"),
+    )
 
 
 def _when(appointment: Appointment) -> dict:
@@ -98,9 +105,14 @@ def _when(appointment: Appointment) -> dict:
 
 
 def _change_page(
-    appointment: Appointment, person: Person, outcome: OutcomeForm, move: MoveForm
+    appointment: Appointment,
+    person: Person,
+    outcome: OutcomeForm,
+    move: MoveForm,
+    absence: AbsenceForm | None = None,
 ) -> ResponseReturnValue:
-    errors = formkit.error_list(outcome) + formkit.error_list(move)
+    absence = absence or AbsenceForm(formdata=None, prefix="absence")
+    forms = (outcome, move, absence)
     return render_template(
         "appointment.html",
         title=f"{label(appointment.kind)}",
@@ -108,9 +120,12 @@ def _change_page(
         person=person,
         outcome_form=outcome,
         move_form=move,
-        errors=errors,
+        absence_form=absence,
+        absence_open=appointment.outcome == "missed" and not enforcement.is_settled(appointment.absence),
+        absences=ABSENCES,
+        errors=[item for form in forms for item in formkit.error_list(form)],
         back_href=_back(person),
-    ), max(formkit.status(outcome), formkit.status(move))
+    ), max(formkit.status(form) for form in forms)
 
 
 @bp.post("/appointments/<int:appointment_id>/outcome")
@@ -119,13 +134,43 @@ def appointment_outcome(appointment_id: int) -> ResponseReturnValue:
     appointment, person = _appointment(appointment_id)
     form = OutcomeForm()
     if form.validate_on_submit():
-        data = formkit.load(APPOINTMENT_PATCH, {"outcome": form.outcome.data}, form)
+        raw = {"outcome": form.outcome.data}
+        # The absence radios sit under "Missed": a choice left there under another outcome is not sent.
+        if form.outcome.data == "missed" and form.absence.data:
+            raw["absence"] = form.absence.data
+        data = formkit.load(APPOINTMENT_PATCH, raw, form)
         if data is not None and formkit.attempt(
             form, lambda: care.update_appointment(appointment, data, staff(), utcnow())
         ):
-            flash(f"Appointment recorded as {label(data['outcome']).lower()}.", "success")
+            flash(_recorded(appointment), "success")
             return redirect(_back(person))
     return _change_page(appointment, person, form, MoveForm(formdata=None, prefix="move"))
+
+
+@bp.post("/appointments/<int:appointment_id>/absence")
+def appointment_absence(appointment_id: int) -> ResponseReturnValue:
+    """Decide whether a missed appointment's absence was acceptable (once; a warning may follow)."""
+    appointment, person = _appointment(appointment_id)
+    form = AbsenceForm(prefix="absence")
+    if form.validate_on_submit():
+        data = formkit.load(APPOINTMENT_PATCH, {"absence": form.absence.data}, form)
+        if data is not None and formkit.attempt(
+            form, lambda: care.update_appointment(appointment, data, staff(), utcnow())
+        ):
+            flash(_recorded(appointment), "success")
+            return redirect(_back(person))
+    return _change_page(
+        appointment, person, OutcomeForm(formdata=None), MoveForm(formdata=None, prefix="move"), form
+    )
+
+
+def _recorded(appointment: Appointment) -> str:
+    said = f"Appointment recorded as {label(appointment.outcome).lower()}"
+    if appointment.outcome == "missed" and appointment.absence:
+        said += f": {ABSENCES[appointment.absence].lower()}"
+    if appointment.warned_on:
+        said += ". A warning is recorded for this unacceptable absence"
+    return said + "."
 
 
 @bp.post("/appointments/<int:appointment_id>/move")
@@ -154,7 +199,9 @@ def new_referral(person_id: int) -> ResponseReturnValue:
     teams = sorted(_teams(), key=lambda t: (t.kind != "treatment", t.name))
     form.to_team_id.choices = team_choices(teams, "Choose a team")
     if form.validate_on_submit():
-        raw = {"to_team_id": int(form.to_team_id.data), "reason": form.reason.data}
+        raw = formkit.payload(
+            {"to_team_id": int(form.to_team_id.data), "kind": form.kind.data, "reason": form.reason.data}
+        )
         data = formkit.load(REFERRAL_IN, raw, form)
         if data is not None and formkit.attempt(form, lambda: care.make_referral(person, data, by=me)):
             flash("Referral made.", "success")
@@ -171,21 +218,22 @@ def new_referral(person_id: int) -> ResponseReturnValue:
 
 @bp.route("/referrals/<int:referral_id>", methods=["GET", "POST"])
 def change_referral(referral_id: int) -> ResponseReturnValue:
-    """Accept, decline or start a referral: only the moves its status allows are offered."""
+    """Move a referral on (only the moves its status allows are offered), or correct its kind."""
     me = staff()
     referral, person = record_or_404(me, Referral, referral_id, "referral_status")
     own_team_only(me, referral.to_team_id, "referrals")
-    form = ReferralUpdateForm()
-    form.status.choices = choices(care.REFERRAL_NEXT[referral.status])
+    form = ReferralUpdateForm(kind=referral.kind)
+    moves = referrals.NEXT.get(referral.status, ())
+    form.status.choices = choices(moves)
+    if not moves:
+        del form.status, form.treatment_started_on
     if form.validate_on_submit():
-        raw = formkit.payload(
-            {"status": form.status.data, "treatment_started_on": form.treatment_started_on.data}
-        )
-        data = formkit.load(REFERRAL_PATCH, raw, form)
+        changes = _referral_changes(form, referral)
+        data = formkit.load(REFERRAL_PATCH, changes, form) if changes else _nothing_changed(form)
         if data is not None and formkit.attempt(
             form, lambda: care.update_referral(referral, data, me, local_today())
         ):
-            flash(f"Referral updated: {label(data['status']).lower()}.", "success")
+            flash(f"Referral updated: {_referral_words(referral)}.", "success")
             return redirect(_back(person))
     return render_template(
         "form_page.html",
@@ -194,5 +242,26 @@ def change_referral(referral_id: int) -> ResponseReturnValue:
         submit_text="Save",
         caption=_caption(person),
         back_href=_back(person),
-        intro=f"This referral is {label(referral.status).lower()}.",
+        intro=f"This referral ({label(referral.kind).lower()}) is {label(referral.status).lower()}.",
     ), formkit.status(form)
+
+
+def _referral_changes(form: ReferralUpdateForm, referral: Referral) -> dict:
+    """What the form changes: the status chosen (with its start date), and the kind if it differs."""
+    changes = {}
+    if "status" in form:
+        changes = {"status": form.status.data, "treatment_started_on": form.treatment_started_on.data}
+    if form.kind.data != referral.kind:
+        changes["kind"] = form.kind.data
+    return formkit.payload(changes)
+
+
+def _nothing_changed(form: ReferralUpdateForm) -> None:
+    if "status" in form:
+        form.status.errors = ["Select what has happened, or correct the kind"]
+    else:
+        form.kind.errors = ["Select a different kind to correct it"]
+
+
+def _referral_words(referral: Referral) -> str:
+    return f"{label(referral.kind).lower()}, {label(referral.status).lower()}"

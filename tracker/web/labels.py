@@ -39,6 +39,27 @@ APPOINTMENT_KINDS = {
     "treatment_assessment": "Treatment assessment",
     "treatment_session": "Treatment session",
 }
+REFERRAL_KINDS = {
+    "structured_alcohol_treatment": "Structured alcohol treatment",
+    "structured_drug_treatment": "Structured drug treatment",
+    "housing": "Housing",
+    "mental_health": "Mental health",
+    "employment": "Employment, training or education",
+    "other": "Other",
+}
+# What was done after a screening (OHID identification and brief advice).
+INTERVENTIONS = {
+    "education": "Alcohol education: information about units and risks",
+    "simple_advice": "Simple (brief) advice",
+    "brief_intervention": "Brief intervention: extended advice or brief counselling",
+    "referred": "Referred to a specialist alcohol service",
+    "declined": "Declined: the person did not want help",
+}
+ABSENCES = {
+    "acceptable": "Acceptable absence",
+    "unacceptable": "Unacceptable absence",
+    "pending": "Not decided yet",
+}
 OTHER = {
     "community_order": "Community order",
     "suspended_sentence": "Suspended sentence order",
@@ -55,6 +76,11 @@ OTHER = {
     "accepted": "Accepted",
     "declined": "Declined",
     "started": "Treatment started",
+    "ended": "Treatment ended",
+    "education": "Alcohol education",
+    "simple_advice": "Simple advice",
+    "brief_intervention": "Brief intervention",
+    "referred": "Referred to a specialist service",
     "open": "Open",
     "acknowledged": "Acknowledged",
     "resolved": "Resolved",
@@ -73,7 +99,7 @@ OTHER = {
     "audit_c": "AUDIT-C",
     "fast": "FAST",
 }
-ALL = STAGE_KINDS | KEY_DATES | APPOINTMENT_KINDS | ITEM_LABELS | OTHER
+ALL = STAGE_KINDS | KEY_DATES | APPOINTMENT_KINDS | ITEM_LABELS | REFERRAL_KINDS | OTHER
 ZONES = {1: "Zone I", 2: "Zone II", 3: "Zone III", 4: "Zone IV"}
 # GOV.UK tag colours for states that need to stand out.
 TAG_COLOURS = {

@@ -11,9 +11,8 @@ from tracker import audit
 from tracker.auth.scope import may_change
 from tracker.clock import local_today
 from tracker.extensions import db
-from tracker.pathway import stages
+from tracker.pathway import referrals, stages
 from tracker.pathway.access import clinical_access, clinical_read, person_or_404
-from tracker.pathway.care import REFERRAL_NEXT
 from tracker.pathway.handovers import summary_fields
 from tracker.pathway.summary import pathway_summary
 from tracker.web.blueprint import bp, staff
@@ -60,7 +59,7 @@ def person(person_id: int) -> ResponseReturnValue:
         key_dates=_key_dates(summary),
         allowed_next=stages.allowed_next(current.kind if current else None),
         can={what: may_change(me, found, what) for what in CHANGES},
-        referral_next=REFERRAL_NEXT,
+        referral_next=referrals.NEXT,
         today=today,
         handovers=[
             (h, summary_fields(h, today))

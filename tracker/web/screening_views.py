@@ -1,4 +1,4 @@
-"""The AUDIT (score, zone and action shown after) and consent to texts."""
+"""Screenings (AUDIT, AUDIT-C, FAST: score, zone, action and what was done) and consent to texts."""
 
 from __future__ import annotations
 
@@ -9,49 +9,64 @@ from tracker.extensions import db
 from tracker.pathway import care, schemas, service
 from tracker.pathway.access import person_or_404
 from tracker.pathway.models import Screening
+from tracker.pathway.screening import AUDIT_SCALES, TOOL_QUESTIONS
 from tracker.web import formkit
 from tracker.web.blueprint import bp, staff
-from tracker.web.care_forms import AUDIT_ALIASES, ConsentForm, audit_form
+from tracker.web.care_forms import ConsentForm, answer_aliases, answers, screening_form
 
 SCREENING_IN = schemas.ScreeningIn()
+# The highest score each tool can give (40, 12, 16), shown as "out of".
+MAXIMUM_SCORES = {
+    tool: sum(max(AUDIT_SCALES[question - 1]) for question in questions)
+    for tool, questions in TOOL_QUESTIONS.items()
+}
 PERSON_PATCH = schemas.PersonPatch(partial=True)
 
 
-@bp.route("/people/<int:person_id>/screenings/audit", methods=["GET", "POST"])
-def audit_screening(person_id: int) -> ResponseReturnValue:
-    """Ask the ten AUDIT questions; the same scoring as the API gives the score, zone and action."""
+TOOL_NAMES = {"audit": "AUDIT", "audit_c": "AUDIT-C", "fast": "FAST"}
+INTROS = {
+    "audit": "Ask each question as written and choose the answer the person gives.",
+    "audit_c": "The first three AUDIT questions. A score of 5 or more calls for the full AUDIT.",
+    "fast": "Four AUDIT questions. If the answer to the first is never, the screen is negative.",
+}
+
+
+@bp.route("/people/<int:person_id>/screenings/<any(audit, audit_c, fast):tool>", methods=["GET", "POST"])
+def screen(person_id: int, tool: str) -> ResponseReturnValue:
+    """Ask a tool's questions and what was done; the API's scoring gives the score, zone and action."""
     me = staff()
     person = person_or_404(me, person_id, "screening")
-    form = audit_form()()
+    form = screening_form(tool)()
+    aliases = answer_aliases(tool)
     if form.validate_on_submit():
-        answers = [int(form._fields[f"q{n}"].data) for n in range(1, 11)]
-        data = formkit.load(SCREENING_IN, {"tool": "audit", "answers": answers}, form, AUDIT_ALIASES)
-        row = data and formkit.attempt(
-            form, lambda: care.record_screening(person, data, by=me), AUDIT_ALIASES
-        )
+        raw = {"tool": tool, "answers": answers(form, tool), "intervention": form.intervention.data}
+        data = formkit.load(SCREENING_IN, raw, form, aliases)
+        row = data and formkit.attempt(form, lambda: care.record_screening(person, data, by=me), aliases)
         if row:
             return redirect(url_for("web.screening_result", person_id=person.id, screening_id=row.id))
     return render_template(
         "form_page.html",
-        title="AUDIT screening",
+        title=f"{TOOL_NAMES[tool]} screening",
         form=form,
-        submit_text="Score the AUDIT",
+        submit_text=f"Score the {TOOL_NAMES[tool]}",
         caption=f"{person.given_name} {person.family_name}",
         back_href=url_for("web.person", person_id=person.id),
-        intro="Ask each question as written and choose the answer the person gives.",
+        intro=INTROS[tool],
     ), formkit.status(form)
 
 
 @bp.get("/people/<int:person_id>/screenings/<int:screening_id>")
 def screening_result(person_id: int, screening_id: int) -> ResponseReturnValue:
-    """A screening's score, zone and what to do."""
+    """A screening's score, zone, what to do and what was done."""
     person = person_or_404(staff(), person_id)
     row = db.session.get(Screening, screening_id)
     if row is None or row.person_id != person.id:
         abort(404)
     return render_template(
         "screening.html",
-        title="AUDIT result",
+        title=f"{TOOL_NAMES.get(row.tool, row.tool)} result",
+        tool_name=TOOL_NAMES.get(row.tool, row.tool),
+        most=MAXIMUM_SCORES.get(row.tool),
         person=person,
         screening=row,
         back_href=url_for("web.person", person_id=person.id),

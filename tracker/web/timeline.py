@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from tracker.clock import zone
 from tracker.pathway.models import Referral
 from tracker.privacy import need_label
-from tracker.web.labels import ZONES, label
+from tracker.web.labels import ABSENCES, ZONES, label
 from tracker.web.record import PersonRecord
 
 
@@ -55,6 +55,10 @@ def appointment_events(record: PersonRecord) -> Iterable[Event]:
     for a in record.appointments:
         lines = [line for line in (a.location_label, record.team_name(a.team_id)) if line]
         lines.append(f"Outcome: {label(a.outcome)}" if a.outcome else "Outcome: not recorded yet")
+        if a.outcome == "missed" and a.absence:
+            lines.append(f"Absence: {ABSENCES[a.absence].lower()}")
+        if a.warned_on:
+            lines.append(f"Warning given {a.warned_on.day} {a.warned_on:%B %Y}")
         yield Event(a.starts_at, label(a.kind), tuple(lines), a.created_by_id)
 
 
@@ -66,7 +70,11 @@ def screening_events(record: PersonRecord) -> Iterable[Event]:
         yield Event(
             s.screened_at,
             f"{label(s.tool)} screening: score {s.score}{zone_text}",
-            (f"Result: {result}", f"Action: {s.action}"),
+            (
+                f"Result: {result}",
+                f"Action: {s.action}",
+                f"What was done: {label(s.intervention) or 'not recorded'}",
+            ),
             s.screened_by_id,
         )
 
@@ -74,7 +82,7 @@ def screening_events(record: PersonRecord) -> Iterable[Event]:
 def referral_events(record: PersonRecord) -> Iterable[Event]:
     """A referral made, and where it stands."""
     for r in record.referrals:
-        lines = [f"Reason: {r.reason}", *_where_it_stands(r)]
+        lines = [f"Kind: {label(r.kind)}", f"Reason: {r.reason}", *_where_it_stands(r)]
         yield Event(r.made_at, f"Referral to {record.team_name(r.to_team_id)}", tuple(lines), r.made_by_id)
 
 

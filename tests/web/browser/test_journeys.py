@@ -83,6 +83,7 @@ def run_an_audit(journey) -> None:
     page.get_by_role("link", name="Run an AUDIT screening").click()
     for n, score in enumerate([4, 4, 3, 2, 2, 1, 2, 1, 2, 4], start=1):
         page.locator(f'input[name="q{n}"][value="{score}"]').check()
+    page.get_by_label("Referred to a specialist alcohol service").check()
     journey.snap("audit")
     page.get_by_role("button", name="Score the AUDIT").click()
     expect(page.locator(".govuk-panel")).to_contain_text("AUDIT score 25")
