@@ -5,11 +5,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from tracker import audit
+from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.pathway import care, schemas, service
-from tracker.pathway.access import person_or_404
+from tracker.pathway.access import clinical_access, clinical_read, person_or_404
 from tracker.pathway.models import Screening
 from tracker.pathway.screening import AUDIT_SCALES, TOOL_QUESTIONS
+from tracker.privacy import need_label
 from tracker.web import formkit
 from tracker.web.blueprint import bp, staff
 from tracker.web.care_forms import ConsentForm, answer_aliases, answers, screening_form
@@ -57,13 +60,19 @@ def screen(person_id: int, tool: str) -> ResponseReturnValue:
 
 @bp.get("/people/<int:person_id>/screenings/<int:screening_id>")
 def screening_result(person_id: int, screening_id: int) -> ResponseReturnValue:
-    """A screening's score, zone, what to do and what was done."""
-    person = person_or_404(staff(), person_id)
+    """A screening's score, zone, what to do and what was done; without a care relationship, the need."""
+    me = staff()
+    person = person_or_404(me, person_id)
     row = db.session.get(Screening, screening_id)
     if row is None or row.person_id != person.id:
         abort(404)
+    clinical = clinical_access(me, person, local_today())
+    audit.record(me.id, "view", row, person_id=person.id, **clinical_read(clinical))
+    db.session.commit()
     return render_template(
         "screening.html",
+        clinical=clinical,
+        need=need_label(row.tool, row.zone, row.positive),
         title=f"{TOOL_NAMES.get(row.tool, row.tool)} result",
         tool_name=TOOL_NAMES.get(row.tool, row.tool),
         most=MAXIMUM_SCORES.get(row.tool),
