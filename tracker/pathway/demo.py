@@ -12,7 +12,8 @@ from flask import current_app
 from tracker.auth import service as auth
 from tracker.auth.models import Staff
 from tracker.clock import zone
-from tracker.pathway import care, service
+from tracker.pathway import care, dates, screening, service
+from tracker.pathway.models import Person
 
 TEAMS = [
     ("Bristol Probation", "probation", None),
@@ -74,6 +75,8 @@ FAMILY = [
     "Thomas",
     "Walsh",
 ]
+# What a practitioner does after an AUDIT in each zone (zone IV: refer).
+DEMO_INTERVENTIONS = {1: "education", 2: "simple_advice", 3: "brief_intervention", 4: "referred"}
 # How many people end their walk at each stage: every kind appears, most of them in custody.
 WALKS = (
     [("identified",)] * 3
@@ -124,18 +127,25 @@ def _walk_person(
         by=by,
     )
     start = today - timedelta(days=len(walk) * 40 + rng.randint(0, 20))
+    sentence: dict[str, Any] = {}
     for step, kind in enumerate(walk):
         start_on = start + timedelta(days=step * 40)
-        # Someone already on licence was released on the day their licence began.
-        release_on = (
-            start_on + timedelta(days=40)
-            if step + 1 < len(walk)
-            else today + timedelta(days=(n * 11) % 110 - 10)
-        )
-        service.add_stage(person, _stage_fields(kind, start_on, n, teams, today, release_on), by=by)
+        if kind == "licence":
+            # Released on a working day, the day custody ended: that recorded day is A.
+            start_on = sentence["release_on"]
+            fields = _stage_fields(kind, start_on, n, teams, today, sentence)
+        else:
+            # Someone in custody now is released on a working day ahead (or just overdue).
+            release_on = (
+                start_on + timedelta(days=40)
+                if step + 1 < len(walk)
+                else today + timedelta(days=(n * 11) % 110 - 10)
+            )
+            sentence = _sentence(start_on, dates.effective_release_on(release_on), n)
+            fields = _stage_fields(kind, start_on, n, teams, today, sentence)
+        service.add_stage(person, fields, by=by)
     if person.alcohol_need:
-        answers = [rng.randint(1, 4) for _ in range(8)] + [rng.choice([0, 2, 4]) for _ in range(2)]
-        care.record_screening(person, {"tool": "audit", "answers": answers}, by=by)
+        _screen_and_refer(person, n, by, teams, today, rng)
     if walk[-1] in ("licence", "atr") or n % 5 == 0:
         at = datetime.combine(today + timedelta(days=1 + n % 10), time(10, 30), zone())
         care.book_appointment(
@@ -150,8 +160,41 @@ def _walk_person(
         )
 
 
+def _sentence(start_on: date, release_on: date, n: int) -> dict[str, Any]:
+    """Sentence dates that fit a release: CRD at the halfway point (40% for some), SED and LED at the end."""
+    share = 0.4 if n % 3 == 0 else 0.5
+    length = timedelta(days=round((release_on - start_on).days / share))
+    sed = start_on + length - timedelta(days=1)
+    release_dates: dict[str, Any] = {"source": "demo data", "crd": release_on, "sed": sed, "led": sed}
+    if length < timedelta(days=730):  # under two years: top-up supervision for 12 months after release
+        release_dates["tused"] = release_on + timedelta(days=365)
+    if n % 2:
+        release_dates["confirmed"] = release_on
+    return {"release_on": release_on, "release_dates": release_dates, "sed": sed}
+
+
+def _screen_and_refer(
+    person: Person, n: int, by: Staff, teams: dict[str, int], today: date, rng: random.Random
+) -> None:
+    """An AUDIT with what was done about it; zone IV and every other need referred to treatment."""
+    answers = [rng.randint(1, 4) for _ in range(8)] + [rng.choice([0, 2, 4]) for _ in range(2)]
+    result = screening.score("audit", answers)
+    intervention = DEMO_INTERVENTIONS[result.zone or 1]
+    care.record_screening(person, {"tool": "audit", "answers": answers, "intervention": intervention}, by=by)
+    if result.zone == 4 or n % 2 == 0:
+        care.make_referral(
+            person,
+            {
+                "to_team_id": teams["Bristol Community Alcohol Service"],
+                "kind": "structured_alcohol_treatment",
+                "reason": f"AUDIT {result.score}: specialist assessment and treatment.",
+            },
+            by=by,
+        )
+
+
 def _stage_fields(
-    kind: str, start_on: date, n: int, teams: dict[str, int], today: date, release_on: date
+    kind: str, start_on: date, n: int, teams: dict[str, int], today: date, sentence: dict[str, Any]
 ) -> dict[str, Any]:
     fields: dict[str, Any] = {"kind": kind.split(":")[0], "start_on": start_on}
     if kind == "identified":
@@ -173,25 +216,20 @@ def _stage_fields(
     elif kind == "custody:remand":
         fields |= {"basis": "remand", "establishment_team_id": teams["HMP Bristol"]}
     elif kind == "custody":
-        release = release_on
         fields |= {
             "basis": "sentenced",
             "sentence_start_on": start_on,
             "establishment_team_id": teams["HMP Bristol" if n % 4 else "HMP Eastwood Park"],
-            "release_dates": {
-                "source": "demo data",
-                "crd": release,
-                "sed": release + timedelta(days=365),
-                **({"confirmed": release} if n % 2 else {}),
-            },
+            "release_dates": dict(sentence["release_dates"]),
         }
     elif kind == "licence":
         fields |= {
-            "supervision_end_on": start_on + timedelta(days=365),
+            "supervision_type": "licence",
+            "supervision_end_on": sentence["sed"],
             "team_id": teams["Bristol Probation"],
         }
     elif kind == "closed":
-        fields["reason"] = "Order completed"
+        fields |= {"reason": "sentence_completed", "note": "Order completed."}
     return fields
 
 
