@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from tracker.alerts.config import alert_config
 from tracker.alerts.models import Alert
-from tracker.pathway.dates import add_working_days, is_working_day
+from tracker.pathway.dates import add_working_days, friday_release, is_working_day
 from tracker.pathway.models import Handover, Person
 
 DAY = timedelta(days=1)
@@ -26,6 +26,8 @@ ESTABLISHMENT_RULES = {
     "first_appointment_missing",
     "accommodation_missing",
     "non_working_day_release",
+    "friday_release",
+    "release_date_unconfirmed",
 }
 
 
@@ -126,11 +128,17 @@ def test_a_release_90_days_ahead_raises_each_checkpoint_once_on_its_day_to_its_t
     person, _ = in_custody(release_on)
     api = api_as(world.om)
     config = alert_config()["rules"]
+    # The flags depend on the day P falls on: today + 90 may be a weekend, or a Friday.
+    flags = [] if is_working_day(release_on) else ["non_working_day_release"]
+    flags += ["friday_release"] if friday_release({"crd": release_on}, alcohol_need=True) else []
     checkpoints = {
-        release_on - 84 * DAY: ["pre_release_planning"]
-        + ([] if is_working_day(release_on) else ["non_working_day_release"]),
+        release_on - 84 * DAY: ["pre_release_planning", *flags],
         release_on - 28 * DAY: ["treatment_referral_missing"],
-        release_on - 7 * DAY: ["first_appointment_missing", "accommodation_missing"],
+        release_on - 7 * DAY: [
+            "first_appointment_missing",
+            "accommodation_missing",
+            "release_date_unconfirmed",
+        ],
         release_on: ["released"],
         add_working_days(release_on, 1) + DAY: ["probation_first_appointment_missed"],
         release_on + 7 * DAY: ["not_engaged_7"],
@@ -180,11 +188,14 @@ def test_a_release_90_days_ahead_raises_each_checkpoint_once_on_its_day_to_its_t
         assert escalated.team_id == by_id[escalated.subject_id].team_id and escalated.staff_id is None
     handover = release_handover(db, person["id"])
     assert handover.engaged is False and handover.engaged_fixed_on == release_on + 21 * DAY
-    # The referral made after R-28 closed that gap, and release ended planning; nothing else went away.
+    # The referral made after P-28 closed that gap, and release ended planning; nothing else went away.
     assert {a.rule for a in every if a.status == "resolved"} == {
         "treatment_referral_missing",
         "pre_release_planning",
-    } | (set() if is_working_day(release_on) else {"non_working_day_release"})
+        "release_date_unconfirmed",
+        *flags,
+    }
+    assert handover.status == "done" and handover.released_on == release_on
 
 
 def test_two_sweeps_at_the_same_instant_leave_the_same_rows_as_one(world, in_custody, sweep, alerts, today):
@@ -211,13 +222,14 @@ def test_a_sweep_a_week_after_the_last_raises_each_missed_alert_once(
     sweep_now()
     before = {a.id for a in alerts()}
 
-    assert sweep(today + 8 * DAY).startswith("raised 3,")
+    assert sweep(today + 8 * DAY).startswith("raised 4,")
 
     missed = sorted((a.person_id, a.rule, a.checkpoint_on) for a in alerts() if a.id not in before)
     assert missed == sorted(
         [
             (soon["id"], "first_appointment_missing", today + 7 * DAY),
             (soon["id"], "accommodation_missing", today + 7 * DAY),
+            (soon["id"], "release_date_unconfirmed", today + 7 * DAY),
             (later["id"], "treatment_referral_missing", today + 6 * DAY),
         ]
     )
@@ -369,7 +381,10 @@ def test_custody_reception_with_an_alcohol_need_or_audit_20_is_an_urgent_alert_t
     needy, _ = in_custody(None, start_on=today)
     api = api_as(world.om)
     scored = make_person(world.om, alcohol_need=False)
-    screened = api.post(f"/people/{scored['id']}/screenings", {"tool": "audit", "answers": AUDIT_20})
+    screened = api.post(
+        f"/people/{scored['id']}/screenings",
+        {"tool": "audit", "answers": AUDIT_20, "intervention": "referred"},
+    )
     assert screened.status_code == 201
     custody = {
         "kind": "custody",
@@ -466,7 +481,10 @@ def test_audit_zone_iv_without_a_referral_needs_one_and_making_it_resolves_the_a
 ):
     person = make_person(world.om)
     api = api_as(world.om)
-    screened = api.post(f"/people/{person['id']}/screenings", {"tool": "audit", "answers": AUDIT_20})
+    screened = api.post(
+        f"/people/{person['id']}/screenings",
+        {"tool": "audit", "answers": AUDIT_20, "intervention": "referred"},
+    )
     assert screened.json["zone"] == 4
     sweep_now()
     [alert] = alerts(rule="specialist_referral_needed")
@@ -662,12 +680,13 @@ def test_a_recall_ends_the_last_release_so_its_community_checkpoints_stop(
     assert recalled.status_code == 201, recalled.json
     sweep_now()
 
-    assert release_handover(db, person["id"]).status == "recalled"
+    handover = release_handover(db, person["id"])
+    assert (handover.status, handover.engaged_fixed_on) == ("returned_to_custody", today)
     sweep(today + 10 * DAY)
     assert not alerts(rule="not_engaged_7")
 
 
-def test_custody_is_expected_to_end_on_its_release_date_not_at_parole_eligibility(
+def test_a_planned_release_prefers_crd_to_parole_eligibility_and_is_overdue_only_after_it(
     world, api_as, make_person, today
 ):
     person = make_person(world.om)
@@ -682,8 +701,9 @@ def test_custody_is_expected_to_end_on_its_release_date_not_at_parole_eligibilit
         },
     )
 
-    assert stage.json["release_on"] == str(today - 30 * DAY)  # ERD: parole eligibility comes first
-    assert stage.json["expected_end_on"] == str(today + 200 * DAY)  # but nobody is overdue before CRD
+    # P: the automatic release comes before parole eligibility, which is no release date at all.
+    assert stage.json["release_on"] == str(today + 200 * DAY)
+    assert stage.json["expected_end_on"] == str(today + 200 * DAY)  # nobody is overdue before CRD
 
 
 def test_a_sweep_in_chunks_raises_what_one_pass_raises(

@@ -67,7 +67,10 @@ def caseload(make_staff, make_team, api_as, make_person, today) -> Caseload:
     assert appointment.status_code == 201, appointment.json
     referral = api.post(f"/people/{person}/referrals", {"to_team_id": service.id, "reason": "Alcohol need"})
     assert referral.status_code == 201, referral.json
-    screening = api.post(f"/people/{person}/screenings", {"tool": "audit_c", "answers": [2, 2, 2]})
+    screening = api.post(
+        f"/people/{person}/screenings",
+        {"tool": "audit_c", "answers": [2, 2, 2], "intervention": "simple_advice"},
+    )
     assert screening.status_code == 201, screening.json
     return Caseload(
         om, prison, service, person, stage.json["id"], appointment.json["id"], referral.json["id"], today
@@ -101,7 +104,11 @@ ENDPOINTS = [
     ("POST", "/people/{person}/referrals", lambda c: {"to_team_id": c.service.id, "reason": "Again"}),
     ("PATCH", "/referrals/{referral}", lambda c: {"status": "accepted"}),
     ("GET", "/people/{person}/screenings", None),
-    ("POST", "/people/{person}/screenings", lambda c: {"tool": "audit_c", "answers": [0, 0, 0]}),
+    (
+        "POST",
+        "/people/{person}/screenings",
+        lambda c: {"tool": "audit_c", "answers": [0, 0, 0], "intervention": "education"},
+    ),
 ]
 WRITES = [e for e in ENDPOINTS if e[0] != "GET"]
 READS = [e for e in ENDPOINTS if e[0] == "GET"]

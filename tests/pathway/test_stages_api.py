@@ -70,7 +70,7 @@ def stage_of(prison, alcohol_service):
             },
             "custody": {"basis": "remand", "establishment_team_id": prison.id},
             "licence": {"supervision_end_on": "2028-01-01"},
-            "closed": {"reason": "Case ended"},
+            "closed": {"reason": "other", "note": "Case ended"},
         }[kind]
         return {"kind": kind, "start_on": start_on} | fields
 
@@ -413,10 +413,25 @@ def test_release_is_the_earlier_of_crd_and_ard(in_custody):
     assert stage["expected_end_on"] == "2026-07-30"
 
 
-def test_ped_wins_over_crd(in_custody):
+def test_crd_wins_over_ped_which_is_only_eligibility(in_custody):
     stage = in_custody({"crd": "2026-08-03", "ped": "2026-09-01"})
 
-    assert stage["release_on"] == "2026-09-01"
+    assert stage["release_on"] == "2026-08-03"
+
+
+def test_a_ped_alone_is_the_plan_but_shown_as_parole_eligibility(api, path, in_custody):
+    stage = in_custody({"ped": "2026-09-01"})
+
+    pathway = api.get(f"{path}/pathway").json
+    assert stage["release_on"] == "2026-09-01" and stage["expected_end_on"] is None
+    assert pathway["key_dates"]["planned_release_on"] == "2026-09-01"
+    assert pathway["release_note"] == "parole eligibility: release only on the Parole Board's direction"
+
+
+def test_an_hdc_approved_date_wins_over_crd(in_custody):
+    stage = in_custody({"crd": "2026-08-03", "hdced": "2026-05-01", "hdcad": "2026-05-20"})
+
+    assert stage["release_on"] == "2026-05-20"
 
 
 def test_a_confirmed_date_wins(in_custody):
@@ -499,7 +514,7 @@ def test_a_confirmed_friday_release_is_flagged_for_a_person_with_an_alcohol_need
     pathway = api.get(f"{path}/pathway").json
 
     assert pathway["flags"]["friday_release"] is True
-    assert pathway["key_dates"]["earliest_release_on"] == "2026-08-07"
+    assert pathway["key_dates"]["planned_release_on"] == "2026-08-07"
 
 
 def test_a_confirmed_friday_release_is_not_flagged_without_an_alcohol_need(api, path, in_custody):
@@ -509,15 +524,15 @@ def test_a_confirmed_friday_release_is_not_flagged_without_an_alcohol_need(api, 
     assert api.get(f"{path}/pathway").json["flags"]["friday_release"] is False
 
 
-def test_on_a_long_sentence_community_responsibility_starts_8_months_and_14_days_before_erd(
+def test_on_a_long_sentence_community_responsibility_starts_8_months_and_14_days_before_crd(
     api, path, in_custody
 ):
     in_custody({"crd": "2027-08-02"})
 
     key_dates = api.get(f"{path}/pathway").json["key_dates"]
 
-    # ERD 2027-08-02, less 8 months is 2026-12-02, less 14 days is 2026-11-18.
-    assert key_dates["earliest_release_on"] == "2027-08-02"
+    # CRD 2027-08-02, less 8 months is 2026-12-02, less 14 days is 2026-11-18.
+    assert key_dates["planned_release_on"] == "2027-08-02"
     assert key_dates["community_responsibility_on"] == "2026-11-18"
 
 
@@ -533,7 +548,7 @@ def test_a_patched_release_date_moves_the_pathways_key_dates(api, path, in_custo
     api.patch(f"/stages/{stage['id']}", {"release_dates": {"crd": "2026-08-01"}})
 
     pathway = api.get(f"{path}/pathway").json
-    assert pathway["key_dates"]["earliest_release_on"] == "2026-08-01"
+    assert pathway["key_dates"]["planned_release_on"] == "2026-08-01"
     assert pathway["flags"]["non_working_day_release"] is True
 
 

@@ -48,7 +48,7 @@ def test_a_person_walks_arrest_court_custody_licence_closed(make_staff, make_tea
     )
     assert (
         api.post(
-            f"{path}/stages", {"kind": "closed", "start_on": "2027-02-01", "reason": "Licence ended"}
+            f"{path}/stages", {"kind": "closed", "start_on": "2027-02-01", "reason": "sentence_completed"}
         ).status_code
         == 201
     )
@@ -104,7 +104,7 @@ def test_a_person_walks_court_atr_custody_and_a_new_pathway_opens_after_closed(
     assert pathway["current_stage"]["kind"] == "custody"
     assert pathway["allowed_next"] == ["court", "licence", "closed"]
 
-    api.post(f"{path}/stages", {"kind": "closed", "start_on": "2026-06-01", "reason": "Acquitted"})
+    api.post(f"{path}/stages", {"kind": "closed", "start_on": "2026-06-01", "reason": "other", "note": "Acquitted"})
     reopened = api.post(f"{path}/stages", {"kind": "arrest", "start_on": "2026-10-01"})
     assert reopened.status_code == 201
     assert reopened.json["pathway_id"] != pathway["id"]

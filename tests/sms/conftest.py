@@ -75,9 +75,12 @@ def texted_person(make_person, om):
 
 @pytest.fixture
 def release(api, prison):
-    """release(person, on): a custody stage whose release date (CRD) is `on`; returns the stage."""
+    """release(person, on, confirmed=True): a custody stage with CRD `on`, confirmed by default.
 
-    def make(person: dict, on: date) -> dict:
+    Only a confirmed date brings a release-day text; the person is released once a licence is recorded.
+    """
+
+    def make(person: dict, on: date, confirmed: bool = True) -> dict:
         response = api.post(
             f"/people/{person['id']}/stages",
             {
@@ -86,9 +89,22 @@ def release(api, prison):
                 "basis": "sentenced",
                 "establishment_team_id": prison.id,
                 "sentence_start_on": "2026-01-05",
-                "release_dates": {"crd": on.isoformat()},
+                "release_dates": {"crd": on.isoformat()}
+                | ({"confirmed": on.isoformat()} if confirmed else {}),
             },
         )
+        assert response.status_code == 201, response.json
+        return response.json
+
+    return make
+
+
+@pytest.fixture
+def walk_out(api):
+    """walk_out(person, on): record the release (a licence stage from `on`): the actual release A."""
+
+    def make(person: dict, on: date) -> dict:
+        response = api.post(f"/people/{person['id']}/stages", {"kind": "licence", "start_on": on.isoformat()})
         assert response.status_code == 201, response.json
         return response.json
 

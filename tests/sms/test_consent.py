@@ -190,10 +190,11 @@ def test_a_repeated_inbound_text_acts_once(reminded, text_in, db):
 
 
 @pytest.fixture
-def checked_in(twilio, texted_person, release, dispatch_at, today, db):
+def checked_in(twilio, texted_person, release, walk_out, dispatch_at, today, db):
     """A person released tomorrow whose check-in text went out two days after."""
     person = texted_person()
     custody = release(person, today + timedelta(days=1))
+    walk_out(person, today + timedelta(days=1))
     dispatch_at(london(today + timedelta(days=1), "09:00"))
     dispatch_at(london(today + timedelta(days=3), "10:00"))
     assert twilio.count(person["mobile"]) == 2  # the release-day text and the check-in

@@ -291,10 +291,7 @@ def test_a_release_day_text_is_not_sent_the_day_after(
     dispatch_at(london(released_on + timedelta(days=1), "09:00"))
 
     assert twilio.total == 0
-    assert [(t.purpose, t.status) for t in texts(person)] == [
-        ("release_day", "cancelled"),
-        ("check_in", "pending"),
-    ]
+    assert [(t.purpose, t.status) for t in texts(person)] == [("release_day", "cancelled")]
 
 
 def test_a_reminder_late_by_hours_but_before_its_appointment_still_goes(twilio, due, dispatch_at):

@@ -17,13 +17,14 @@ def every_hour(first: datetime, days: int):
 
 
 def test_released_tomorrow_with_consent_one_release_day_text_and_one_reminder_per_appointment(
-    twilio, texted_person, make_person, om, release, book, dispatch_at, today
+    twilio, texted_person, make_person, om, release, walk_out, book, dispatch_at, today
 ):
     welsh = texted_person(given_name="Rhys Owen", language="cy")
     silent = make_person(om, mobile="07911 123457", sms_consent=False)
     tomorrow = today + timedelta(days=1)
     for person in (welsh, silent):
         release(person, tomorrow)
+        walk_out(person, tomorrow)  # recorded ahead here; the clock is simulated by dispatch_at
         book(person, london(tomorrow + timedelta(days=1), "14:00"))
         book(person, london(tomorrow + timedelta(days=3), "11:30"), kind="treatment_assessment")
 

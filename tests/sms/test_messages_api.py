@@ -12,9 +12,10 @@ from tracker.audit import AuditEntry
 
 
 @pytest.fixture
-def person_with_texts(texted_person, book, release, today):
+def person_with_texts(texted_person, book, release, walk_out, today):
     person = texted_person(given_name="Sam")
     release(person, today + timedelta(days=1))
+    walk_out(person, today + timedelta(days=1))
     book(person, london(today + timedelta(days=3), "11:00"))
     return person
 

@@ -92,8 +92,8 @@ def test_release_day_without_an_appointment_asks_them_to_call(
     ]
 
 
-def test_release_writes_the_release_day_text_and_the_check_in_two_days_later(
-    texted_person, release, texts, today
+def test_a_confirmed_date_writes_the_release_day_text_and_the_recorded_release_the_check_in(
+    texted_person, release, walk_out, texts, today
 ):
     person = texted_person()
     released_on = today + timedelta(days=1)
@@ -101,14 +101,46 @@ def test_release_writes_the_release_day_text_and_the_check_in_two_days_later(
 
     assert [(t.purpose, t.due_at, t.status) for t in texts(person)] == [
         ("release_day", london(released_on, "09:00"), "pending"),
+    ]
+    walk_out(person, released_on)
+    assert [(t.purpose, t.due_at, t.status) for t in texts(person)] == [
+        ("release_day", london(released_on, "09:00"), "pending"),
         ("check_in", london(released_on + timedelta(days=2), "10:00"), "pending"),
     ]
 
 
-def test_check_in_asks_for_yes_or_no(twilio, texted_person, release, dispatch_at, today):
+def test_a_planned_date_that_is_not_confirmed_is_never_announced(
+    twilio, texted_person, release, dispatch_at, texts, today
+):
+    person = texted_person()
+    planned = today + timedelta(days=1)
+    release(person, planned, confirmed=False)
+
+    dispatch_at(london(planned, "09:00"))
+    dispatch_at(london(planned + timedelta(days=2), "10:00"))
+
+    assert texts(person) == [] and twilio.total == 0
+
+
+def test_a_release_day_text_is_not_sent_when_the_release_was_recorded_on_another_day(
+    twilio, texted_person, release, walk_out, dispatch_at, texts, today
+):
+    person = texted_person()
+    confirmed = today + timedelta(days=3)
+    release(person, confirmed)
+    walk_out(person, today + timedelta(days=1))  # released early, on HDC say
+
+    dispatch_at(london(confirmed, "09:00"))
+
+    assert [t.status for t in texts(person, purpose="release_day")] == ["cancelled"]
+    assert all("today is the day" not in body for body in bodies(twilio, person))
+
+
+def test_check_in_asks_for_yes_or_no(twilio, texted_person, release, walk_out, dispatch_at, today):
     person = texted_person(given_name="Sam")
     released_on = today + timedelta(days=1)
     release(person, released_on)
+    walk_out(person, released_on)
 
     dispatch_at(london(released_on + timedelta(days=2), "10:00"))
 
@@ -265,14 +297,13 @@ def test_a_moved_release_date_moves_the_release_day_text_and_check_in(
     first, later = today + timedelta(days=2), today + timedelta(days=9)
     custody = release(person, first)
 
-    response = api.patch(f"/stages/{custody['id']}", {"release_dates": {"crd": later.isoformat()}})
+    moved = {"crd": later.isoformat(), "confirmed": later.isoformat()}
+    response = api.patch(f"/stages/{custody['id']}", {"release_dates": moved})
     assert response.status_code == 200, response.json
 
     assert [(t.purpose, t.due_at, t.status) for t in texts(person)] == [
         ("release_day", london(first, "09:00"), "cancelled"),
-        ("check_in", london(first + timedelta(days=2), "10:00"), "cancelled"),
         ("release_day", london(later, "09:00"), "pending"),
-        ("check_in", london(later + timedelta(days=2), "10:00"), "pending"),
     ]
     dispatch_at(london(first, "09:00"))
     assert twilio.total == 0
@@ -284,41 +315,33 @@ def test_a_release_date_taken_away_cancels_the_release_texts(texted_person, rele
     person = texted_person()
     custody = release(person, today + timedelta(days=2))
 
-    response = api.patch(f"/stages/{custody['id']}", {"release_dates": {"crd": None}})
+    response = api.patch(f"/stages/{custody['id']}", {"release_dates": {"confirmed": None}})
     assert response.status_code == 200, response.json
 
     assert {t.status for t in texts(person)} == {"cancelled"}
 
 
-def test_release_on_licence_moves_the_texts_to_the_day_they_walked_out(
-    texted_person, release, api, texts, today
+def test_release_on_licence_puts_the_check_in_two_days_after_the_day_they_walked_out(
+    texted_person, release, walk_out, texts, today
 ):
     person = texted_person()
     release(person, today + timedelta(days=5))
     walked_out = today + timedelta(days=1)
 
-    response = api.post(
-        f"/people/{person['id']}/stages", {"kind": "licence", "start_on": walked_out.isoformat()}
-    )
-    assert response.status_code == 201, response.json
+    walk_out(person, walked_out)
 
+    # The confirmed day's "today is the day" would now be wrong; the check-in follows A.
     assert [(t.purpose, t.due_at) for t in texts(person, status="pending")] == [
-        ("release_day", london(walked_out, "09:00")),
         ("check_in", london(walked_out + timedelta(days=2), "10:00")),
     ]
 
 
-def test_a_recall_to_custody_cancels_pending_community_texts(
-    twilio, texted_person, release, book, api, dispatch_at, texts, today, prison
+def test_a_recall_to_custody_holds_community_texts_and_sends_none(
+    twilio, texted_person, release, walk_out, book, api, dispatch_at, texts, today, prison
 ):
     person = texted_person()
     release(person, today)
-    assert (
-        api.post(
-            f"/people/{person['id']}/stages", {"kind": "licence", "start_on": today.isoformat()}
-        ).status_code
-        == 201
-    )
+    walk_out(person, today)
     appointment_on = today + timedelta(days=4)
     book(person, london(appointment_on, "11:00"))
     assert texts(person, status="pending")
@@ -334,16 +357,21 @@ def test_a_recall_to_custody_cancels_pending_community_texts(
     )
     assert recall.status_code == 201, recall.json
 
-    assert texts(person, status="pending") == []
-    assert {t.note for t in texts(person)} == {"Back in custody: community texts paused."}
     for day in range(1, 6):
         for hhmm in ("09:00", "10:00"):
             dispatch_at(london(today + timedelta(days=day), hhmm))
     assert twilio.total == 0
+    # The release's check-in went with the release; the appointment's reminder waits for the next one.
+    assert {(t.purpose, t.status) for t in texts(person)} >= {
+        ("check_in", "cancelled"),
+        ("appointment", "held"),
+    }
+    [held] = texts(person, status="held")
+    assert held.note == "Held: due while in custody; sent after release if still ahead."
 
 
-def test_a_return_to_custody_from_court_bail_cancels_pending_texts(
-    texted_person, book, api, texts, today, prison
+def test_a_return_to_custody_from_court_bail_holds_texts_until_release(
+    twilio, texted_person, book, api, dispatch_at, texts, today, prison
 ):
     person = texted_person()
     path = f"/people/{person['id']}/stages"
@@ -365,4 +393,16 @@ def test_a_return_to_custody_from_court_bail_cancels_pending_texts(
     )
     assert remand.status_code == 201, remand.json
 
-    assert texts(person, status="pending") == []
+    dispatch_at(london(today + timedelta(days=3), "10:00"))  # both reminders fall due in custody
+    assert twilio.total == 0
+    assert sorted(t.purpose for t in texts(person, status="held")) == ["appointment", "court_hearing"]
+
+    bailed_on = today + timedelta(days=5)  # bailed: the end of remand custody is an actual release
+    bail = {"kind": "court", "start_on": bailed_on.isoformat(), "court": "Bristol", "remanded": False}
+    assert api.post(path, bail).status_code == 201
+
+    [dropped] = texts(person, purpose="appointment")
+    assert dropped.status == "cancelled" and dropped.note.startswith("Dropped")
+    [sent_later] = texts(person, purpose="court_hearing", status="pending", due_at=london(bailed_on, "09:00"))
+    dispatch_at(london(bailed_on, "09:00"))
+    assert twilio.total == 1 and sent_later.id in {t.id for t in texts(person, status="sent")}

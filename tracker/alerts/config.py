@@ -15,7 +15,9 @@ KNOWN_RULES = (
     set(rules.RELEASE_RULES)
     | set(rules.CUSTODY_RULES)
     | set(rules.ATR_RULES)
-    | {"specialist_referral_needed", "appointment_outcome_missing", "stage_overdue", "escalated"}
+    | set(rules.SCREENING_RULES)
+    | set(rules.APPOINTMENT_RULES)
+    | {"screening_due", "stage_overdue", "escalated"}
     | {"sms_reply", "sms_opted_out", "sms_failed"}
 )
 RECIPIENTS = {"establishment", "probation", "treatment", "owning_team", "offender_manager"}

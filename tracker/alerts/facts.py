@@ -12,9 +12,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.alerts import rules
-from tracker.auth.models import Staff
+from tracker.auth.models import Staff, Team
 from tracker.clock import zone
 from tracker.extensions import db
+from tracker.pathway import dates, enforcement, referrals
+from tracker.pathway.handovers import CLOSED_STATUSES
 from tracker.pathway.models import Appointment, Handover, Person, Referral, Screening, Stage
 
 COMMUNITY_KINDS = ("probation", "treatment_assessment", "treatment_session")
@@ -40,9 +42,15 @@ class Subject:
 class PersonHistory:
     """What the release and ATR rules need from a person's referrals and appointments."""
 
-    referrals_made_on: list[date] = field(default_factory=list)
-    referral_team_id: int | None = None
+    # Live structured alcohol or drug treatment referrals to a treatment service: the treatment referral.
+    treatment_referrals_on: list[date] = field(default_factory=list)
+    treatment_referral_team_id: int | None = None
+    # Live structured alcohol treatment referrals: what closes the AUDIT zone IV task.
+    specialist_referrals_on: list[date] = field(default_factory=list)
+    # Treatment starts on live structured treatment referrals (engagement, indicator C20).
     treatment_started_on: list[date] = field(default_factory=list)
+    # Attended treatment appointments, which also show an ATR's treatment has started.
+    treatment_attended_on: list[date] = field(default_factory=list)
     community_appointments_on: list[date] = field(default_factory=list)
     probation_attended_on: list[date] = field(default_factory=list)
 
@@ -57,12 +65,19 @@ def histories(person_ids: Iterable[int]) -> dict[int, PersonHistory]:
     result: dict[int, PersonHistory] = defaultdict(PersonHistory)
     if not ids:
         return result
-    for r in db.session.scalars(
-        select(Referral).where(Referral.person_id.in_(ids)).order_by(Referral.made_at)
+    for r, team_kind in db.session.execute(
+        select(Referral, Team.kind)
+        .join(Team, Team.id == Referral.to_team_id)
+        .where(Referral.person_id.in_(ids))
+        .order_by(Referral.made_at)
     ):
         h = result[r.person_id]
-        h.referrals_made_on.append(_local(r.made_at))
-        h.referral_team_id = r.to_team_id
+        if not referrals.is_treatment_referral(r.kind, r.status, team_kind):
+            continue
+        h.treatment_referrals_on.append(_local(r.made_at))
+        h.treatment_referral_team_id = r.to_team_id
+        if referrals.is_specialist_alcohol_referral(r.kind, r.status, team_kind):
+            h.specialist_referrals_on.append(_local(r.made_at))
         if r.treatment_started_on:
             h.treatment_started_on.append(r.treatment_started_on)
     for a in db.session.scalars(select(Appointment).where(Appointment.person_id.in_(ids))):
@@ -72,7 +87,21 @@ def histories(person_ids: Iterable[int]) -> dict[int, PersonHistory]:
         if a.outcome == "attended" and a.kind == "probation":
             h.probation_attended_on.append(day)
         if a.outcome == "attended" and a.kind in TREATMENT_KINDS:
-            h.treatment_started_on.append(day)
+            h.treatment_attended_on.append(day)
+    return result
+
+
+def screenings_by_person(person_ids: Iterable[int]) -> dict[int, list[tuple[date, str]]]:
+    """Each person's screenings as (local day, tool), oldest first, in one query."""
+    ids = set(person_ids)
+    result: dict[int, list[tuple[date, str]]] = defaultdict(list)
+    if ids:
+        for person_id, screened_at, tool in db.session.execute(
+            select(Screening.person_id, Screening.screened_at, Screening.tool)
+            .where(Screening.person_id.in_(ids))
+            .order_by(Screening.screened_at)
+        ):
+            result[person_id].append((_local(screened_at), tool))
     return result
 
 
@@ -112,22 +141,23 @@ def release_subjects(handover_ids: Iterable[int]) -> list[Subject]:
     manager_teams = _manager_teams(people)
     subjects = []
     for h in handovers:
-        if h.due_on is None:
-            continue
         past = history[h.person_id]
+        release_dates = h.stage.release_date_map()
+        planned = dates.planned_release(release_dates)
         facts = rules.ReleaseFacts(
-            release_on=h.due_on,
-            released=h.stage.end_on is not None,
-            release_dates=h.stage.release_date_map(),
+            planned_on=planned.on if planned else None,
+            planned_basis=planned.basis if planned else None,
+            released_on=h.released_on,
+            release_dates=release_dates,
             alcohol_need=h.person.alcohol_need,
-            referral_made_on=past.referrals_made_on[0] if past.referrals_made_on else None,
+            treatment_referral_on=past.treatment_referrals_on[0] if past.treatment_referrals_on else None,
             community_appointments_on=tuple(past.community_appointments_on),
             probation_attended_on=tuple(past.probation_attended_on),
             treatment_started_on=tuple(past.treatment_started_on),
             accommodation=h.statuses().get("accommodation", "not_started"),
         )
         probation = manager_teams.get(h.person.offender_manager_id)
-        ended = None if h.status == "open" else f"the handover was {h.status}"
+        ended = f"the handover was {h.status.replace('_', ' ')}" if h.status in CLOSED_STATUSES else None
         subjects.append(
             Subject(
                 "handovers",
@@ -138,7 +168,7 @@ def release_subjects(handover_ids: Iterable[int]) -> list[Subject]:
                 teams={
                     "establishment": h.team_id,
                     "probation": probation,
-                    "treatment": past.referral_team_id or probation,
+                    "treatment": past.treatment_referral_team_id or probation,
                     "owning_team": h.team_id,
                 },
                 offender_manager_id=h.person.offender_manager_id,
@@ -159,10 +189,11 @@ def stage_subjects(stage_ids: Iterable[int]) -> list[Subject]:
     }
     history = histories(people)
     audits = highest_audit_scores(people)
+    screened = screenings_by_person(people)
     manager_teams = _manager_teams(people.values())
     subjects = []
     for s in stages:
-        person = people[s.person_id]
+        person, past = people[s.person_id], history[s.person_id]
         facts = rules.StageFacts(
             kind=s.kind,
             start_on=s.start_on,
@@ -172,10 +203,11 @@ def stage_subjects(stage_ids: Iterable[int]) -> list[Subject]:
             atr_end_on=s.atr_end_on,
             alcohol_need=person.alcohol_need,
             highest_audit_score=audits.get(person.id),
-            treatment_started_on=tuple(history[person.id].treatment_started_on),
+            treatment_started_on=tuple(past.treatment_started_on + past.treatment_attended_on),
+            recorded_on=_local(s.created_at) if s.created_at else None,
+            screened_on=tuple(day for day, _ in screened[person.id]),
         )
-        chosen = {"custody": rules.CUSTODY_RULES, "atr": rules.ATR_RULES}.get(s.kind, {})
-        chosen = chosen | ({} if s.kind == "closed" else {"stage_overdue": rules.stage_overdue})
+        chosen = _stage_rules(s.kind)
         probation = manager_teams.get(person.offender_manager_id)
         subjects.append(
             Subject(
@@ -196,27 +228,38 @@ def stage_subjects(stage_ids: Iterable[int]) -> list[Subject]:
     return subjects
 
 
+def _stage_rules(kind: str) -> dict[str, rules.RuleFunction]:
+    chosen = dict({"custody": rules.CUSTODY_RULES, "atr": rules.ATR_RULES}.get(kind, {}))
+    if kind in rules.SCREENED_AT:
+        chosen["screening_due"] = rules.screening_due
+    if kind != "closed":
+        chosen["stage_overdue"] = rules.stage_overdue
+    return chosen
+
+
 def screening_subjects(screening_ids: Iterable[int]) -> list[Subject]:
-    """AUDIT screenings with whether a referral was made since."""
+    """Screenings that ask for more: zone IV a specialist referral; a positive AUDIT-C or FAST an AUDIT."""
     screenings = db.session.scalars(select(Screening).where(Screening.id.in_(set(screening_ids)))).all()
     people = {
         p.id: p
         for p in db.session.scalars(select(Person).where(Person.id.in_({s.person_id for s in screenings})))
     }
     history = histories(people)
+    screened = screenings_by_person(people)
     manager_teams = _manager_teams(people.values())
     subjects = []
     for s in screenings:
         person, screened_on = people[s.person_id], _local(s.screened_at)
-        referred = any(day >= screened_on for day in history[s.person_id].referrals_made_on)
+        referred = any(day >= screened_on for day in history[s.person_id].specialist_referrals_on)
+        audited = any(day >= screened_on and tool == "audit" for day, tool in screened[s.person_id])
         probation = manager_teams.get(person.offender_manager_id)
         subjects.append(
             Subject(
                 "screenings",
                 s.id,
                 s.person_id,
-                rules.ScreeningFacts(screened_on, s.zone, referred),
-                {"specialist_referral_needed": rules.specialist_referral_needed},
+                rules.ScreeningFacts(screened_on, s.zone, referred, s.tool, s.positive, audited),
+                rules.SCREENING_RULES,
                 teams={"owning_team": probation, "probation": probation},
                 offender_manager_id=person.offender_manager_id,
             )
@@ -225,24 +268,45 @@ def screening_subjects(screening_ids: Iterable[int]) -> list[Subject]:
 
 
 def appointment_subjects(appointment_ids: Iterable[int]) -> list[Subject]:
-    """Appointments with their outcome."""
+    """Appointments with their outcome and, for enforcement, their absence and the warnings before it."""
     rows = db.session.execute(
-        select(Appointment, Person.offender_manager_id)
+        select(Appointment, Person.offender_manager_id, Stage.kind)
         .join(Person, Person.id == Appointment.person_id)
+        .outerjoin(Stage, Stage.id == Appointment.stage_id)
         .where(Appointment.id.in_(set(appointment_ids)))
     ).all()
-    return [
-        Subject(
-            "appointments",
-            a.id,
-            a.person_id,
-            rules.AppointmentFacts(a.starts_at.astimezone(zone()), a.outcome),
-            {"appointment_outcome_missing": rules.appointment_outcome_missing},
-            teams={"owning_team": a.team_id},
-            offender_manager_id=manager_id,
+    warnings: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    unacceptable = {a.person_id for a, _, _ in rows if a.absence == "unacceptable"}
+    if unacceptable:
+        for appointment_id, person_id, warned_on in db.session.execute(
+            select(Appointment.id, Appointment.person_id, Appointment.warned_on).where(
+                Appointment.person_id.in_(unacceptable), Appointment.warned_on.is_not(None)
+            )
+        ):
+            warnings[person_id].append((appointment_id, warned_on))
+    subjects = []
+    for a, manager_id, stage_kind in rows:
+        local_start = a.starts_at.astimezone(zone())
+        earlier = [on for other_id, on in warnings[a.person_id] if other_id != a.id]
+        subjects.append(
+            Subject(
+                "appointments",
+                a.id,
+                a.person_id,
+                rules.AppointmentFacts(
+                    local_start,
+                    a.outcome,
+                    absence=a.absence,
+                    counts_for_enforcement=enforcement.counts(a.kind, stage_kind),
+                    warning_in_force_on=enforcement.warning_in_force(local_start.date(), earlier),
+                    on_licence=stage_kind == "licence",
+                ),
+                rules.APPOINTMENT_RULES,
+                teams={"owning_team": a.team_id},
+                offender_manager_id=manager_id,
+            )
         )
-        for a, manager_id in rows
-    ]
+    return subjects
 
 
 def alert_subjects(alerts: Iterable[Any]) -> list[Subject]:

@@ -28,17 +28,27 @@ class Finding:
 
 @dataclass(frozen=True)
 class ReleaseFacts:
-    """What the release checkpoints read, for one release handover."""
+    """What the release checkpoints read, for one release handover.
 
-    release_on: date  # R: the actual release once released, else the earliest release date
-    released: bool
+    P (planned_on) drives planning only; A (released_on) is the recorded release and drives
+    everything that says the person is out.
+    """
+
+    planned_on: date | None  # P: the confirmed date, else HDCAD, else CRD/ARD, else PED
+    planned_basis: str | None  # confirmed, hdcad, crd, ard or ped
+    released_on: date | None = None  # A
     release_dates: Mapping[str, date] = field(default_factory=dict)
     alcohol_need: bool = False
-    referral_made_on: date | None = None  # the first community treatment referral
+    treatment_referral_on: date | None = None  # the first live structured treatment referral
     community_appointments_on: tuple[date, ...] = ()  # booked, not cancelled
     probation_attended_on: tuple[date, ...] = ()
-    treatment_started_on: tuple[date, ...] = ()  # referral started, or treatment appointment attended
+    treatment_started_on: tuple[date, ...] = ()  # live structured referrals' treatment starts
     accommodation: str = "not_started"
+
+    @property
+    def planning_on(self) -> date | None:
+        """P for the checkpoints that need a real release date: never a parole eligibility date."""
+        return None if self.planned_basis == "ped" else self.planned_on
 
 
 @dataclass(frozen=True)
@@ -54,19 +64,28 @@ class StageFacts:
     alcohol_need: bool = False
     highest_audit_score: int | None = None
     treatment_started_on: tuple[date, ...] = ()
+    recorded_on: date | None = None  # the local day the stage was entered in the tracker
+    screened_on: tuple[date, ...] = ()  # every screening of the person
 
 
 @dataclass(frozen=True)
 class ScreeningFacts:
     screened_on: date
     zone: int | None
-    referral_made_since: bool
+    specialist_referral_since: bool = False  # a live structured alcohol treatment referral since
+    tool: str = "audit"
+    positive: bool = False
+    full_audit_since: bool = False
 
 
 @dataclass(frozen=True)
 class AppointmentFacts:
     starts_at: datetime  # aware, in the service's timezone: its date is the local day
     outcome: str | None
+    absence: str | None = None
+    counts_for_enforcement: bool = False  # a probation or treatment requirement of an ATR or licence
+    warning_in_force_on: date | None = None  # an earlier warning within 12 months, if any
+    on_licence: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,73 +105,142 @@ def _due(checkpoint: date, today: date, condition: bool, message: str) -> Findin
 
 
 def _engaged(facts: ReleaseFacts, until: date) -> bool:
-    return any(facts.release_on <= day <= until for day in facts.treatment_started_on)
+    a = facts.released_on
+    return a is not None and any(a <= day <= until for day in facts.treatment_started_on)
 
 
-# --- release checkpoints -------------------------------------------------------------------------
+# --- before release: P, the planned date ---------------------------------------------------------
 
 
 def pre_release_planning(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
-    """R-84: pre-release planning opens; the handover checklist exists."""
-    cp = _offset(f.release_on, c)
-    return _due(
-        cp, today, not f.released, f"Release on {f.release_on}: pre-release planning opens (12 weeks)."
-    )
+    """P-84: pre-release planning opens; the handover checklist exists (also for a PED)."""
+    if f.planned_on is None:
+        return None
+    cp = _offset(f.planned_on, c)
+    if f.planned_basis == "ped":
+        message = (
+            f"Parole eligibility on {f.planned_on} (release only on the Parole Board's direction): "
+            "pre-release planning opens (12 weeks)."
+        )
+    else:
+        message = f"Planned release on {f.planned_on}: pre-release planning opens (12 weeks)."
+    return _due(cp, today, f.released_on is None, message)
 
 
 def treatment_referral_missing(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
-    """R-28: no community treatment referral made yet for a person with an alcohol need."""
-    cp = _offset(f.release_on, c)
-    # Release does not close a gap: the alert stays until the gap is filled (also for R-7's).
-    missing = f.alcohol_need and f.referral_made_on is None
-    return _due(cp, today, missing, f"Release on {f.release_on}: no community treatment referral made.")
+    """P-28: no structured treatment referral to a treatment service for a person with an alcohol need."""
+    if f.planning_on is None:
+        return None
+    cp = _offset(f.planning_on, c)
+    # Release does not close a gap: the alert stays until the gap is filled (also for P-7's).
+    missing = f.alcohol_need and f.treatment_referral_on is None
+    return _due(
+        cp, today, missing, f"Planned release on {f.planning_on}: no community treatment referral made."
+    )
 
 
 def first_appointment_missing(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
-    """R-7: no community appointment booked within 21 days after release."""
-    cp = _offset(f.release_on, c)
-    until = f.release_on + timedelta(days=c.get("within_days", 21))
-    booked = any(f.release_on <= day <= until for day in f.community_appointments_on)
+    """P-7: no community appointment booked within 21 days after release (after A once released)."""
+    if f.planning_on is None:
+        return None
+    cp = _offset(f.planning_on, c)
+    out_on = f.released_on or f.planning_on
+    until = out_on + timedelta(days=c.get("within_days", 21))
+    booked = any(out_on <= day <= until for day in f.community_appointments_on)
     return _due(
         cp,
         today,
         not booked,
-        f"Release on {f.release_on}: no community appointment booked within 21 days after release.",
+        f"Planned release on {f.planning_on}: no community appointment booked within 21 days after release.",
     )
 
 
 def accommodation_missing(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
-    """R-7: accommodation for the first night not confirmed."""
-    cp = _offset(f.release_on, c)
+    """P-7: accommodation for the first night not confirmed."""
+    if f.planning_on is None:
+        return None
+    cp = _offset(f.planning_on, c)
     missing = f.accommodation not in ("done", "not_needed")
-    return _due(
-        cp, today, missing, f"Release on {f.release_on}: no accommodation confirmed for the first night."
-    )
-
-
-def released(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
-    """R: the person is released today (or was, once recorded)."""
-    cp = _offset(f.release_on, c)
-    return _due(cp, today, True, f"Release day {f.release_on}: community supervision starts.")
-
-
-def probation_first_appointment_missed(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
-    """The day after R + 1 working day: no probation appointment attended since release."""
-    cp = add_working_days(f.release_on, c.get("working_days", 1)) + timedelta(days=1)
-    attended = any(day >= f.release_on for day in f.probation_attended_on)
     return _due(
         cp,
         today,
-        f.released and not attended,
+        missing,
+        f"Planned release on {f.planning_on}: no accommodation confirmed for the first night.",
+    )
+
+
+def release_date_unconfirmed(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
+    """P-7: the release date is not confirmed yet."""
+    if f.planning_on is None:
+        return None
+    cp = _offset(f.planning_on, c)
+    unconfirmed = f.released_on is None and f.planned_basis != "confirmed"
+    return _due(
+        cp, today, unconfirmed, f"Planned release on {f.planning_on} is not confirmed: confirm the date."
+    )
+
+
+def non_working_day_release_rule(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
+    """P on a weekend or bank holiday, not brought forward (CJA 1961 s.23(3))."""
+    if f.planning_on is None:
+        return None
+    cp = _offset(f.planning_on, c)
+    flagged = f.released_on is None and non_working_day_release(f.release_dates)
+    return _due(
+        cp,
+        today,
+        flagged,
+        f"Release on {f.planning_on} falls on a weekend or bank holiday: confirm the preceding working day.",
+    )
+
+
+def friday_release_rule(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
+    """Release in effect on a Friday or before a bank holiday, with an alcohol need."""
+    if f.planning_on is None:
+        return None
+    cp = _offset(f.planning_on, c)
+    flagged = f.released_on is None and friday_release(f.release_dates, f.alcohol_need)
+    return _due(
+        cp,
+        today,
+        flagged,
+        f"Release on {f.planning_on} is before a weekend or holiday: consider release up to "
+        "2 eligible working days earlier (Day of Release from Detention Act 2023).",
+    )
+
+
+# --- after release: A, the recorded release ------------------------------------------------------
+
+
+def released(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
+    """A: the person was released (recorded); never on a planned date alone."""
+    if f.released_on is None:
+        return None
+    cp = _offset(f.released_on, c)
+    return _due(cp, today, True, f"Released on {f.released_on}: community supervision starts.")
+
+
+def probation_first_appointment_missed(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
+    """The day after A + 1 working day: no probation appointment attended since release."""
+    if f.released_on is None:
+        return None
+    a = f.released_on
+    cp = add_working_days(a, c.get("working_days", 1)) + timedelta(days=1)
+    attended = any(day >= a for day in f.probation_attended_on)
+    return _due(
+        cp,
+        today,
+        not attended,
         "No first probation appointment attended by the first working day after release.",
     )
 
 
 def not_engaged_7(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
-    """R+7: not yet engaged in community treatment (resolves once they engage)."""
-    cp = _offset(f.release_on, c)
+    """A+7: not yet engaged in community treatment (resolves once they engage)."""
+    if f.released_on is None:
+        return None
     return _due(
-        cp,
+        _offset(f.released_on, c),
         today,
         f.alcohol_need and not _engaged(f, today),
         "7 days after release: not yet engaged in community treatment.",
@@ -160,10 +248,11 @@ def not_engaged_7(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
 
 
 def not_engaged_14(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
-    """R+14: still not engaged in community treatment (resolves once they engage)."""
-    cp = _offset(f.release_on, c)
+    """A+14: still not engaged in community treatment (resolves once they engage)."""
+    if f.released_on is None:
+        return None
     return _due(
-        cp,
+        _offset(f.released_on, c),
         today,
         f.alcohol_need and not _engaged(f, today),
         "14 days after release: still not engaged in community treatment.",
@@ -171,45 +260,19 @@ def not_engaged_14(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
 
 
 def continuity_outcome(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
-    """R+21: the continuity-of-care outcome is fixed: engaged or not."""
-    cp = _offset(f.release_on, c)
+    """A+21: the continuity-of-care outcome is fixed: engaged or not."""
+    if f.released_on is None:
+        return None
+    cp = _offset(f.released_on, c)
     outcome = "engaged in" if _engaged(f, cp) else "did not engage in"
     return _due(
-        cp,
-        today,
-        f.alcohol_need and f.released,
-        f"Continuity of care fixed at 21 days: {outcome} community treatment.",
+        cp, today, f.alcohol_need, f"Continuity of care fixed at 21 days: {outcome} community treatment."
     )
 
 
 def engaged_within_21_days(f: ReleaseFacts) -> bool:
-    """Indicator C20: a community treatment start on a day from R to R+21."""
-    return _engaged(f, f.release_on + timedelta(days=21))
-
-
-def non_working_day_release_rule(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
-    """Release date on a weekend or bank holiday, not brought forward (CJA 1961 s.23(3))."""
-    cp = _offset(f.release_on, c)
-    flagged = not f.released and non_working_day_release(f.release_dates)
-    return _due(
-        cp,
-        today,
-        flagged,
-        f"Release on {f.release_on} falls on a weekend or bank holiday: confirm the preceding working day.",
-    )
-
-
-def friday_release_rule(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
-    """Confirmed release on a Friday or before a bank holiday, with an alcohol need."""
-    cp = _offset(f.release_on, c)
-    flagged = not f.released and friday_release(f.release_dates, f.alcohol_need)
-    return _due(
-        cp,
-        today,
-        flagged,
-        f"Release on {f.release_on} is before a weekend or holiday: consider release up to "
-        "2 eligible working days earlier (Day of Release from Detention Act 2023).",
-    )
+    """Indicator C20: a structured treatment start on a day from A to A+21."""
+    return f.released_on is not None and _engaged(f, f.released_on + timedelta(days=21))
 
 
 # --- stage checkpoints ---------------------------------------------------------------------------
@@ -224,9 +287,32 @@ def community_responsibility_due(f: StageFacts, today: date, c: Config) -> Findi
 
 
 def custody_reception_withdrawal_risk(f: StageFacts, today: date, c: Config) -> Finding | None:
-    """Entering custody with an alcohol need or an AUDIT of 20+: reception screening for withdrawal."""
+    """Entering custody with an alcohol need or an AUDIT of 20+: reception screening for withdrawal.
+
+    Only at reception: a custody stage recorded weeks after it began is history, not a reception.
+    """
     risky = f.alcohol_need or (f.highest_audit_score or 0) >= c.get("audit_score", 20)
-    return _due(f.start_on, today, f.open and risky, "Alcohol withdrawal risk: reception screening needed.")
+    late_by = (f.recorded_on - f.start_on).days if f.recorded_on else 0
+    at_reception = late_by <= c.get("recorded_within_days", 5)
+    return _due(
+        f.start_on,
+        today,
+        f.open and risky and at_reception,
+        "Alcohol withdrawal risk: reception screening needed.",
+    )
+
+
+def screening_due(f: StageFacts, today: date, c: Config) -> Finding | None:
+    """Entering arrest, court, ATR or custody unscreened for 90 days: screen (resolves once screened)."""
+    since = f.start_on - timedelta(days=c.get("lookback_days", 90))
+    screened = any(since <= day <= today for day in f.screened_on)
+    return _due(
+        f.start_on,
+        today,
+        f.open and not screened,
+        f"No alcohol screening in the {c.get('lookback_days', 90)} days before this {f.kind} stage: "
+        "screen with AUDIT-C, FAST or AUDIT.",
+    )
 
 
 def atr_treatment_not_started(f: StageFacts, today: date, c: Config) -> Finding | None:
@@ -247,28 +333,41 @@ def atr_exit_planning(f: StageFacts, today: date, c: Config) -> Finding | None:
 
 
 def stage_overdue(f: StageFacts, today: date, c: Config) -> Finding | None:
-    """A stage past its expected end (custody: its release date) with no transition recorded."""
+    """A stage past its expected end with no transition recorded; for custody, a release not recorded.
+
+    A custody stage's expected end is its planned release, never a parole eligibility date; its
+    passing raises this data-quality alert and never a release event.
+    """
     if f.expected_end_on is None:
         return None
     cp = _offset(f.expected_end_on, c)
-    return _due(
-        cp,
-        today,
-        f.open,
-        f"The {f.kind} stage was expected to end on {f.expected_end_on}: record what happened.",
-    )
+    if f.kind == "custody":
+        message = f"Release not recorded: the release date {f.expected_end_on} has passed with custody open."
+    else:
+        message = f"The {f.kind} stage was expected to end on {f.expected_end_on}: record what happened."
+    return _due(cp, today, f.open, message)
 
 
 # --- other subjects ------------------------------------------------------------------------------
 
 
 def specialist_referral_needed(f: ScreeningFacts, today: date, c: Config) -> Finding | None:
-    """AUDIT zone IV and no referral since: refer to a specialist service."""
+    """AUDIT zone IV and no structured alcohol treatment referral since: refer to a specialist service."""
     return _due(
         _offset(f.screened_on, c),
         today,
-        f.zone == 4 and not f.referral_made_since,
-        "AUDIT zone IV: refer to a specialist alcohol service.",
+        f.tool == "audit" and f.zone == 4 and not f.specialist_referral_since,
+        "Specialist alcohol referral needed: refer to a specialist alcohol service.",
+    )
+
+
+def full_audit_needed(f: ScreeningFacts, today: date, c: Config) -> Finding | None:
+    """A positive AUDIT-C (5 or more) or FAST asks for a full AUDIT (resolves once one is recorded)."""
+    return _due(
+        _offset(f.screened_on, c),
+        today,
+        f.tool in ("audit_c", "fast") and f.positive and not f.full_audit_since,
+        "Positive alcohol screen: complete a full AUDIT.",
     )
 
 
@@ -279,6 +378,18 @@ def appointment_outcome_missing(f: AppointmentFacts, now: datetime, c: Config) -
     if due_at > now or f.outcome is not None:
         return None
     return Finding(f.starts_at.date(), "Record whether the appointment was attended.")
+
+
+def breach_review_due(f: AppointmentFacts, now: datetime, c: Config) -> Finding | None:
+    """A further unacceptable absence within 12 months of a warning: review for breach (or recall)."""
+    if not (f.counts_for_enforcement and f.absence == "unacceptable" and f.warning_in_force_on):
+        return None
+    action = "consider recall" if f.on_licence else "consider breach action"
+    return Finding(
+        f.starts_at.date(),
+        f"Unacceptable absence within 12 months of the warning given on {f.warning_in_force_on}: "
+        f"breach review due ({action}).",
+    )
 
 
 def escalated(f: AlertFacts, today: date, c: Config) -> Finding | None:
@@ -299,6 +410,7 @@ RELEASE_RULES: dict[str, RuleFunction] = {
     "treatment_referral_missing": treatment_referral_missing,
     "first_appointment_missing": first_appointment_missing,
     "accommodation_missing": accommodation_missing,
+    "release_date_unconfirmed": release_date_unconfirmed,
     "released": released,
     "probation_first_appointment_missed": probation_first_appointment_missed,
     "not_engaged_7": not_engaged_7,
@@ -311,9 +423,21 @@ CUSTODY_RULES: dict[str, RuleFunction] = {
     "community_responsibility_due": community_responsibility_due,
     "custody_reception_withdrawal_risk": custody_reception_withdrawal_risk,
 }
+# Stages whose start asks for a recent screening.
+SCREENED_AT = ("arrest", "court", "atr", "custody")
+SCREENING_RULES: dict[str, RuleFunction] = {
+    "specialist_referral_needed": specialist_referral_needed,
+    "full_audit_needed": full_audit_needed,
+}
+APPOINTMENT_RULES: dict[str, RuleFunction] = {
+    "appointment_outcome_missing": appointment_outcome_missing,
+    "breach_review_due": breach_review_due,
+}
 ATR_RULES: dict[str, RuleFunction] = {
     "atr_treatment_not_started": atr_treatment_not_started,
     "atr_exit_planning": atr_exit_planning,
 }
 # Alerts that record an event rather than a gap: nothing can make them go away by itself.
-EVENT_RULES = frozenset({"released", "continuity_outcome", "custody_reception_withdrawal_risk", "escalated"})
+EVENT_RULES = frozenset(
+    {"released", "continuity_outcome", "custody_reception_withdrawal_risk", "escalated", "breach_review_due"}
+)

@@ -20,10 +20,12 @@ from tracker.alerts.store import insert_new_alerts
 from tracker.audit import AuditEntry
 from tracker.clock import local_today, zone
 from tracker.extensions import db
+from tracker.pathway.handovers import CONTINUITY_DAYS
 from tracker.pathway.models import Appointment, Handover, Screening, Stage
 
 CHUNK = 2000
-RELEASE_OFFSETS = (-84, -28, -7, 0, 7, 14, 21)
+PLANNED_RELEASE_OFFSETS = (-84, -28, -7)  # from P, the planned date
+ACTUAL_RELEASE_OFFSETS = (0, 7, 14, 21)  # from A, the recorded release
 # A rule not due yet is asked again as of this far ahead, to tell a moved checkpoint from a gone cause.
 FAR_AHEAD = date(9999, 1, 1)
 
@@ -91,7 +93,7 @@ def _settle(
     """Evaluate one chunk of subjects: raise what is new, fix continuity, resolve what went away."""
     findings, due = _evaluate(subjects, window, changed, rule_config)
     raised = insert_new_alerts(due, rule_config, now)
-    _fix_continuity(subjects, findings)
+    _fix_continuity(subjects, window.today)
     moved, resolved = _resolve_gone(subjects, findings, now, rule_config)
     return raised, moved, resolved
 
@@ -123,8 +125,9 @@ def _changed_people(w: Window) -> Select:
 
 
 def _release_candidates(w: Window, changed: Select | list[int]) -> list[int]:
-    crossed = [w.between(Handover.due_on, o, o) for o in RELEASE_OFFSETS]
-    crossed.append(w.between(Handover.due_on, 7, 2))  # R + 1 working day (+1): 2 to 7 calendar days
+    crossed = [w.between(Handover.due_on, o, o) for o in PLANNED_RELEASE_OFFSETS]
+    crossed += [w.between(Handover.released_on, o, o) for o in ACTUAL_RELEASE_OFFSETS]
+    crossed.append(w.between(Handover.released_on, 7, 2))  # A + 1 working day (+1): 2 to 7 calendar days
     return list(
         db.session.scalars(
             select(Handover.id).where(
@@ -148,8 +151,9 @@ def _stage_candidates(w: Window, changed: Select | list[int]) -> list[int]:
                         Stage.end_on.is_(None),
                         or_(
                             w.between(Stage.community_responsibility_on, 0),
-                            and_(Stage.kind == "custody", w.between(Stage.start_on, 0)),
-                            # 10 working days after the order: 12 to 19 calendar days, weekends and holidays included.
+                            # Custody reception, and the screening these stages ask for.
+                            and_(Stage.kind.in_(rules.SCREENED_AT), w.between(Stage.start_on, 0)),
+                            # 10 working days after the order: 12 to 19 calendar days.
                             and_(Stage.kind == "atr", w.between(Stage.start_on, 21, 12)),
                             w.between(Stage.atr_end_on, -28, -28),  # only ATR stages have one
                             w.between(Stage.expected_end_on, 1, 1),
@@ -164,8 +168,11 @@ def _stage_candidates(w: Window, changed: Select | list[int]) -> list[int]:
 
 
 def _screening_candidates(w: Window, changed: Select | list[int]) -> list[int]:
+    asks_for_more = or_(
+        Screening.zone == 4, and_(Screening.tool.in_(("audit_c", "fast")), Screening.positive)
+    )
     return list(
-        db.session.scalars(select(Screening.id).where(Screening.zone == 4, Screening.person_id.in_(changed)))
+        db.session.scalars(select(Screening.id).where(asks_for_more, Screening.person_id.in_(changed)))
     )
 
 
@@ -234,24 +241,28 @@ def _in_window(finding: rules.Finding, subject, w: Window, changed: set[int]) ->
     return subject.person_id in changed and w.horizon_day <= finding.checkpoint_on <= w.today
 
 
-def _fix_continuity(subjects, findings) -> None:
-    """At R+21 the continuity-of-care outcome is fixed on the handover, once (one statement)."""
+def _fix_continuity(subjects, today: date) -> None:
+    """At A+21 the release handover is done and its continuity-of-care outcome fixed, once (one statement).
+
+    The outcome is fixed for people with an alcohol need (indicator C20); for others it stays empty.
+    """
     rows = [
         {
             "handover_id": s.subject_id,
-            "is_engaged": rules.engaged_within_21_days(s.facts),
-            "fixed_on": finding.checkpoint_on,
+            "is_engaged": rules.engaged_within_21_days(s.facts) if s.facts.alcohol_need else None,
+            "fixed_on": fixed_on,
         }
         for s in subjects
         if s.subject_type == "handovers"
-        and (finding := findings.get(("continuity_outcome", "handovers", s.subject_id)))
+        and s.facts.released_on is not None
+        and (fixed_on := s.facts.released_on + timedelta(days=CONTINUITY_DAYS)) <= today
     ]
     if rows:
         table = Handover.__table__
         db.session.execute(
             update(table)
-            .where(table.c.id == bindparam("handover_id"), table.c.engaged.is_(None))
-            .values(engaged=bindparam("is_engaged"), engaged_fixed_on=bindparam("fixed_on")),
+            .where(table.c.id == bindparam("handover_id"), table.c.status == "open")
+            .values(status="done", engaged=bindparam("is_engaged"), engaged_fixed_on=bindparam("fixed_on")),
             rows,
         )
 

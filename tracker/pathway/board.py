@@ -38,6 +38,13 @@ def _missed_counts(person_ids: set[int]) -> Counter[int]:
     return Counter(dict(rows.all()))
 
 
+def release_note(planned: dates.PlannedRelease | None) -> str | None:
+    """What the planned date is: a parole eligibility date is never shown as a release."""
+    if planned is None:
+        return None
+    return dates.PAROLE_NOTE if planned.parole_eligibility_only else None
+
+
 def describe(rows: list[Handover], today: date) -> list[dict[str, Any]]:
     """Each handover as the board shows it."""
     ids = {h.person_id for h in rows}
@@ -67,6 +74,7 @@ def describe(rows: list[Handover], today: date) -> list[dict[str, Any]]:
             else []
         )
         release_dates = stage.release_date_map()
+        planned = dates.planned_release(release_dates)
         described.append(
             {
                 "id": h.id,
@@ -76,6 +84,9 @@ def describe(rows: list[Handover], today: date) -> list[dict[str, Any]]:
                 "stage_id": h.stage_id,
                 "team_id": h.team_id,
                 "due_on": h.due_on,
+                "planned_basis": planned.basis if planned else None,
+                "release_note": release_note(planned),
+                "released_on": h.released_on,
                 "engaged": h.engaged,
                 "checklist": [
                     {

@@ -88,6 +88,9 @@ def _automatic_release_on(dates: Mapping[str, date | None]) -> date | None:
     return min(automatic) if automatic else None
 
 
+PAROLE_NOTE = "parole eligibility: release only on the Parole Board's direction"
+
+
 @dataclass(frozen=True)
 class PlannedRelease:
     """The planned release date P and what it rests on: confirmed, hdcad, crd, ard or ped."""
@@ -154,14 +157,12 @@ def _before_closed_days(day: date) -> bool:
 def friday_release(dates: Mapping[str, date | None], alcohol_need: bool) -> bool:
     """Whether a release on a Friday or before a bank holiday calls for one up to 2 working days earlier.
 
-    Judged on the effective day, before confirmation so the prison can act; not for a P resting on
-    HDCAD or PED; cleared once a day earlier than the automatic release is confirmed.
+    Judged on the effective day of P, before confirmation so the prison can act; not for a P resting
+    on HDCAD or PED. A confirmed earlier eligible working day (one not before a closed day) clears it,
+    because it is judged in its turn (Offenders (Day of Release from Detention) Act 2023).
     """
     planned = planned_release(dates)
     if not alcohol_need or planned is None or planned.basis in ("hdcad", "ped"):
-        return False
-    automatic = _automatic_release_on(dates)
-    if planned.basis == "confirmed" and automatic and planned.on < effective_release_on(automatic):
         return False
     return _before_closed_days(effective_release_on(planned.on))
 
@@ -178,8 +179,11 @@ def community_responsibility_on(
     if handover_on <= add_months(sentence_start_on, HANDOVER_THRESHOLD_MONTHS):
         return sentence_start_on
     if dates.get("ped") is not None:
-        return add_months(handover_on, -parole_lead_months)
-    return add_months(handover_on, -HANDOVER_LEAD_MONTHS) - timedelta(days=HANDOVER_LEAD_DAYS)
+        moves_on = add_months(handover_on, -parole_lead_months)
+    else:
+        moves_on = add_months(handover_on, -HANDOVER_LEAD_MONTHS) - timedelta(days=HANDOVER_LEAD_DAYS)
+    # A parole case 10 to 12 months long would count back past its start: responsibility starts then.
+    return max(moves_on, sentence_start_on)
 
 
 @dataclass(frozen=True)

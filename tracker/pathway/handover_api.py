@@ -56,7 +56,12 @@ class HandoverOut(Schema):
     person = fields.Nested(PersonBrief)
     stage_id = fields.Integer()
     team_id = fields.Integer(allow_none=True)
-    release_on = fields.Date(attribute="due_on", allow_none=True)
+    release_on = fields.Date(attribute="due_on", allow_none=True, metadata={"description": "Planned (P)."})
+    planned_basis = fields.String(
+        allow_none=True, metadata={"description": "confirmed, hdcad, crd, ard or ped"}
+    )
+    release_note = fields.String(allow_none=True)
+    released_on = fields.Date(allow_none=True, metadata={"description": "Actual release (A), once recorded."})
     days_to_release = fields.Integer(allow_none=True)
     rag = fields.String()
     outstanding = fields.List(fields.String())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -11,9 +11,14 @@ from tracker import audit
 from tracker.auth.models import Staff
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
-from tracker.pathway import checklist
+from tracker.pathway import checklist, stages
 from tracker.pathway.models import Handover, HandoverItem, Stage
 from tracker.types import utcnow
+
+# The continuity-of-care outcome is fixed this many days after the actual release (indicator C20).
+CONTINUITY_DAYS = 21
+# A handover in one of these states is history: nothing on it can be due any more.
+CLOSED_STATUSES = ("cancelled", "closed", "returned_to_custody")
 
 
 def _handover(stage: Stage, kind: str) -> Handover | None:
@@ -31,33 +36,61 @@ def _open(stage: Stage, kind: str, team_id: int | None, due_on: date | None) -> 
 
 
 def stage_started(stage: Stage, previous: Stage | None) -> None:
-    """Open the handovers a new stage brings, and settle the release handover of the stage it ends."""
+    """Open the handovers a new stage brings, and settle those of the stage it ends."""
     if stage.kind == "custody":
         _open(stage, "custody_reception", stage.establishment_team_id, stage.start_on)
         if stage.release_on:
             _open(stage, "release", stage.establishment_team_id, stage.release_on)
+        _back_in_custody(stage)
     elif stage.kind == "atr" and previous is not None and previous.kind == "court":
         _open(stage, "atr_start", stage.treatment_team_id, stage.start_on)
-    if stage.kind == "custody" and previous is not None and previous.kind == "licence":
-        # A recall ends the last release's community checkpoints.
-        for earlier in db.session.scalars(
-            select(Handover).where(
-                Handover.person_id == stage.person_id,
-                Handover.kind == "release",
-                Handover.status == "open",
-                Handover.stage_id != stage.id,
-            )
-        ):
-            earlier.status = "recalled"
     if previous is not None and previous.kind == "custody":
-        release = _handover(previous, "release")
-        if stage.kind == "licence":
-            # The day they actually walked out is R for every checkpoint after release.
-            release = release or _open(previous, "release", previous.establishment_team_id, stage.start_on)
-            release.due_on = stage.start_on
-        elif release is not None:
-            release.status = "cancelled"
+        _custody_ended(previous, stage)
+    if stage.kind == "closed":
+        _close_with_pathway(stage)
     db.session.flush()
+
+
+def released_on(stage: Stage) -> date | None:
+    """A, if this stage ended custody in release: the day the person actually walked out."""
+    release = _handover(stage, "release") if stage.kind == "custody" else None
+    return release.released_on if release else None
+
+
+def _custody_ended(custody: Stage, stage: Stage) -> None:
+    # Only a recorded release says someone is out; any other end of custody cancels the plan.
+    release = _handover(custody, "release")
+    fields = {"reason": stage.reason, "remanded": stage.remanded}
+    if stages.ends_custody_in_release(custody.kind, custody.basis, stage.kind, fields):
+        release = release or _open(custody, "release", custody.establishment_team_id, stage.start_on)
+        release.released_on = stage.start_on
+    elif release is not None:
+        release.status = "cancelled"
+
+
+def _back_in_custody(stage: Stage) -> None:
+    # A return to custody before A+21 fixes the last release's outcome: there was no community to engage in.
+    for earlier in db.session.scalars(
+        select(Handover).where(
+            Handover.person_id == stage.person_id,
+            Handover.kind == "release",
+            Handover.status == "open",
+            Handover.released_on.is_not(None),
+            Handover.stage_id != stage.id,
+        )
+    ):
+        if stage.start_on <= earlier.released_on + timedelta(days=CONTINUITY_DAYS):
+            earlier.status, earlier.engaged_fixed_on = "returned_to_custody", stage.start_on
+
+
+def _close_with_pathway(closing: Stage) -> None:
+    # A release keeps its handover to A+21 even when the pathway closes; anything unreleased closes.
+    stage_ids = select(Stage.id).where(Stage.pathway_id == closing.pathway_id)
+    for handover in db.session.scalars(
+        select(Handover).where(Handover.stage_id.in_(stage_ids), Handover.status == "open")
+    ):
+        if handover.released_on is None:
+            handover.status = "closed"
 
 
 def release_dates_changed(stage: Stage) -> None:
@@ -73,8 +106,8 @@ def release_dates_changed(stage: Stage) -> None:
 
 def update_checklist(handover: Handover, changes: dict[str, str], by: Staff) -> Handover:
     """Set checklist items' statuses, keeping who and when."""
-    if handover.status == "cancelled":
-        raise Conflict("This handover was cancelled; its checklist is closed.")
+    if handover.status in CLOSED_STATUSES:
+        raise Conflict(f"This handover is {handover.status.replace('_', ' ')}; its checklist is closed.")
     items = {i.item: i for i in handover.items}
     unknown = {
         name: f"Not an item of this checklist ({', '.join(items)})." for name in changes if name not in items

@@ -250,7 +250,8 @@ class Handover(db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     # The day of the handover: the planned release date (P), the order start, the reception.
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
-    # The actual release (A): the start of the stage that ended custody in release. Only A says someone is out.
+    # The actual release (A): the start of the stage that ended custody in release.
+    # Only A says someone is out.
     released_on: Mapped[date | None] = mapped_column(Date, index=True)
     # open; done (A+21 outcome fixed); returned_to_custody; cancelled (custody ended otherwise); closed
     status: Mapped[str] = mapped_column(String(20), default="open")

@@ -36,13 +36,14 @@ def people_query(
 
 
 def board_query(staff: Staff, team_id: int, today: date, within_days: int) -> Select:
-    """An establishment's open release handovers due in the window, soonest first, loaded for the board."""
+    """An establishment's release handovers planned in the window and not yet released, soonest first."""
     return (
         select(Handover)
         .join(Person, Person.id == Handover.person_id)
         .where(
             Handover.kind == "release",
             Handover.status == "open",
+            Handover.released_on.is_(None),
             Handover.team_id == team_id,
             Handover.due_on >= today,
             Handover.due_on <= today + timedelta(days=within_days),

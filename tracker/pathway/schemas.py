@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from tracker.pathway import referrals
 from tracker.pathway.enforcement import ABSENCES
 from tracker.pathway.screening import INTERVENTIONS, TOOLS
-from tracker.pathway.stages import KINDS
+from tracker.pathway.stages import CLOSED_REASONS, KINDS, SUPERVISION_TYPES
 from tracker.privacy import need_label
 
 APPOINTMENT_KINDS = ("court_hearing", "probation", "treatment_assessment", "treatment_session")
@@ -20,7 +20,7 @@ LANGUAGES = ("en", "cy")
 KIND_FIELDS: dict[str, set[str]] = {
     "identified": {"referrer_team_id"},
     "arrest": {"custody_suite", "arrest_referral"},
-    "court": {"court", "next_hearing_at"},
+    "court": {"court", "next_hearing_at", "remanded"},
     "atr": {
         "order_type",
         "order_end_on",
@@ -32,8 +32,8 @@ KIND_FIELDS: dict[str, set[str]] = {
         "consent_recorded",
     },
     "custody": {"basis", "establishment_team_id", "sentence_start_on", "release_dates"},
-    "licence": {"supervision_end_on"},
-    "closed": {"reason"},
+    "licence": {"supervision_end_on", "supervision_type"},
+    "closed": {"reason", "note"},
 }
 REQUIRED_FIELDS: dict[str, set[str]] = {
     "court": {"court"},
@@ -111,8 +111,10 @@ class ReleaseDatesIn(Schema):
     ard = fields.Date(allow_none=True, metadata={"description": "Automatic release date"})
     ped = fields.Date(allow_none=True, metadata={"description": "Parole eligibility date"})
     hdced = fields.Date(allow_none=True, metadata={"description": "HDC eligibility date"})
+    hdcad = fields.Date(allow_none=True, metadata={"description": "HDC approved date"})
     led = fields.Date(allow_none=True, metadata={"description": "Licence expiry date"})
     sed = fields.Date(allow_none=True, metadata={"description": "Sentence expiry date"})
+    tused = fields.Date(allow_none=True, metadata={"description": "Top-up supervision expiry date"})
     confirmed = fields.Date(allow_none=True, metadata={"description": "Confirmed release date"})
 
 
@@ -126,6 +128,9 @@ class StageIn(Schema):
     arrest_referral = fields.Boolean()
     court = fields.String(validate=validate.Length(1, 120))
     next_hearing_at = fields.AwareDateTime()
+    remanded = fields.Boolean(
+        metadata={"description": "Held on remand; false straight after remand custody records a release."}
+    )
     order_type = fields.String(validate=validate.OneOf(("community_order", "suspended_sentence")))
     order_end_on = fields.Date()
     operational_end_on = fields.Date()
@@ -138,7 +143,9 @@ class StageIn(Schema):
     establishment_team_id = fields.Integer()
     sentence_start_on = fields.Date()
     release_dates = fields.Nested(ReleaseDatesIn)
-    reason = fields.String(validate=validate.Length(1, 500))
+    supervision_type = fields.String(validate=validate.OneOf(SUPERVISION_TYPES))
+    reason = fields.String(validate=validate.OneOf(CLOSED_REASONS))
+    note = fields.String(validate=validate.Length(1, 2000))
 
     @validates_schema
     def fields_fit_kind(self, data: dict, **kwargs) -> None:
@@ -182,6 +189,7 @@ class StageOut(Schema):
     custody_suite = fields.String(allow_none=True)
     arrest_referral = fields.Boolean(allow_none=True)
     court = fields.String(allow_none=True)
+    remanded = fields.Boolean(allow_none=True)
     order_type = fields.String(allow_none=True)
     order_end_on = fields.Date(allow_none=True)
     operational_end_on = fields.Date(allow_none=True)
@@ -195,7 +203,9 @@ class StageOut(Schema):
     sentence_start_on = fields.Date(allow_none=True)
     release_on = fields.Date(allow_none=True)
     release_dates = fields.Method("dump_release_dates")
+    supervision_type = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
 
     def dump_release_dates(self, stage) -> dict:
         return {r.kind: ReleaseDateOut().dump(r) for r in stage.release_dates}
@@ -211,6 +221,9 @@ class PathwayOut(Schema):
     allowed_next = fields.List(fields.String())
     key_dates = fields.Dict(keys=fields.String())
     flags = fields.Dict(keys=fields.String(), values=fields.Boolean())
+    release_note = fields.String(
+        allow_none=True, metadata={"description": "Says when the planned date is parole eligibility only."}
+    )
 
 
 class AppointmentIn(Schema):

@@ -106,10 +106,7 @@ def add_stage(person: Person, data: dict[str, Any], by: Staff) -> Stage:
         raise Conflict(str(refused), {refused.field: str(refused)}) from None
     _check_teams(data)
     _check_dates_follow_start(data)
-    if kind == "atr":
-        _check_atr(data, start_on)
-        if data["order_type"] == "suspended_sentence":
-            data.setdefault("order_end_on", data["operational_end_on"])
+    _check_kind_rules(person, data, previous)
     if pathway is None:
         pathway = Pathway(person=person, opened_on=start_on)
         db.session.add(pathway)
@@ -120,14 +117,32 @@ def add_stage(person: Person, data: dict[str, Any], by: Staff) -> Stage:
         stage.end_on = pathway.closed_on = start_on
     person.stage_kind = kind
     db.session.flush()
-    if kind == "custody":
-        sms_outbox.cancel_all_pending(person.id, "Back in custody: community texts paused.")
     handovers.stage_started(stage, previous)
-    _texts_follow_release(stage, previous)
+    _texts_follow_release(person.id)
     if kind == "court" and data.get("next_hearing_at"):
         _book_hearing(person, stage, data["next_hearing_at"], by)
     audit.record(by.id, "create", stage, person_id=person.id, kind=kind)
     return stage
+
+
+def _check_kind_rules(person: Person, data: dict[str, Any], previous: Stage | None) -> None:
+    """The law's rules on an ATR (adults, Sch 9) and on how long supervision after release may run."""
+    kind, start_on = data["kind"], data["start_on"]
+    if kind == "atr":
+        _check_atr(data, start_on)
+        age_error = stages.atr_age_error(person.date_of_birth, start_on)
+        if age_error:
+            raise Invalid({"date_of_birth": age_error})
+        if data["order_type"] == "suspended_sentence":
+            data.setdefault("order_end_on", data["operational_end_on"])
+    if kind == "licence":
+        data.setdefault("supervision_type", "licence")
+        custody_dates = previous.release_date_map() if previous is not None else {}
+        pss_ends_on = current_app.config["PSS_ENDS_ON"]
+        pss_ends_on = date.fromisoformat(pss_ends_on) if isinstance(pss_ends_on, str) else pss_ends_on
+        errors = stages.supervision_errors(data, start_on, custody_dates, pss_ends_on)
+        if errors:
+            raise Invalid(errors)
 
 
 def _new_stage(person: Person, pathway: Pathway, data: dict[str, Any], by: Staff) -> Stage:
@@ -218,11 +233,10 @@ def _book_hearing(person: Person, stage: Stage, starts_at, by: Staff) -> None:
     audit.record(by.id, "create", hearing, person_id=person.id, kind="court_hearing")
 
 
-def _texts_follow_release(*stages: Stage | None) -> None:
-    """The release-day text and the check-in follow the release handover's date."""
-    ids = [s.id for s in stages if s is not None]
+def _texts_follow_release(person_id: int) -> None:
+    """The release-day text and the check-in follow each release handover's dates and state."""
     for handover in db.session.scalars(
-        select(Handover).where(Handover.stage_id.in_(ids), Handover.kind == "release")
+        select(Handover).where(Handover.person_id == person_id, Handover.kind == "release")
     ):
         sms_outbox.release_changed(handover)
 
@@ -240,7 +254,7 @@ def update_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff)
     stage.expected_end_on = dates.overdue_after(stage.release_date_map())
     db.session.flush()
     handovers.release_dates_changed(stage)
-    _texts_follow_release(stage)
+    _texts_follow_release(stage.person_id)
     audit.record(
         by.id,
         "update",

@@ -267,3 +267,45 @@ def _atr_end_errors(
     if on_sso and isinstance(supervision, date) and atr_end_on > supervision:
         message = f"The ATR cannot end after the supervision period ends ({supervision})."
         _check(errors, "atr_end_on", message)
+
+
+ADULT_AGE = 18
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Whole years of age on `day`."""
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def atr_age_error(date_of_birth: date | None, start_on: date) -> str | None:
+    """An ATR is for adults: 18 or over on the order's start (Sentencing Act 2020 s.208 and Sch 9)."""
+    if date_of_birth is None:
+        return "An ATR is for adults: record the date of birth first."
+    if age_on(date_of_birth, start_on) < ADULT_AGE:
+        return f"An ATR is for adults: the person is under {ADULT_AGE} on {start_on.isoformat()}."
+    return None
+
+
+def supervision_errors(
+    fields: Mapping[str, Any],
+    start_on: date,
+    release_dates: Mapping[str, date],
+    pss_ends_on: date | None,
+) -> dict[str, str]:
+    """Licence supervision ends by LED (else SED); post-sentence supervision by TUSED, while PSS exists."""
+    kind = fields.get("supervision_type") or "licence"
+    end_on = fields.get("supervision_end_on")
+    if kind == "post_sentence_supervision":
+        if pss_ends_on is not None and start_on >= pss_ends_on:
+            ended = pss_ends_on.isoformat()
+            return {
+                "supervision_type": f"Post-sentence supervision ended on {ended}; record a licence instead."
+            }
+        limit, name = release_dates.get("tused"), "the top-up supervision expiry date (TUSED)"
+    else:
+        limit, name = release_dates.get("led"), "the licence expiry date (LED)"
+        if limit is None:
+            limit, name = release_dates.get("sed"), "the sentence expiry date (SED)"
+    if isinstance(end_on, date) and limit is not None and end_on > limit:
+        return {"supervision_end_on": f"Supervision cannot end after {name}, {limit.isoformat()}."}
+    return {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -45,9 +45,14 @@ def compose(rows: list[Message], now: datetime) -> Iterator[tuple[Message, tuple
     }
     phones = _contact_numbers(people.values())
     appointments = _appointments_for(rows)
+    released = _released_on(rows)
     for row in rows:
         person = people[row.person_id]
-        refusal = _refusal(person)
+        if _in_custody(person) and row.purpose != "release_day":
+            row.status, row.note = "held", "Held: due while in custody; sent after release if still ahead."
+            yield row, None
+            continue
+        refusal = _refusal(person) or _release_day_refusal(row, person, released)
         place_time = appointments.get((row.subject_type, row.subject_id))
         if (
             refusal is None
@@ -84,6 +89,29 @@ def _too_late(row: Message, place_time: Appointment | None, now: datetime) -> bo
     return False
 
 
+def _in_custody(person: Person) -> bool:
+    # The latest stage is kept on the person; a custody stage is open while it is the latest.
+    return person.stage_kind == "custody"
+
+
+def _release_day_refusal(row: Message, person: Person, released: dict[int, date | None]) -> str | None:
+    """The release-day text goes only while custody is open or on the day of an actual release."""
+    if row.purpose != "release_day" or _in_custody(person):
+        return None
+    if released.get(row.subject_id) == row.due_at.astimezone(zone()).date():
+        return None
+    return "Not released on the confirmed date: no release-day text."
+
+
+def _released_on(rows: list[Message]) -> dict[int, date | None]:
+    ids = {r.subject_id for r in rows if r.purpose == "release_day"}
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(select(Handover.id, Handover.released_on).where(Handover.id.in_(ids))).all()
+    )
+
+
 def _refusal(person: Person) -> str | None:
     if not person.sms_consent:
         return "No consent to texts recorded."
@@ -113,7 +141,8 @@ def _appointments_for(rows: list[Message]) -> dict[tuple[str, int], Appointment]
             .order_by(Appointment.starts_at)
         ).all()
         for h in handovers:
-            released = datetime.combine(h.due_on, datetime.min.time(), zone())
+            out_on = h.released_on or h.due_on
+            released = datetime.combine(out_on, datetime.min.time(), zone())
             first = next(
                 (
                     a

@@ -94,7 +94,7 @@ def claim(now: datetime, limit: int, result: DispatchResult) -> list[tuple[int, 
 def _send_all(gateway: SmsGateway, claimed: list[tuple[int, str, str]], concurrency: int):
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         results = pool.map(lambda c: gateway.send(c[1], c[2]), claimed)
-        return list(zip((c[0] for c in claimed), results))
+        return list(zip((c[0] for c in claimed), results, strict=True))
 
 
 def record(

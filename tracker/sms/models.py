@@ -11,10 +11,12 @@ from tracker.extensions import db
 from tracker.pathway.models import Person
 from tracker.types import UTCDateTime, utcnow
 
-STATUSES = ("pending", "sending", "sent", "delivered", "undelivered", "failed", "cancelled")
+# "held": due while the person was in custody; sent after their release if still useful, else cancelled.
+STATUSES = ("pending", "held", "sending", "sent", "delivered", "undelivered", "failed", "cancelled")
 # Status callbacks may arrive late or twice: a message only ever moves up this order.
 PROGRESS = {
     "pending": 0,
+    "held": 0,
     "sending": 1,
     "sent": 2,
     "delivered": 3,

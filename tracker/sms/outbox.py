@@ -90,12 +90,18 @@ def appointment_changed(appointment: Appointment) -> None:
 
 
 def release_changed(handover: Handover) -> None:
-    """Keep the release-day text and the check-in two days later on the release date."""
+    """Keep the release-day text on the confirmed date and the check-in two days after the actual release.
+
+    The release-day text goes at 09:00 on the confirmed date only, while custody is open or when the
+    person was released that very day; a planned date that is not confirmed is never announced.
+    """
     wanted: dict[datetime, str] = {}
-    if handover.kind == "release" and handover.status == "open" and handover.due_on:
-        plan = schedule()
-        wanted[_at(handover.due_on, plan["release_day"]["at"])] = "release_day"
-        check_in_on = handover.due_on + timedelta(days=plan["check_in"]["days_after_release"])
+    plan = schedule()
+    confirmed = handover.stage.release_date_map().get("confirmed") if handover.kind == "release" else None
+    if handover.status == "open" and confirmed and handover.released_on in (None, confirmed):
+        wanted[_at(confirmed, plan["release_day"]["at"])] = "release_day"
+    if handover.status == "open" and handover.released_on:
+        check_in_on = handover.released_on + timedelta(days=plan["check_in"]["days_after_release"])
         wanted[_at(check_in_on, plan["check_in"]["at"])] = "check_in"
     now = utcnow()
     wanted = {due: purpose for due, purpose in wanted.items() if due >= now}
@@ -107,6 +113,38 @@ def release_changed(handover: Handover) -> None:
     _cancel(where, "Release date moved or cancelled.", keep=set(wanted))
     for due, purpose in wanted.items():
         _want(handover.person_id, purpose, "handovers", handover.id, due)
+    if handover.released_on:
+        release_held(handover.person_id, handover.released_on)
+
+
+def release_held(person_id: int, released_on: date) -> None:
+    """Texts held in custody go at the first allowed time after release if still ahead, else are dropped."""
+    held = db.session.scalars(
+        select(Message).where(Message.person_id == person_id, Message.status == "held")
+    ).all()
+    appointments = {
+        a.id: a
+        for a in db.session.scalars(
+            select(Appointment).where(
+                Appointment.id.in_({m.subject_id for m in held if m.subject_type == "appointments"})
+            )
+        )
+    }
+    # Nothing goes before the first allowed moment on the day of release (or now, if later).
+    send_from = max(_at(released_on, schedule()["quiet_hours"]["start"]), utcnow())
+    for row in held:
+        appointment = appointments.get(row.subject_id) if row.subject_type == "appointments" else None
+        still_ahead = (
+            appointment is not None and appointment.outcome is None and appointment.starts_at > send_from
+        )
+        if row.purpose in APPOINTMENT_PURPOSES and still_ahead:
+            row.status, row.due_at = "pending", max(row.due_at, send_from)
+            row.note = "Held while in custody; sent after release."
+        else:
+            row.status, row.note = (
+                "cancelled",
+                "Dropped: it fell due while in custody and its moment has passed.",
+            )
 
 
 def cancel_all_pending(person_id: int, reason: str) -> None:

@@ -121,5 +121,9 @@ def _handovers(rows: dict[int, CaseloadRow], today: date) -> None:
         .order_by(Handover.id)
     )
     for handover in handovers:
-        rows[handover.person_id].rag = summary_fields(handover, today)["rag"]
-        rows[handover.person_id].handover_id = handover.id
+        row = rows[handover.person_id]
+        # Only the open pathway's handovers speak for the person now; a past pathway's are history.
+        pathway = row.person.open_pathway
+        if pathway is None or handover.stage_id not in {s.id for s in pathway.stages}:
+            continue
+        row.rag, row.handover_id = summary_fields(handover, today)["rag"], handover.id

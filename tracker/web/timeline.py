@@ -129,6 +129,7 @@ def alert_events(record: PersonRecord) -> Iterable[Event]:
 
 MESSAGE_STATUS = {
     "pending": "Waiting to be sent",
+    "held": "Held while in custody",
     "sending": "Being sent",
     "sent": "Sent",
     "delivered": "Delivered",
