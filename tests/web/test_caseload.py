@@ -21,7 +21,7 @@ def test_my_caseload_shows_stage_next_key_date_alerts_and_handover(world, signed
     assert names_in_order(page) == ["Alex Able"]
     assert "Custody" in page
     day = today + timedelta(days=20)
-    assert f"{day.day} {day:%B %Y}" in page and "Earliest release date (ERD)" in page
+    assert f"{day.day} {day:%B %Y}" in page and "Planned release date" in page
     assert "govuk-tag--orange" in page  # amber: within 28 days with the checklist open
 
 

@@ -19,7 +19,7 @@ def test_the_person_page_shows_where_they_are_and_their_key_dates(world, signed_
 
     assert '<h1 class="govuk-heading-l">Sam Jones</h1>' in page
     assert "Custody, since" in page
-    assert "Earliest release date (ERD)" in page and "Conditional release date (CRD)" in page
+    assert "Planned release date" in page and "Conditional release date (CRD)" in page
     assert "Release handover" in page
     assert "Record the next stage" in page
 

@@ -19,6 +19,7 @@ STAGE_KINDS = {
 }
 KEY_DATES = {
     "planned_release_on": "Planned release date",
+    "released_on": "Released on",
     "confirmed": "Confirmed release date",
     "crd": "Conditional release date (CRD)",
     "ard": "Automatic release date (ARD)",
@@ -73,6 +74,13 @@ OTHER = {
     "missed": "Missed",
     "cancelled": "Cancelled",
     "held": "Held while in custody",
+    "released": "Released",
+    "sentence_completed": "Sentence or order completed",
+    "died": "Died",
+    "deported": "Deported",
+    "transferred_out": "Transferred out of the area",
+    "other": "Other",
+    "post_sentence_supervision": "Post-sentence supervision",
     "returned_to_custody": "Returned to custody",
     "closed": "Closed",
     "made": "Made",

@@ -16,9 +16,11 @@ from tracker.clock import zone
 from tracker.extensions import db
 from tracker.pathway.dates import RELEASE_DATE_KINDS
 from tracker.pathway.schemas import KIND_FIELDS, REQUIRED_FIELDS
+from tracker.pathway.stages import CLOSED_REASONS
 from tracker.web import formkit
 from tracker.web.labels import KEY_DATES, choices, options
 
+SUPERVISION_PSS = "Post-sentence supervision (to the top-up supervision expiry date)"
 YES_NO = options([("yes", "Yes"), ("no", "No")])
 # Each field a stage form can show: (field class, label, hint, widget, extra keyword arguments).
 FIELDS: dict[str, tuple[type[Field], str, str, Any, dict[str, Any]]] = {
@@ -34,6 +36,13 @@ FIELDS: dict[str, tuple[type[Field], str, str, Any, dict[str, Any]]] = {
         {"choices": YES_NO},
     ),
     "court": (StringField, "Court", "For example, Bristol Magistrates", GovTextInput(), {}),
+    "remanded": (
+        RadioField,
+        "Is the person held on remand?",
+        "Answer no when a court releases someone who was on remand: that day is their release",
+        formkit.Radios(),
+        {"choices": YES_NO},
+    ),
     "next_hearing_on": (formkit.DateField, "Date of the next hearing (optional)", "", None, {}),
     "next_hearing_time": (
         formkit.TimeField,
@@ -62,6 +71,13 @@ FIELDS: dict[str, tuple[type[Field], str, str, Any, dict[str, Any]]] = {
         "Suspended sentence orders only",
         None,
         {},
+    ),
+    "supervision_type": (
+        RadioField,
+        "Supervision after release",
+        "",
+        formkit.Radios(),
+        {"choices": options([("licence", "Licence"), ("post_sentence_supervision", SUPERVISION_PSS)])},
     ),
     "supervision_end_on": (formkit.DateField, "Date the supervision period ends", "", None, {}),
     "atr_end_on": (formkit.DateField, "Date the ATR ends", "", None, {}),
@@ -98,7 +114,14 @@ FIELDS: dict[str, tuple[type[Field], str, str, Any, dict[str, Any]]] = {
         {},
     ),
     "team_id": (SelectField, "Probation team", "", GovSelect(), {}),
-    "reason": (TextAreaField, "Why the pathway is closing", "", GovTextArea(), {}),
+    "reason": (
+        RadioField,
+        "Why is the pathway closing?",
+        "Choose released when custody ends in release without a licence",
+        formkit.Radios(),
+        {"choices": choices(CLOSED_REASONS)},
+    ),
+    "note": (TextAreaField, "Anything else worth knowing (optional)", "", GovTextArea(), {}),
 }
 # Form fields standing for one schema field.
 EXPANDS = {
@@ -121,7 +144,7 @@ MISSING = {
     "order_type": "Select the type of order",
     "atr_end_on": "Enter the date the ATR ends",
     "treatment_team_id": "Select the treatment provider",
-    "reason": "Enter why the pathway is closing",
+    "reason": "Select why the pathway is closing",
 }
 TEAM_KINDS = {
     "referrer_team_id": None,
@@ -190,7 +213,7 @@ def stage_payload(form: FlaskForm, kind: str) -> dict[str, Any]:
             release["source"] = value or None
         elif name in TEAM_KINDS:
             data[name] = int(value) if value else None
-        elif name == "arrest_referral":
+        elif name in ("arrest_referral", "remanded"):
             data[name] = {"yes": True, "no": False}.get(value)
         elif name == "next_hearing_on" and value and form.next_hearing_time.data:
             data["next_hearing_at"] = datetime.combine(value, form.next_hearing_time.data, zone())
