@@ -200,14 +200,21 @@ def test_an_acceptable_absence_records_no_warning(api, book, on_licence):
     assert response.json["warned_on"] is None
 
 
-def test_the_warning_is_the_recorders(make_staff, api_as, book, on_order, alcohol_service, today):
+def test_a_treatment_service_reports_a_missed_session_and_the_offender_manager_judges_it(
+    make_staff, api, api_as, book, on_order, alcohol_service, om, db
+):
     worker = make_staff("treatment", team=alcohol_service)
     appointment = book(on_order, kind="treatment_session", team_id=alcohol_service.id)
 
-    response = miss(api_as(worker), appointment, absence="unacceptable")
+    judged = miss(api_as(worker), appointment, absence="unacceptable")
+    assert judged.status_code == 403 and "absence" in judged.json["errors"]
+    reported = miss(api_as(worker), appointment)
+    assert (reported.status_code, reported.json["absence"]) == (200, "pending")
 
-    assert response.status_code == 200, response.json
-    assert response.json["warned_by_id"] == worker.id
+    settled = api.patch(f"/appointments/{appointment['id']}", {"absence": "unacceptable"})
+
+    assert settled.status_code == 200, settled.json
+    assert settled.json["warned_by_id"] == om.id
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tracker import audit
 from tracker.auth.models import Staff, Team
 from tracker.clock import local_today
-from tracker.errors import Conflict, Invalid
+from tracker.errors import Conflict, Forbidden, Invalid
 from tracker.extensions import db
 from tracker.pathway import enforcement, referrals, screening
 from tracker.pathway.models import Appointment, Person, Referral, Screening, Stage
@@ -51,6 +51,7 @@ def update_appointment(
     appointment: Appointment, data: dict[str, Any], by: Staff, now: datetime
 ) -> Appointment:
     """Record an appointment's outcome (a missed one with its absence), settle its absence, or move it."""
+    _check_who_judges(data.get("absence"), by)
     if "outcome" not in data and "absence" in data:
         return settle_absence(appointment, data["absence"], by)
     if appointment.outcome is not None:
@@ -78,6 +79,16 @@ def update_appointment(
     detail = _printable(data) | ({"absence": appointment.absence} if outcome == "missed" else {})
     audit.record(by.id, "update", appointment, person_id=appointment.person_id, **detail, **_warning(warned))
     return appointment
+
+
+def _check_who_judges(absence: str | None, by: Staff) -> None:
+    # Enforcement is probation's decision: a treatment service reports a missed session, and the
+    # offender manager decides whether the absence was acceptable (warnings and breach follow from it).
+    if enforcement.is_settled(absence) and by.role != "offender_manager":
+        raise Forbidden(
+            "Only the offender manager decides whether an absence was acceptable; record it as pending.",
+            {"absence": "Allowed for you: pending."},
+        )
 
 
 def settle_absence(appointment: Appointment, absence: str, by: Staff) -> Appointment:
