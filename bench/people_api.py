@@ -131,9 +131,8 @@ def main() -> None:
             except requests.RequestException:
                 time.sleep(0.1)
         auth = {"Authorization": f"Bearer {token}"}
-        print(
-            f"{PEOPLE} people on one caseload, {url.split(':')[0]}, gunicorn 2 workers x 4 threads, {CLIENTS} clients"
-        )
+        database = url.split(":")[0]
+        print(f"{PEOPLE} people on one caseload, {database}, gunicorn 2x4 threads, {CLIENTS} clients")
         for label, path, headers in (
             ("GET /api/v1/people (page of 50)", "/api/v1/people", auth),
             ("GET /healthz", "/healthz", {}),

@@ -104,7 +104,8 @@ def test_a_person_walks_court_atr_custody_and_a_new_pathway_opens_after_closed(
     assert pathway["current_stage"]["kind"] == "custody"
     assert pathway["allowed_next"] == ["court", "licence", "closed"]
 
-    api.post(f"{path}/stages", {"kind": "closed", "start_on": "2026-06-01", "reason": "other", "note": "Acquitted"})
+    acquitted = {"kind": "closed", "start_on": "2026-06-01", "reason": "other", "note": "Acquitted"}
+    assert api.post(f"{path}/stages", acquitted).status_code == 201
     reopened = api.post(f"{path}/stages", {"kind": "arrest", "start_on": "2026-10-01"})
     assert reopened.status_code == 201
     assert reopened.json["pathway_id"] != pathway["id"]
