@@ -729,3 +729,23 @@ def test_a_sweep_in_chunks_raises_what_one_pass_raises(
     assert in_chunks and in_chunks == sorted(
         (a.rule, a.subject_type, a.subject_id, a.checkpoint_on) for a in alerts()
     )
+
+
+def test_an_alert_never_goes_only_to_a_team_that_cannot_see_the_person(
+    world, make_person, make_team, api_as, sweep_now, alerts, today
+):
+    court_team = make_team("Bristol Magistrates", "court")
+    person = make_person(world.om)
+    court = {
+        "kind": "court",
+        "start_on": str(today),
+        "court": "Bristol Magistrates",
+        "team_id": court_team.id,
+    }
+    assert api_as(world.om).post(f"/people/{person['id']}/stages", court).status_code == 201
+
+    sweep_now()
+
+    # Nobody in a court team can open the record: the stage's alert goes to the offender manager's team.
+    [due] = alerts(rule="screening_due")
+    assert (due.team_id, due.staff_id) == (world.om.team_id, world.om.id)

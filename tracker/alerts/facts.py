@@ -220,12 +220,24 @@ def stage_subjects(stage_ids: Iterable[int]) -> list[Subject]:
                     "establishment": s.establishment_team_id,
                     "probation": probation,
                     "treatment": s.treatment_team_id or probation,
-                    "owning_team": s.team_id or probation,
+                    "owning_team": _seeing_team(s, probation),
                 },
                 offender_manager_id=person.offender_manager_id,
             )
         )
     return subjects
+
+
+def _seeing_team(stage: Stage, probation: int | None) -> int | None:
+    """The stage's team if its staff can see the person (scope), else the offender manager's team.
+
+    A court or police team has no user who can open the person's record: an alert sent only there
+    would reach nobody.
+    """
+    seeing = {probation, stage.treatment_team_id}
+    if stage.kind == "custody":
+        seeing.add(stage.establishment_team_id)
+    return stage.team_id if stage.team_id is not None and stage.team_id in seeing else probation
 
 
 def _stage_rules(kind: str) -> dict[str, rules.RuleFunction]:
