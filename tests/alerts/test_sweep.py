@@ -749,3 +749,30 @@ def test_an_alert_never_goes_only_to_a_team_that_cannot_see_the_person(
     # Nobody in a court team can open the record: the stage's alert goes to the offender manager's team.
     [due] = alerts(rule="screening_due")
     assert (due.team_id, due.staff_id) == (world.om.team_id, world.om.id)
+
+
+def test_an_offset_moved_in_the_config_file_moves_the_alert_to_the_new_day(
+    world, in_custody, alerts, tmp_path, today
+):
+    from tracker.alerts.config import ALERTS_TOML
+    from tracker.alerts.sweep import sweep as run_sweep
+
+    moved = ALERTS_TOML.read_text().replace(
+        '[rules.pre_release_planning]\nanchor = "planned_release"\noffset_days = -84',
+        '[rules.pre_release_planning]\nanchor = "planned_release"\noffset_days = -60',
+    )
+    assert moved != ALERTS_TOML.read_text()
+    (tmp_path / "alerts.toml").write_text(moved)
+    config = alert_config(tmp_path / "alerts.toml")
+    release_on = today + 70 * DAY  # P-84 has passed; P-60 is 10 days away
+    in_custody(release_on)
+
+    run_sweep(datetime.now(UTC), config)
+    assert not alerts(rule="pre_release_planning")
+    run_sweep(at_hour(today + 9 * DAY, 12), config)
+    assert not alerts(rule="pre_release_planning")
+    run_sweep(at_hour(today + 10 * DAY, 12), config)
+
+    [raised] = alerts(rule="pre_release_planning")
+    assert raised.checkpoint_on == release_on - 60 * DAY == today + 10 * DAY
+    assert "(60 days)" in raised.message

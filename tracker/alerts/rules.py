@@ -96,6 +96,11 @@ class AlertFacts:
     rule: str
 
 
+def _weeks(config: Config) -> str:
+    days = -config.get("offset_days", 0)
+    return f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
+
+
 def _offset(anchor: date, config: Config) -> date:
     return anchor + timedelta(days=config.get("offset_days", 0))
 
@@ -120,10 +125,10 @@ def pre_release_planning(f: ReleaseFacts, today: date, c: Config) -> Finding | N
     if f.planned_basis == "ped":
         message = (
             f"Parole eligibility on {f.planned_on} (release only on the Parole Board's direction): "
-            "pre-release planning opens (12 weeks)."
+            f"pre-release planning opens ({_weeks(c)})."
         )
     else:
-        message = f"Planned release on {f.planned_on}: pre-release planning opens (12 weeks)."
+        message = f"Planned release on {f.planned_on}: pre-release planning opens ({_weeks(c)})."
     return _due(cp, today, f.released_on is None, message)
 
 
@@ -145,13 +150,14 @@ def first_appointment_missing(f: ReleaseFacts, today: date, c: Config) -> Findin
         return None
     cp = _offset(f.planning_on, c)
     out_on = f.released_on or f.planning_on
-    until = out_on + timedelta(days=c.get("within_days", 21))
-    booked = any(out_on <= day <= until for day in f.community_appointments_on)
+    within = c.get("within_days", 21)
+    booked = any(out_on <= day <= out_on + timedelta(days=within) for day in f.community_appointments_on)
     return _due(
         cp,
         today,
         not booked,
-        f"Planned release on {f.planning_on}: no community appointment booked within 21 days after release.",
+        f"Planned release on {f.planning_on}: no community appointment booked "
+        f"within {within} days after release.",
     )
 
 
@@ -225,7 +231,7 @@ def probation_first_appointment_missed(f: ReleaseFacts, today: date, c: Config) 
     if f.released_on is None:
         return None
     a = f.released_on
-    cp = add_working_days(a, c.get("working_days", 1)) + timedelta(days=1)
+    cp = add_working_days(a, c.get("working_days", 1)) + timedelta(days=c.get("days_after", 1))
     attended = any(day >= a for day in f.probation_attended_on)
     return _due(
         cp,
@@ -243,7 +249,7 @@ def not_engaged_7(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
         _offset(f.released_on, c),
         today,
         f.alcohol_need and not _engaged(f, today),
-        "7 days after release: not yet engaged in community treatment.",
+        f"{c.get('offset_days', 7)} days after release: not yet engaged in community treatment.",
     )
 
 
@@ -255,7 +261,7 @@ def not_engaged_14(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
         _offset(f.released_on, c),
         today,
         f.alcohol_need and not _engaged(f, today),
-        "14 days after release: still not engaged in community treatment.",
+        f"{c.get('offset_days', 14)} days after release: still not engaged in community treatment.",
     )
 
 
@@ -266,7 +272,10 @@ def continuity_outcome(f: ReleaseFacts, today: date, c: Config) -> Finding | Non
     cp = _offset(f.released_on, c)
     outcome = "engaged in" if _engaged(f, cp) else "did not engage in"
     return _due(
-        cp, today, f.alcohol_need, f"Continuity of care fixed at 21 days: {outcome} community treatment."
+        cp,
+        today,
+        f.alcohol_need,
+        f"Continuity of care fixed at {c.get('offset_days', 21)} days: {outcome} community treatment.",
     )
 
 
@@ -320,7 +329,10 @@ def atr_treatment_not_started(f: StageFacts, today: date, c: Config) -> Finding 
     cp = add_working_days(f.start_on, c.get("working_days", 10))
     started = any(f.start_on <= day <= today for day in f.treatment_started_on)
     return _due(
-        cp, today, f.open and not started, "ATR: treatment not started 10 working days after the order."
+        cp,
+        today,
+        f.open and not started,
+        f"ATR: treatment not started {c.get('working_days', 10)} working days after the order.",
     )
 
 
@@ -399,7 +411,8 @@ def escalated(f: AlertFacts, today: date, c: Config) -> Finding | None:
         cp,
         today,
         f.severity == "urgent" and f.status == "open",
-        "Urgent alert not acknowledged for 2 working days: escalated to the team's managers.",
+        f"Urgent alert not acknowledged for {c.get('working_days', 2)} working days: "
+        "escalated to the team's managers.",
     )
 
 

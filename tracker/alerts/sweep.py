@@ -24,8 +24,6 @@ from tracker.pathway.handovers import CONTINUITY_DAYS
 from tracker.pathway.models import Appointment, Handover, Screening, Stage
 
 CHUNK = 2000
-PLANNED_RELEASE_OFFSETS = (-84, -28, -7)  # from P, the planned date
-ACTUAL_RELEASE_OFFSETS = (0, 7, 14, 21)  # from A, the recorded release
 # A rule not due yet is asked again as of this far ahead, to tell a moved checkpoint from a gone cause.
 FAR_AHEAD = date(9999, 1, 1)
 
@@ -44,6 +42,10 @@ class Window:
     def new_day(self) -> bool:
         return self.since_day < self.today
 
+    def crossed(self, column, span: tuple[int, int]):
+        """The anchors whose checkpoint, `span` = (latest, earliest) days after them, was crossed."""
+        return self.between(column, *span)
+
     def between(self, column, low_offset: int, high_offset: int = 0):
         """column in (since_day - low_offset, today - high_offset]; nothing when no day was crossed."""
         if not self.new_day:
@@ -61,20 +63,38 @@ class SweepResult:
     resolved: int
 
 
-def sweep(now: datetime) -> SweepResult:
+def span(rule: dict) -> tuple[int, int]:
+    """How many calendar days after its anchor a rule's checkpoint can fall: (latest, earliest).
+
+    Read from the rule's own config, so moving an offset in config/alerts.toml moves the window too.
+    Working days are over-approximated (weekends and up to five bank holidays): a wider window only
+    asks the pure rule about a few more subjects.
+    """
+    if "working_days" in rule:
+        n = rule["working_days"] + rule.get("days_after", 0)
+        return n + 2 * -(-rule["working_days"] // 5) + 2 + 5, n
+    return rule.get("offset_days", 0), rule.get("offset_days", 0)
+
+
+def _spans(rule_config: dict, anchor: str) -> list[tuple[int, int]]:
+    return sorted({span(r) for r in rule_config.values() if r.get("anchor") == anchor})
+
+
+def sweep(now: datetime, config: dict | None = None) -> SweepResult:
     """Evaluate every rule as of `now`, raise what is new, resolve what went away; commits."""
-    config = alert_config()
+    config = config or alert_config()
     window = _window(now, config["sweep"])
     changed_query = _changed_people(window)
     changed = set(db.session.scalars(changed_query))
     # A literal list keeps the planner on its indexes; past a chunk, the subquery keeps binds few.
     among = list(changed) if len(changed) <= CHUNK else changed_query
+    rule_config = config["rules"]
     families = (
-        (facts.release_subjects, _release_candidates(window, among)),
-        (facts.stage_subjects, _stage_candidates(window, among)),
+        (facts.release_subjects, _release_candidates(window, among, rule_config)),
+        (facts.stage_subjects, _stage_candidates(window, among, rule_config)),
         (facts.screening_subjects, _screening_candidates(window, among)),
-        (facts.appointment_subjects, _appointment_candidates(window, among)),
-        (facts.alert_subjects, _escalation_candidates(window)),
+        (facts.appointment_subjects, _appointment_candidates(window, among, rule_config)),
+        (facts.alert_subjects, _escalation_candidates(window, rule_config)),
     )
     raised = moved = resolved = 0
     for load, candidates in families:
@@ -124,41 +144,46 @@ def _changed_people(w: Window) -> Select:
     )
 
 
-def _release_candidates(w: Window, changed: Select | list[int]) -> list[int]:
-    crossed = [w.between(Handover.due_on, o, o) for o in PLANNED_RELEASE_OFFSETS]
-    crossed += [w.between(Handover.released_on, o, o) for o in ACTUAL_RELEASE_OFFSETS]
-    crossed.append(w.between(Handover.released_on, 7, 2))  # A + 1 working day (+1): 2 to 7 calendar days
+def _release_candidates(w: Window, changed: Select | list[int], rule_config: dict) -> list[int]:
+    crossed = [w.crossed(Handover.due_on, sp) for sp in _spans(rule_config, "planned_release")]
+    crossed += [w.crossed(Handover.released_on, sp) for sp in _spans(rule_config, "actual_release")]
+    recent = or_(Handover.due_on >= w.horizon_day, Handover.released_on >= w.horizon_day)
     return list(
         db.session.scalars(
             select(Handover.id).where(
                 Handover.kind == "release",
                 or_(
                     and_(Handover.status == "open", or_(*crossed)),
-                    # Whatever their status, so a cancelled or recalled one settles its alerts.
-                    and_(Handover.person_id.in_(changed), Handover.due_on >= w.horizon_day),
+                    # Whatever their status, so a cancelled or returned one settles its alerts.
+                    and_(Handover.person_id.in_(changed), recent),
                 ),
             )
         )
     )
 
 
-def _stage_candidates(w: Window, changed: Select | list[int]) -> list[int]:
+def _stage_candidates(w: Window, changed: Select | list[int], rule_config: dict) -> list[int]:
+    started = [w.crossed(Stage.start_on, sp) for sp in _spans(rule_config, "stage_start")]
+    started += [w.crossed(Stage.start_on, sp) for sp in _spans(rule_config, "custody_start")]
+    crossed = [
+        *(
+            w.crossed(Stage.community_responsibility_on, sp)
+            for sp in _spans(rule_config, "community_responsibility")
+        ),
+        # Custody reception, and the screening these stages ask for.
+        and_(Stage.kind.in_(rules.SCREENED_AT), or_(*started)),
+        *(
+            and_(Stage.kind == "atr", w.crossed(Stage.start_on, sp))
+            for sp in _spans(rule_config, "atr_start")
+        ),
+        *(w.crossed(Stage.atr_end_on, sp) for sp in _spans(rule_config, "atr_end")),  # only ATRs have one
+        *(w.crossed(Stage.expected_end_on, sp) for sp in _spans(rule_config, "expected_end")),
+    ]
     return list(
         db.session.scalars(
             select(Stage.id).where(
                 or_(
-                    and_(
-                        Stage.end_on.is_(None),
-                        or_(
-                            w.between(Stage.community_responsibility_on, 0),
-                            # Custody reception, and the screening these stages ask for.
-                            and_(Stage.kind.in_(rules.SCREENED_AT), w.between(Stage.start_on, 0)),
-                            # 10 working days after the order: 12 to 19 calendar days.
-                            and_(Stage.kind == "atr", w.between(Stage.start_on, 21, 12)),
-                            w.between(Stage.atr_end_on, -28, -28),  # only ATR stages have one
-                            w.between(Stage.expected_end_on, 1, 1),
-                        ),
-                    ),
+                    and_(Stage.end_on.is_(None), or_(*crossed)),
                     # Ended stages too, so that their alerts resolve once the transition is recorded.
                     Stage.person_id.in_(changed),
                 ),
@@ -176,8 +201,8 @@ def _screening_candidates(w: Window, changed: Select | list[int]) -> list[int]:
     )
 
 
-def _appointment_candidates(w: Window, changed: Select | list[int]) -> list[int]:
-    day = timedelta(hours=24)
+def _appointment_candidates(w: Window, changed: Select | list[int], rule_config: dict) -> list[int]:
+    day = timedelta(hours=rule_config["appointment_outcome_missing"]["offset_hours"])
     return list(
         db.session.scalars(
             select(Appointment.id).where(
@@ -198,18 +223,19 @@ def _appointment_candidates(w: Window, changed: Select | list[int]) -> list[int]
     )
 
 
-def _escalation_candidates(w: Window) -> list[Alert]:
+def _escalation_candidates(w: Window, rule_config: dict) -> list[Alert]:
     if not w.new_day:
         return []
-    # Whole local days, as the rule counts them: 2 working days are 2 to 6 calendar days.
+    # Whole local days, as the rule counts them: n working days are n to latest calendar days.
+    latest, earliest = span(rule_config["escalated"])
     return list(
         db.session.scalars(
             select(Alert).where(
                 Alert.status == "open",
                 Alert.severity == "urgent",
                 Alert.rule != "escalated",
-                Alert.raised_at >= _local_midnight(w.since_day - timedelta(days=7)),
-                Alert.raised_at < _local_midnight(w.today - timedelta(days=1)),
+                Alert.raised_at >= _local_midnight(w.since_day - timedelta(days=latest)),
+                Alert.raised_at < _local_midnight(w.today - timedelta(days=earliest - 1)),
             )
         )
     )
