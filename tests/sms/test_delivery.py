@@ -311,3 +311,12 @@ def test_twilio_refusing_connections_is_retried_not_reconciled(twilio, due, disp
     assert result.retrying == 1
     row = the_row(db, due)
     assert (row.status, row.note) == ("pending", "Retrying: connection refused")
+
+
+def test_a_dispatch_as_of_an_instant_stamps_the_text_sent_then(twilio, due, dispatch_at, db):
+    late = due["at"] + timedelta(hours=3, minutes=17)
+
+    dispatch_at(late)
+
+    row = the_row(db, due)
+    assert (row.status, row.sent_at) == ("sent", late)

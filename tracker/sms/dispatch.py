@@ -38,7 +38,11 @@ class DispatchResult:
 
 
 def dispatch(now: datetime, gateway: SmsGateway) -> DispatchResult:
-    """Send every text due at `now` inside the sending window; commits as it goes."""
+    """Send every text due at `now` inside the sending window, stamped as sent at `now`; commits as it goes.
+
+    Claims and their lease (`claimed_at`) stay on the wall clock: they guard against another live
+    dispatcher, whatever instant each was asked to act as of.
+    """
     plan = schedule()
     result = DispatchResult()
     result.reconciled = reconcile(gateway, plan["delivery"]["sending_lease_seconds"])
@@ -108,7 +112,7 @@ def record(
         row = rows[message_id]
         row.attempts += 1
         if outcome.sid:
-            row.status, row.gateway_sid, row.sent_at = "sent", outcome.sid, utcnow()
+            row.status, row.gateway_sid, row.sent_at = "sent", outcome.sid, now
             result.sent += 1
         elif outcome.unknown:
             row.note = f"Gateway answer lost ({outcome.error}); will be reconciled."
