@@ -56,6 +56,7 @@ test: $(BIN)/.installed assets chromium
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check tracker config tests bench wsgi.py
+	$(BIN)/ruff format --check tracker config tests bench wsgi.py
 	$(BIN)/mypy --strict tracker/pathway/stages.py tracker/pathway/dates.py tracker/pathway/screening.py \
 		tracker/pathway/referrals.py tracker/pathway/enforcement.py tracker/privacy.py
 
