@@ -1,1 +1,1 @@
-"""Staff, teams, roles, tokens and the scope of what each role may see."""
+"""Staff, teams, roles, sessions and tokens."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from tracker.auth import schemas
 from tracker.auth.models import Team
 from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.extensions import db
-from tracker.pathway import schemas
 
 bp = Blueprint("staff", __name__, url_prefix="/api/v1", description="The caller and the teams.")
 bp.before_request(authenticate_bearer)

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from tracker import audit, privacy
 from tracker.auth.models import Staff
-from tracker.auth.scope import may_change, people_visible_to
 from tracker.extensions import db
 from tracker.pathway import referrals
 from tracker.pathway.models import Person, Referral, Stage
+from tracker.pathway.scope import may_change, people_visible_to
 
 T = TypeVar("T")
 

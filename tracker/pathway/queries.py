@@ -8,8 +8,8 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.auth.models import Staff
-from tracker.auth.scope import people_visible_to
 from tracker.pathway.models import Handover, Person, Stage
+from tracker.pathway.scope import people_visible_to
 
 
 def people_query(

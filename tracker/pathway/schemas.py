@@ -355,18 +355,3 @@ class ScreeningNeedOut(Schema):
     )
     intervention = fields.String(allow_none=True)
     screened_at = fields.AwareDateTime()
-
-
-class TeamOut(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    kind = fields.String()
-    code = fields.String(allow_none=True)
-
-
-class MeOut(Schema):
-    id = fields.Integer()
-    email = fields.String()
-    name = fields.String()
-    role = fields.String()
-    team = fields.Nested(TeamOut)

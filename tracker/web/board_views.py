@@ -14,7 +14,6 @@ from wtforms.validators import InputRequired
 
 from tracker import audit
 from tracker.auth.models import Staff
-from tracker.auth.scope import may_change
 from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.pathway import handovers, queries
@@ -22,6 +21,7 @@ from tracker.pathway.access import holding_establishment_only, holds, record_or_
 from tracker.pathway.board import describe
 from tracker.pathway.checklist import ITEM_LABELS, STATUSES
 from tracker.pathway.models import Handover, Person
+from tracker.pathway.scope import may_change
 from tracker.web import formkit
 from tracker.web.blueprint import bp, roles, staff
 from tracker.web.labels import choices

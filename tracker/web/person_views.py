@@ -8,12 +8,12 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from tracker import audit
-from tracker.auth.scope import may_change
 from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.pathway import referrals, stages
 from tracker.pathway.access import clinical_access, clinical_read, person_or_404
 from tracker.pathway.handovers import summary_fields
+from tracker.pathway.scope import may_change
 from tracker.pathway.summary import pathway_summary
 from tracker.web.blueprint import bp, staff
 from tracker.web.labels import KEY_DATES
