@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, jsonify, make_response, request
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 
@@ -61,10 +64,24 @@ def wants_json() -> bool:
     return request.path.startswith(JSON_PATHS)
 
 
-def _page(status: int, message: str | None = None):
-    from tracker.web.error_pages import error_page
+PageRenderer = Callable[[int, str | None], Response]
 
-    return error_page(status, message)
+
+def render_pages_with(app: Flask, renderer: PageRenderer) -> None:
+    """Let the pages' package draw error pages in its own style; errors stays below every page."""
+    app.extensions["tracker.error_page"] = renderer
+
+
+def _page(status: int, message: str | None = None) -> Response:
+    renderer = current_app.extensions.get("tracker.error_page", _plain_page)
+    return renderer(status, message)
+
+
+def _plain_page(status: int, message: str | None = None) -> Response:
+    """An error page for an app without the pages' package: the status and the message, escaped."""
+    title = _status_name(status)
+    body = f"<!DOCTYPE html><html lang='en'><title>{title}</title><h1>{title}</h1>"
+    return make_response(body + (f"<p>{escape(message)}</p>" if message else ""), status)
 
 
 def init_app(app: Flask) -> None:

@@ -14,15 +14,17 @@ STATIC = Path(__file__).parent.parent / "static"
 
 
 def init_app(app: Flask) -> None:
-    """Wire the pages into the app: templates, helpers, login settings and blueprints."""
+    """Wire the pages into the app: templates, helpers, login settings, error pages and blueprints."""
+    from tracker import errors
     from tracker.extensions import login_manager
-    from tracker.web import filters, layout
+    from tracker.web import error_pages, filters, layout
     from tracker.web.blueprint import assets, bp
 
     _template_loaders(app)
     WTFormsHelpers(app)
     filters.init_app(app)
     layout.init_app(app)
+    errors.render_pages_with(app, error_pages.error_page)
     login_manager.login_view = "web.sign_in"
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
