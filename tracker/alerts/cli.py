@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
 from tracker.alerts.sweep import sweep
-from tracker.types import utcnow
+from tracker.clock import parse_instant
 
 alerts_cli = AppGroup("alerts", help="Alerts at the pathway's checkpoints.")
-
-
-def parse_instant(value: str | None) -> datetime:
-    """An ISO-8601 instant (a date alone means its start in UTC); now when left out."""
-    if not value:
-        return utcnow()
-    try:
-        instant = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO-8601 date or instant.") from None
-    return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant
 
 
 @alerts_cli.command("sweep")

@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from tracker.alerts.cli import parse_instant
+from tracker.clock import parse_instant
 from tracker.sms.dispatch import dispatch
 from tracker.sms.gateways import gateway_for
 
