@@ -33,7 +33,7 @@ from twilio.request_validator import RequestValidator
 from tests.sms.helpers import LONDON, PUBLIC_BASE_URL, TWILIO_FROM, utcnow
 from tests.sms.twilio_standin import ACCOUNT_SID, AUTH_TOKEN
 from tracker.pathway.models import Person
-from tracker.sms.models import EarlyStatus, Message
+from tracker.sms.models import Message, StatusEvent
 from tracker.sms.templates import schedule
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -347,7 +347,8 @@ def test_a_delivery_reported_while_the_dispatcher_was_down_is_kept_when_the_text
 
     assert statuses(db) == {"delivered": 1}
     assert list(sids_saved(db).values()) == [sid]
-    assert db.session.scalar(select(func.count()).select_from(EarlyStatus)) == 0
+    waiting = select(func.count()).select_from(StatusEvent).where(StatusEvent.message_id.is_(None))
+    assert db.session.scalar(waiting) == 0
 
 
 @pytest.mark.slow

@@ -157,6 +157,35 @@ def test_undelivered_is_kept_with_its_error_code_and_a_late_sent_does_not_undo_i
     assert (message.status, message.error_code) == ("undelivered", "30003")
 
 
+def test_every_callback_is_kept_as_an_event_and_undelivered_alerts_the_offender_manager_once(
+    callback, sent, db
+):
+    from tracker.alerts.models import Alert
+    from tracker.sms.models import StatusEvent
+
+    row, sid = sent
+    for status in ("sent", "undelivered", "failed", "delivered"):
+        assert callback(sid, status, error_code=30005).status_code == 204
+
+    db.session.expire_all()
+    events = db.session.scalars(select(StatusEvent).order_by(StatusEvent.id)).all()
+    assert [(e.provider_status, e.message_id) for e in events] == [
+        ("sent", row.id),
+        ("undelivered", row.id),
+        ("failed", row.id),
+        ("delivered", row.id),
+    ]
+    message = db.session.get(Message, row.id)
+    [alert] = db.session.scalars(select(Alert).where(Alert.rule == "sms_failed")).all()
+    assert message.status == "undelivered"  # a message never moves backwards
+    assert (alert.subject_type, alert.subject_id, alert.staff_id) == (
+        "sms_messages",
+        row.id,
+        message.person.offender_manager_id,
+    )
+    assert "30005" in alert.message and message.to not in alert.message
+
+
 def test_a_callback_for_an_unknown_message_is_answered_and_ignored(callback, twilio, sent, db):
     twilio.messages["SM" + "f" * 32] = dict(twilio.messages[sent[1]], sid="SM" + "f" * 32)
 
@@ -203,7 +232,7 @@ def test_a_callback_that_beats_the_dispatcher_is_kept_and_applied_when_the_id_is
 ):
     from tracker.sms.dispatch import DispatchResult, record
     from tracker.sms.gateways import SendResult
-    from tracker.sms.models import EarlyStatus
+    from tracker.sms.models import StatusEvent
     from tracker.sms.templates import schedule
 
     person = texted_person()
@@ -212,7 +241,8 @@ def test_a_callback_that_beats_the_dispatcher_is_kept_and_applied_when_the_id_is
 
     early = {"MessageSid": "SM" + "e" * 32, "MessageStatus": "delivered", "AccountSid": twilio.account_sid}
     assert signed_post(STATUS, early).status_code == 204
-    assert db.session.get(EarlyStatus, "SM" + "e" * 32).status == "delivered"
+    [waiting] = db.session.scalars(select(StatusEvent)).all()
+    assert (waiting.gateway_sid, waiting.status, waiting.message_id) == ("SM" + "e" * 32, "delivered", None)
 
     record(
         [(row.id, SendResult(sid="SM" + "e" * 32))],
@@ -222,4 +252,5 @@ def test_a_callback_that_beats_the_dispatcher_is_kept_and_applied_when_the_id_is
     )
 
     assert status_of(db, row) == "delivered"
-    assert db.session.scalar(select(EarlyStatus)) is None
+    db.session.expire_all()
+    assert db.session.scalar(select(StatusEvent.message_id)) == row.id

@@ -18,8 +18,9 @@ from sqlalchemy import select, update
 from tracker.clock import zone
 from tracker.extensions import db
 from tracker.sms import compose, replies
+from tracker.sms.delivery import apply_waiting
 from tracker.sms.gateways import INVALID_NUMBER, OPTED_OUT, SendResult, SmsGateway
-from tracker.sms.models import EarlyStatus, Message, advance
+from tracker.sms.models import Message
 from tracker.sms.policy import within_quiet_hours
 from tracker.sms.templates import clock_time, schedule
 from tracker.types import utcnow
@@ -125,18 +126,8 @@ def record(
             row.status, row.error_code, row.note = "failed", outcome.error_code, outcome.error
             result.failed += 1
             _permanent_failure(row, outcome)
-    _apply_early_statuses([r for r in rows.values() if r.gateway_sid])
+    apply_waiting([r for r in rows.values() if r.gateway_sid])
     db.session.commit()
-
-
-def _apply_early_statuses(rows: list[Message]) -> None:
-    """Callbacks that beat the dispatcher to saving the message id are applied now."""
-    by_sid = {r.gateway_sid: r for r in rows}
-    if not by_sid:
-        return
-    for early in db.session.scalars(select(EarlyStatus).where(EarlyStatus.gateway_sid.in_(by_sid))):
-        advance(by_sid[early.gateway_sid], early.status, early.error_code)
-        db.session.delete(early)
 
 
 def _permanent_failure(row: Message, outcome: SendResult) -> None:
@@ -169,7 +160,7 @@ def reconcile(gateway: SmsGateway, lease_seconds: int) -> int:
     # Every question to the gateway first, so SQLite's write lock is not held across them.
     found = [_look_up(gateway, row) for row in rows]
     settled = [row for row, (asked, sid) in zip(rows, found, strict=True) if asked and _settle(row, sid)]
-    _apply_early_statuses([row for row in settled if row.gateway_sid])
+    apply_waiting([row for row in settled if row.gateway_sid])
     db.session.commit()
     return len(settled)
 

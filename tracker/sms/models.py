@@ -72,12 +72,19 @@ class InboundMessage(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class EarlyStatus(db.Model):
-    """A status callback that arrived before the dispatcher saved the message's id; applied when it does."""
+class StatusEvent(db.Model):
+    """Every delivery-status callback the provider sent, kept as it came.
 
-    __tablename__ = "sms_early_statuses"
+    One whose message id the dispatcher has not saved yet has no message: it is applied (and linked)
+    when the id is saved.
+    """
 
-    gateway_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    __tablename__ = "sms_status_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gateway_sid: Mapped[str] = mapped_column(String(64), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("sms_messages.id"), index=True)
+    provider_status: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(15))
     error_code: Mapped[str | None] = mapped_column(String(20))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,22 +9,10 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from tracker.extensions import db
 from tracker.pathway.models import Person
-from tracker.sms import replies
-from tracker.sms.models import PROGRESS, EarlyStatus, Message, advance
+from tracker.sms import delivery, replies
 from tracker.sms.templates import render
 
 bp = Blueprint("twilio_webhooks", __name__, url_prefix="/webhooks/twilio")
-
-# Twilio's MessageStatus values mapped onto the outbox's.
-TWILIO_STATUS = {
-    "accepted": "sending",
-    "queued": "sending",
-    "sending": "sending",
-    "sent": "sent",
-    "delivered": "delivered",
-    "undelivered": "undelivered",
-    "failed": "undelivered",
-}
 
 
 @bp.before_request
@@ -39,21 +27,11 @@ def check_signature() -> None:
 
 @bp.post("/status")
 def status() -> Response:
-    """Move a message on to delivered or undelivered; late and repeated callbacks change nothing."""
-    new = TWILIO_STATUS.get(request.form.get("MessageStatus", ""))
-    sid, error_code = request.form.get("MessageSid", ""), request.form.get("ErrorCode") or None
-    if new is None or not sid:
-        return Response(status=204)
-    message = db.session.scalar(select(Message).where(Message.gateway_sid == sid))
-    if message is not None:
-        advance(message, new, error_code)
-    else:
-        # The dispatcher has not saved this id yet: keep the callback until it does.
-        early = db.session.get(EarlyStatus, sid)
-        if early is None:
-            db.session.add(EarlyStatus(gateway_sid=sid, status=new, error_code=error_code))
-        elif PROGRESS[new] > PROGRESS[early.status]:
-            early.status, early.error_code = new, error_code
+    """Keep the callback and move its message on; late and repeated callbacks change nothing."""
+    form = request.form
+    delivery.record_status(
+        form.get("MessageSid", ""), form.get("MessageStatus", ""), form.get("ErrorCode") or None
+    )
     db.session.commit()
     return Response(status=204)
 

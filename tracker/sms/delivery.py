@@ -1,0 +1,68 @@
+"""Delivery status as a state machine with consequences: every provider callback kept as an event,
+a message only ever moving forward, and a text that fails after acceptance alerting the offender
+manager exactly as a failure at send time does."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.sms import replies
+from tracker.sms.models import Message, StatusEvent, advance
+
+# Twilio's MessageStatus values mapped onto the outbox's.
+PROVIDER_STATUS = {
+    "accepted": "sending",
+    "queued": "sending",
+    "sending": "sending",
+    "sent": "sent",
+    "delivered": "delivered",
+    "undelivered": "undelivered",
+    "failed": "undelivered",
+}
+
+
+def record_status(gateway_sid: str, provider_status: str, error_code: str | None) -> StatusEvent | None:
+    """Keep a status callback and apply it to its message, if the message's id is known yet.
+
+    Unknown statuses and callbacks without an id are ignored (None); late and repeated ones are
+    kept but change nothing.
+    """
+    status = PROVIDER_STATUS.get(provider_status)
+    if status is None or not gateway_sid:
+        return None
+    event = StatusEvent(
+        gateway_sid=gateway_sid, provider_status=provider_status, status=status, error_code=error_code
+    )
+    db.session.add(event)
+    message = db.session.scalar(select(Message).where(Message.gateway_sid == gateway_sid))
+    if message is not None:
+        _apply(message, event)
+    return event
+
+
+def apply_waiting(messages: list[Message]) -> None:
+    """Callbacks that beat the dispatcher to saving the message id are applied now, in order."""
+    by_sid = {m.gateway_sid: m for m in messages if m.gateway_sid}
+    if not by_sid:
+        return
+    waiting = db.session.scalars(
+        select(StatusEvent)
+        .where(StatusEvent.gateway_sid.in_(by_sid), StatusEvent.message_id.is_(None))
+        .order_by(StatusEvent.id)
+    )
+    for event in waiting:
+        _apply(by_sid[event.gateway_sid], event)
+
+
+def _apply(message: Message, event: StatusEvent) -> None:
+    event.message_id = message.id
+    if advance(message, event.status, event.error_code) and event.status == "undelivered":
+        code = event.error_code or "unknown"
+        replies.raise_alert(
+            message.person,
+            "sms_failed",
+            f"A text was not delivered (error {code}). Check the mobile number.",
+            subject_type="sms_messages",
+            subject_id=message.id,
+        )
