@@ -125,3 +125,66 @@ def test_the_commissioner_cannot_open_a_caseload_or_a_person(world, signed_in, m
 
     assert client.get("/caseload").status_code == 403
     assert client.get(f"/people/{person.id}").status_code == 404
+
+
+# --- nothing given away (issue 10 item 7) ---
+
+OFF_SITE = [
+    "/%09/evil.example/phish",  # Flask decodes %09 to a tab, which browsers drop: //evil.example/phish
+    "//evil.example",
+    "/\\evil.example",
+    "/%5Cevil.example",
+    "/%2F/evil.example",
+    "/%252F/evil.example",
+    "/%0A/evil.example",
+    "/%0D%0ALocation:%20https://evil.example",
+    "https://evil.example/",
+    "javascript:alert(1)",
+    "evil.example",
+    "/%E2%80%8B/evil.example",  # a zero-width space
+]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_signing_in_never_sends_you_off_the_site_however_next_is_encoded(world, browser, target):
+    response = browser.post(f"/sign-in?next={target}", {"email": world.om.email, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["/alerts", "/people/3?tab=messages", "/caseload?q=a%20b", "/"])
+def test_a_local_path_is_a_safe_next_page(target):
+    from urllib.parse import unquote
+
+    from tracker.web.sign_in_views import local_path
+
+    assert local_path(unquote(target)) == unquote(target)
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_an_off_site_next_page_is_refused(target):
+    from urllib.parse import unquote
+
+    from tracker.web.sign_in_views import local_path
+
+    assert local_path(unquote(target)) is None
+
+
+def test_an_unknown_account_is_checked_against_a_password_hash_like_a_known_one(world, browser, monkeypatch):
+    from argon2 import PasswordHasher
+
+    verified = []
+    real_verify = PasswordHasher.verify
+    monkeypatch.setattr(
+        PasswordHasher, "verify", lambda self, h, p: verified.append(h) or real_verify(self, h, p)
+    )
+
+    unknown = browser.post("/sign-in", {"email": "nobody@example.org", "password": PASSWORD})
+    wrong = browser.sign_in(world.om, password="not the password")
+
+    assert unknown.status_code == wrong.status_code == 422
+    assert text(unknown).count("Enter a correct email address and password") == text(wrong).count(
+        "Enter a correct email address and password"
+    )
+    assert len(verified) == 2, "an unknown account costs one Argon2 verification, as a wrong password does"

@@ -35,7 +35,11 @@ def require_role(*roles: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Wire flask-login's session loader (the pages use it; the API does not)."""
+    from tracker.auth.service import stand_in_hash
     from tracker.extensions import db, login_manager
+
+    # Made now, so the first unknown account to try signing in takes no longer than the rest.
+    stand_in_hash(app.config.get("PASSWORD_HASH_PROFILE", "default"))
 
     @login_manager.user_loader
     def load_user(session_id: str) -> Staff | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
@@ -11,7 +14,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired
 
 from tracker import audit
-from tracker.auth.service import check_password, staff_by_email
+from tracker.auth.service import authenticate
 from tracker.clock import local_today
 from tracker.extensions import db, limiter
 from tracker.reports import continuity as overview
@@ -69,8 +72,8 @@ def sign_in() -> ResponseReturnValue:
         return redirect(url_for("web.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        account = staff_by_email(form.email.data)
-        if account is None or not check_password(account, form.password.data):
+        account = authenticate(form.email.data, form.password.data)
+        if account is None:
             formkit.place(form, {"email": WRONG})
         elif not account.active:
             formkit.place(
@@ -81,15 +84,33 @@ def sign_in() -> ResponseReturnValue:
     return render_template("sign_in.html", title="Sign in", form=form), formkit.status(form)
 
 
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None.
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so "/", a tab, then
+    "/evil.example" leads off-site: no scheme, host, backslash or control character is allowed, even
+    after decoding the percent-escapes once more.
+    """
+    if not target:
+        return None
+    for candidate in (target, unquote(target)):
+        if not candidate.startswith("/") or candidate.startswith("//") or "\\" in candidate:
+            return None
+        if any(unicodedata.category(char)[0] in "CZ" and char != " " for char in candidate):
+            return None  # control, format (zero-width) and separator characters, but a plain space
+        parts = urlsplit(candidate)
+        if parts.scheme or parts.netloc:
+            return None
+    return target
+
+
 def _start_session(account) -> ResponseReturnValue:
-    next_page = request.args.get("next", "")
+    next_page = local_path(request.args.get("next"))
     session.clear()  # a new session for the new sign-in: nothing carried over from before
     login_user(account)
     audit.record(account.id, "sign_in", account)
     db.session.commit()  # keeps a rehashed password, if check_password made one
-    if next_page.startswith("/") and not next_page.startswith("//"):
-        return redirect(next_page)
-    return redirect(url_for("web.home"))
+    return redirect(next_page or url_for("web.home"))
 
 
 @bp.post("/sign-out")
