@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
+from math import log2
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -124,13 +126,53 @@ def settings_for(name: str | None = None) -> type[Settings]:
         raise UnsafeSettings(f"TRACKER_ENV={name!r} is not one of {', '.join(ENVIRONMENTS)}.") from None
 
 
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_BITS = 128
+
+
+def _repeated_block(text: str) -> str:
+    # The shortest block that text repeats at least twice over (a prefix of it may close the text),
+    # found with the KMP border table; text itself when it repeats nothing.
+    border = [0] * len(text)
+    for i in range(1, len(text)):
+        k = border[i - 1]
+        while k and text[i] != text[k]:
+            k = border[k - 1]
+        border[i] = k + (text[i] == text[k])
+    period = len(text) - border[-1] if text else 0
+    return text[:period] if 2 * period <= len(text) else text
+
+
+def secret_entropy_bits(secret: str) -> float:
+    """An estimate of a secret's entropy in bits: the Shannon entropy of its characters, per character,
+    times the length of its shortest repeating block (32 x "a" is 0 bits; "ab" repeated is 2)."""
+    block = _repeated_block(secret)
+    counts = Counter(block).values()
+    return -sum(n * log2(n / len(block)) for n in counts)
+
+
 def check_production(config: dict, warn) -> None:
-    """Refuse to run production without a real secret; warn when it runs on SQLite."""
+    """Refuse to run production with a guessable secret, debug mode or a per-worker sign-in limit;
+    warn when it runs on SQLite."""
     secret = config.get("SECRET_KEY")
-    if not secret or secret == DEFAULT_SECRET or len(secret) < 32:
+    if (
+        not secret
+        or secret == DEFAULT_SECRET
+        or len(secret) < MIN_SECRET_LENGTH
+        or secret_entropy_bits(secret) < MIN_SECRET_BITS
+    ):
         raise UnsafeSettings(
-            "Production needs SECRET_KEY set in the environment to a random value of "
-            "at least 32 characters (for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            f"Production needs SECRET_KEY set in the environment to a random value of at least "
+            f"{MIN_SECRET_LENGTH} characters and about {MIN_SECRET_BITS} bits of entropy "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if config.get("DEBUG"):
+        # Werkzeug's debugger runs any Python a visitor types.
+        raise UnsafeSettings("Production refuses debug mode: unset FLASK_DEBUG (and DEBUG).")
+    if (config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+        raise UnsafeSettings(
+            "Production needs RATELIMIT_STORAGE_URI set to a store every worker shares "
+            "(for example redis://host:6379/0): with one count per worker, the sign-in limit multiplies."
         )
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         warn("Production is running on SQLite; use PostgreSQL (DATABASE_URL).")

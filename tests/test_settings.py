@@ -11,13 +11,14 @@ from flask import session
 from config.settings import DEFAULT_SECRET, UnsafeSettings, database_url, settings_for
 from tracker import create_app
 
-# Production apps built here never touch the test database.
+# Production apps built here never touch the test database, and share sign-in counts through a store.
 IN_MEMORY = {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
+SHARED_LIMITS = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
 GOOD_SECRET = secrets.token_hex(32)
 
 
 def production(**overrides):
-    return create_app(env="production", overrides=IN_MEMORY | overrides)
+    return create_app(env="production", overrides=IN_MEMORY | SHARED_LIMITS | overrides)
 
 
 @pytest.mark.parametrize("secret", [None, "", DEFAULT_SECRET], ids=["none", "empty", "default"])
@@ -124,9 +125,9 @@ def test_database_url_falls_back_to_the_default(raw):
 
 
 def test_production_answers_carry_security_headers():
-    from tracker import SECURITY_HEADERS, create_app
+    from tracker import SECURITY_HEADERS
 
-    app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}, env="production")
+    app = production(SECRET_KEY=GOOD_SECRET)
     response = app.test_client().get("/healthz")
 
     for name, value in SECURITY_HEADERS.items():
@@ -150,3 +151,66 @@ def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for():
         "/_whoami", headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "10.0.0.1"}
     )
     assert seen["addr"] == "203.0.113.9"
+
+
+# --- production refuses what gives things away (issue 10 item 7) ---
+
+
+@pytest.mark.parametrize(
+    "secret",
+    ["a" * 32, "a" * 64, "ab" * 32, "0123456789" * 4, "password" * 8],
+    ids=["32 a", "64 a", "ab repeated", "digits repeated", "a word repeated"],
+)
+def test_production_refuses_a_long_secret_with_little_entropy(secret):
+    with pytest.raises(UnsafeSettings, match="SECRET_KEY"):
+        production(SECRET_KEY=secret)
+
+
+@pytest.mark.parametrize("make", [lambda: secrets.token_hex(32), lambda: secrets.token_urlsafe(32)])
+def test_production_accepts_what_secrets_makes(make):
+    secret = make()
+
+    assert production(SECRET_KEY=secret).config["SECRET_KEY"] == secret
+
+
+@pytest.mark.parametrize(
+    ("secret", "at_least", "below"),
+    [
+        ("", 0, 1),
+        ("a" * 32, 0, 1),
+        ("ab", 2, 3),
+        ("ab" * 32, 2, 3),  # a repeated block says no more than the block
+        ("0123456789abcdef" + "fedcba9876543210", 128, 129),
+        ("0123456789abcdef" * 2 + "0123", 64, 65),
+    ],
+)
+def test_secret_entropy_is_estimated_from_its_characters_and_repeats(secret, at_least, below):
+    from config.settings import secret_entropy_bits
+
+    assert at_least <= secret_entropy_bits(secret) < below
+
+
+@pytest.mark.parametrize("uri", [None, "", "memory://"])
+def test_production_refuses_a_sign_in_limit_store_of_its_own_per_worker(uri):
+    with pytest.raises(UnsafeSettings, match="RATELIMIT_STORAGE_URI"):
+        production(SECRET_KEY=GOOD_SECRET, RATELIMIT_STORAGE_URI=uri)
+
+
+def test_production_refuses_debug_mode_from_flask_debug(monkeypatch):
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+
+    with pytest.raises(UnsafeSettings, match="debug"):
+        production(SECRET_KEY=GOOD_SECRET)
+
+
+def test_production_refuses_debug_mode_from_its_settings():
+    with pytest.raises(UnsafeSettings, match="debug"):
+        production(SECRET_KEY=GOOD_SECRET, DEBUG=True)
+
+
+def test_development_still_starts_with_the_in_memory_store_and_debug(monkeypatch):
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+
+    app = create_app(env="development", overrides=IN_MEMORY)
+
+    assert app.debug and app.config["RATELIMIT_STORAGE_URI"] == "memory://"
