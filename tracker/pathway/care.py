@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from config.words import revealing_words
 from tracker import audit
 from tracker.auth.models import Staff, Team
 from tracker.clock import local_today
@@ -16,7 +17,6 @@ from tracker.pathway import enforcement, referrals, screening
 from tracker.pathway.models import Appointment, Person, Referral, Screening, Stage
 from tracker.sms import outbox as sms_outbox
 from tracker.sms.policy import RevealingText, check_private
-from tracker.sms.templates import revealing_words
 from tracker.types import utcnow
 
 

@@ -8,10 +8,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from config.words import LANGUAGES, SMS_CONFIG, revealing_words
 from tracker.sms.policy import RevealingText, check_private, placeholders
 
-SMS_CONFIG = Path(__file__).resolve().parent.parent.parent / "config" / "sms"
-LANGUAGES = ("en", "cy")
 PURPOSES = (
     "release_day",
     "release_day_no_appointment",
@@ -32,13 +31,6 @@ class TemplateError(ValueError):
 def _load(name: str, folder: Path) -> dict[str, Any]:
     with (folder / name).open("rb") as f:
         return tomllib.load(f)
-
-
-@cache
-def revealing_words(folder: Path = SMS_CONFIG) -> frozenset[str]:
-    """Every revealing word, in English and Welsh (a Welsh text may still carry an English word)."""
-    words = _load("revealing_words.toml", folder)
-    return frozenset(w for language in LANGUAGES for w in words[language])
 
 
 @cache
