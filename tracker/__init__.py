@@ -27,31 +27,12 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
             app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
         )
 
-    from tracker import errors, extensions, health, web
-    from tracker.alerts import cli as alerts_cli
-    from tracker.alerts import scheduler
-    from tracker.auth import cli as auth_cli
-    from tracker.auth import tokens
-    from tracker.pathway import api as pathway_api
-    from tracker.pathway import cli as pathway_cli
-    from tracker.sms import cli as sms_cli
+    from tracker import alerts, auth, errors, extensions, health, pathway, scheduler, sms, web
 
-    extensions.db.init_app(app)
-    extensions.migrate.init_app(app, extensions.db, directory=_migrations_dir())
-    extensions.login_manager.init_app(app)
-    extensions.api.init_app(app)
-    extensions.csrf.init_app(app)
-    extensions.limiter.init_app(app)
-    errors.init_app(app)
-    tokens.init_app(app)
-    health.init_app(app)
-    pathway_api.init_app(app)
-    web.init_app(app)
-    auth_cli.init_app(app)
-    pathway_cli.init_app(app)
-    alerts_cli.init_app(app)
-    sms_cli.init_app(app)
-    scheduler.init_app(app)
+    # Each package wires in its own blueprints, commands, webhooks and subscriptions; reports has
+    # none (the pages read it). The scheduler only registers `flask scheduler run`: it never starts here.
+    for module in (extensions, errors, health, auth, pathway, alerts, sms, web, scheduler):
+        module.init_app(app)
     return app
 
 
@@ -69,12 +50,6 @@ def _security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
-
-
-def _migrations_dir() -> str:
-    from pathlib import Path
-
-    return str(Path(__file__).parent / "migrations")
 
 
 def _ensure_sqlite_folder(app: Flask) -> None:

@@ -1,5 +1,8 @@
-"""Flask extensions, created unbound; create_app() binds them."""
+"""Flask extensions, created unbound; create_app() binds them with init_app()."""
 
+from pathlib import Path
+
+from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -34,3 +37,13 @@ api = Api()
 csrf = CSRFProtect()
 # Storage comes from RATELIMIT_STORAGE_URI, so production workers share one count (Redis).
 limiter = Limiter(key_func=get_remote_address)
+
+
+def init_app(app: Flask) -> None:
+    """Bind every extension to the app."""
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    login_manager.init_app(app)
+    api.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)

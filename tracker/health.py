@@ -7,9 +7,8 @@ from typing import Any
 from flask import Flask, jsonify
 from sqlalchemy import select, text
 
-from tracker.alerts.models import SchedulerLease
-from tracker.alerts.scheduler import LEASE_NAME
 from tracker.extensions import db
+from tracker.leadership import LEASE_NAME, SchedulerLease
 from tracker.types import utcnow
 
 NEVER_SEEN: dict[str, Any] = {"last_heartbeat_at": None, "age_seconds": None, "holder": None}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
 from tracker.alerts.sweep import sweep
@@ -18,8 +17,3 @@ def sweep_command(at: str | None) -> None:
     """Evaluate every rule; print how many alerts were raised, moved and resolved."""
     result = sweep(parse_instant(at))
     click.echo(f"raised {result.raised}, moved {result.moved}, resolved {result.resolved}")
-
-
-def init_app(app: Flask) -> None:
-    """Register the alerts commands."""
-    app.cli.add_command(alerts_cli)

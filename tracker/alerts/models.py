@@ -1,4 +1,4 @@
-"""Alerts, the sweep's bookmark and the scheduler's lease and heartbeat."""
+"""Alerts and the sweep's bookmark."""
 
 from __future__ import annotations
 
@@ -51,14 +51,3 @@ class SweepMark(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     swept_to: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class SchedulerLease(db.Model):
-    """Which scheduler process is active and its last heartbeat (one row per lease name)."""
-
-    __tablename__ = "scheduler_leases"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    holder: Mapped[str | None] = mapped_column(String(100))
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 
 from tracker import audit
@@ -69,9 +68,3 @@ def issue_token(email: str) -> None:
 def _audited(obj, action: str):
     audit.record(None, action, obj, via="cli")
     return obj
-
-
-def init_app(app: Flask) -> None:
-    """Register the CLI groups."""
-    app.cli.add_command(teams)
-    app.cli.add_command(users)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask
 from flask_smorest import Blueprint, abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker import audit
 from tracker.auth.tokens import authenticate_bearer, current_staff, require_role
-from tracker.extensions import api, db
+from tracker.extensions import db
 from tracker.pathway import queries, schemas, service
 from tracker.pathway.access import holding_establishment_only, person_or_404, record_or_404
 from tracker.pathway.models import Pathway, Person, Stage
@@ -132,14 +131,3 @@ def past_pathways(person_id):
     audit.record(staff.id, "view", subject_type="pathways", person_id=person.id, past=True)
     db.session.commit()
     return [pathway_summary(person, p) for p in closed]
-
-
-def init_app(app: Flask) -> None:
-    """Register the API blueprints."""
-    from tracker.alerts.api import bp as alerts_bp
-    from tracker.auth.api import bp as auth_bp
-    from tracker.pathway.care_api import bp as care_bp
-    from tracker.pathway.handover_api import bp as handovers_bp
-
-    for blueprint in (bp, care_bp, handovers_bp, alerts_bp, auth_bp):
-        api.register_blueprint(blueprint)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
@@ -33,8 +32,3 @@ def seed(if_empty: bool) -> None:
     click.echo("Demo accounts (passwords are shown once, now):")
     for email, password in passwords.items():
         click.echo(f"  {email:<28} {password}")
-
-
-def init_app(app: Flask) -> None:
-    """Register the demo commands."""
-    app.cli.add_command(demo_cli)

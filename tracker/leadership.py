@@ -1,39 +1,26 @@
-"""`flask scheduler run`: APScheduler in a process of its own, running jobs only while it leads.
+"""Which scheduler process leads: a lease row, or an advisory lock on PostgreSQL, and its heartbeat.
 
 One process leads at a time: on PostgreSQL it holds a session-level advisory lock on a connection
-of its own; on SQLite it holds a lease row that it renews every tick. Others stand by, polling, and
-take over within two ticks of the leader dying. Every job is idempotent, so a job that runs twice
-around a handover changes nothing.
+of its own; on SQLite it holds a lease row that it renews every tick. Either way the row keeps the
+leader's heartbeat, which /healthz reports.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import signal
-import socket
-import sys
 import threading
-import time
-from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
-import click
-from apscheduler.schedulers import SchedulerNotRunningError
-from apscheduler.schedulers.blocking import BlockingScheduler
-from flask import Flask, current_app
-from flask.cli import AppGroup
-from sqlalchemy import Connection, create_engine, or_, select, text, update
+from flask import Flask
+from sqlalchemy import Connection, String, create_engine, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.pool import NullPool
 
-from tracker.alerts.models import SchedulerLease
-from tracker.alerts.sweep import sweep
 from tracker.extensions import db
-from tracker.types import utcnow
+from tracker.types import UTCDateTime, utcnow
 
 log = logging.getLogger("tracker.scheduler")
 
@@ -42,31 +29,15 @@ LEASE_NAME = "scheduler"
 ADVISORY_LOCK_KEY = 7_316_735_105_007_001
 
 
-def run_sweep() -> None:
-    """Sweep as of now and log its counts (never whom they concern)."""
-    result = sweep(utcnow())
-    log.info("sweep: raised %d, moved %d, resolved %d", result.raised, result.moved, result.resolved)
+class SchedulerLease(db.Model):
+    """Which scheduler process is active and its last heartbeat (one row per lease name)."""
 
+    __tablename__ = "scheduler_leases"
 
-def run_dispatch() -> None:
-    """Send the texts that are due and log the counts (never to whom)."""
-    from tracker.sms.dispatch import dispatch
-    from tracker.sms.gateways import gateway_for
-
-    result = dispatch(utcnow(), gateway_for(current_app))
-    log.info(
-        "dispatch: sent %d, retrying %d, failed %d, not sent %d, reconciled %d",
-        result.sent,
-        result.retrying,
-        result.failed,
-        result.skipped,
-        result.reconciled,
-    )
-
-
-# What runs every tick while this process leads, by job id. Each job owns its transaction and must
-# be idempotent: around a change of leader it may run twice.
-LEADER_JOBS: dict[str, Callable[[], None]] = {"sweep": run_sweep, "dispatch": run_dispatch}
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(100))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 def _claim_row(holder: str, now: datetime, lease: timedelta, only_if_free: bool) -> bool:
@@ -199,104 +170,3 @@ class PostgresAdvisoryLock:
             with suppress(SQLAlchemyError):  # a connection already gone is what we wanted
                 self.connection.close()
             self.connection = None
-
-
-class SchedulerProcess:
-    """Stand by until leader, run the jobs while leading, stand by again if leadership is lost."""
-
-    def __init__(self, app: Flask, tick: float, poll: float) -> None:
-        self.app, self.tick, self.poll = app, tick, poll
-        self.holder = f"{socket.gethostname()}:{os.getpid()}"[:100]
-        # Death to takeover is at most the lease plus a poll: within two ticks with a poll to spare for
-        # slow queries, while a leader renewing every tick still has a tick less two polls in hand.
-        lease = timedelta(seconds=2 * tick - 2 * poll)
-        kind = PostgresAdvisoryLock if db.engine.dialect.name == "postgresql" else SqliteLease
-        self.leadership: Leadership = kind(app, self.holder, lease)
-
-    def run(self) -> None:
-        """Run until the process is stopped; always give up leadership on the way out."""
-        try:
-            while True:
-                if not self.leadership.acquire():
-                    log.info("standing by as %s", self.holder)
-                    while not self.leadership.acquire():
-                        time.sleep(self.poll)
-                log.info("became leader as %s", self.holder)
-                self._lead()
-                log.warning("lost leadership as %s; standing by", self.holder)
-        finally:
-            self.leadership.release()
-            log.info("stopped as %s", self.holder)
-
-    def _lead(self) -> None:
-        """Run the jobs on a fresh scheduler until a job finds leadership lost and stops it."""
-        zone = ZoneInfo(self.app.config["TIMEZONE"])
-        scheduler = BlockingScheduler(
-            timezone=zone,
-            job_defaults={
-                "coalesce": True,
-                "max_instances": 1,
-                "misfire_grace_time": max(1, int(self.tick)),
-            },
-        )
-        scheduler.add_job(self._heartbeat, "interval", seconds=self.tick, id="heartbeat", args=[scheduler])
-        for job_id, job in LEADER_JOBS.items():
-            # The first run is now: a new leader catches up at once on what fell due while none led.
-            scheduler.add_job(
-                self._run_if_leader,
-                "interval",
-                seconds=self.tick,
-                id=job_id,
-                args=[scheduler, job],
-                next_run_time=datetime.now(zone),
-            )
-        try:
-            scheduler.start()
-        finally:
-            _stop(scheduler)
-
-    def _heartbeat(self, scheduler: BlockingScheduler) -> None:
-        if not self.leadership.renew():
-            _stop(scheduler)
-
-    def _run_if_leader(self, scheduler: BlockingScheduler, job: Callable[[], None]) -> None:
-        if not self.leadership.held():
-            _stop(scheduler)
-            return
-        with self.app.app_context():
-            job()
-
-
-def _stop(scheduler: BlockingScheduler) -> None:
-    """Stop the scheduler without waiting for running jobs; they are idempotent and finish alone."""
-    with suppress(SchedulerNotRunningError):  # two jobs noticed at once
-        scheduler.shutdown(wait=False)
-
-
-scheduler_cli = AppGroup("scheduler", help="The process that runs the sweep every tick.")
-
-
-@scheduler_cli.command("run")
-@click.option("--tick", type=float, help="Seconds between sweeps (default SCHEDULER_TICK_SECONDS or 60).")
-@click.option("--poll", type=float, help="Seconds between a standby's tries (SCHEDULER_POLL_SECONDS or 5).")
-def run_command(tick: float | None, poll: float | None) -> None:
-    """Run the scheduler: the sweep every tick while this process is the one leader."""
-    tick = tick or current_app.config.get("SCHEDULER_TICK_SECONDS", 60)
-    poll = poll or min(current_app.config.get("SCHEDULER_POLL_SECONDS", 5), tick / 4)
-    if not 0 < 2 * poll < tick:
-        raise click.BadParameter("two polls must fit in a tick", param_hint="--poll")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per job run
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    SchedulerProcess(current_app._get_current_object(), tick, poll).run()  # type: ignore[attr-defined]
-
-
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    """Unwind like Ctrl-C, so the leader gives up its lock or lease instead of leaving it to expire."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the release short
-    sys.exit(0)
-
-
-def init_app(app: Flask) -> None:
-    """Register `flask scheduler run`; it never starts the scheduler."""
-    app.cli.add_command(scheduler_cli)

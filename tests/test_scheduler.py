@@ -1,4 +1,4 @@
-"""tracker/alerts/scheduler.py: one active process, each alert raised once, handover on SIGKILL, heartbeat."""
+"""tracker/scheduler.py: one active process, each alert raised once, handover on SIGKILL, heartbeat."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from tracker.alerts.models import Alert, SchedulerLease
-from tracker.alerts.scheduler import ADVISORY_LOCK_KEY, LEASE_NAME, SqliteLease
+from tracker.alerts.models import Alert
+from tracker.leadership import ADVISORY_LOCK_KEY, LEASE_NAME, SchedulerLease, SqliteLease
 from tracker.types import utcnow
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 TICK, POLL = 2.0, 0.25  # seconds: the minute's tick scaled down so a test sees several
 IS_POSTGRES = (os.environ.get("TEST_DATABASE_URL") or "").startswith(("postgres://", "postgresql"))
 on_postgresql = pytest.mark.skipif(not IS_POSTGRES, reason="TEST_DATABASE_URL is not PostgreSQL")
