@@ -64,7 +64,7 @@ def _custody_ended(custody: Stage, stage: Stage) -> None:
     if stages.ends_custody_in_release(custody.kind, custody.basis, stage.kind, fields):
         release = release or _open(custody, "release", custody.establishment_team_id, stage.start_on)
         release.released_on = stage.start_on
-    elif release is not None:
+    elif release is not None and stage.kind != "closed":  # a closure closes it with the pathway
         release.status = "cancelled"
 
 
