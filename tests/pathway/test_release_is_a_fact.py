@@ -507,7 +507,7 @@ def test_a_release_handover_outlives_its_pathway_until_the_sweep_passes_a_plus_2
     [
         pytest.param(1, "returned_to_custody", id="A+1"),
         pytest.param(20, "returned_to_custody", id="A+20"),
-        pytest.param(21, "returned_to_custody", id="A+21"),
+        pytest.param(21, "open", id="A+21: the outcome day itself"),
         pytest.param(22, "open", id="A+22"),
     ],
 )

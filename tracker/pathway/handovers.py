@@ -79,7 +79,7 @@ def _back_in_custody(stage: Stage) -> None:
             Handover.stage_id != stage.id,
         )
     ):
-        if stage.start_on <= earlier.released_on + timedelta(days=CONTINUITY_DAYS):
+        if stage.start_on < earlier.released_on + timedelta(days=CONTINUITY_DAYS):
             earlier.status, earlier.engaged_fixed_on = "returned_to_custody", stage.start_on
 
 
