@@ -12,15 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.alerts import rules
-from tracker.auth.models import Staff, Team
+from tracker.auth.models import Staff
 from tracker.clock import zone
 from tracker.extensions import db
-from tracker.pathway import dates, enforcement, referrals
+from tracker.pathway import dates, enforcement
 from tracker.pathway.handovers import CLOSED_STATUSES
-from tracker.pathway.models import Appointment, Handover, Person, Referral, Screening, Stage
-
-COMMUNITY_KINDS = ("probation", "treatment_assessment", "treatment_session")
-TREATMENT_KINDS = ("treatment_assessment", "treatment_session")
+from tracker.pathway.history import histories, local_day
+from tracker.pathway.models import Appointment, Handover, Person, Screening, Stage
 
 
 @dataclass
@@ -38,59 +36,6 @@ class Subject:
     ended: str | None = None
 
 
-@dataclass
-class PersonHistory:
-    """What the release and ATR rules need from a person's referrals and appointments."""
-
-    # Live structured alcohol or drug treatment referrals to a treatment service: the treatment referral.
-    treatment_referrals_on: list[date] = field(default_factory=list)
-    treatment_referral_team_id: int | None = None
-    # Live structured alcohol treatment referrals: what closes the AUDIT zone IV task.
-    specialist_referrals_on: list[date] = field(default_factory=list)
-    # Treatment starts on live structured treatment referrals (engagement, indicator C20).
-    treatment_started_on: list[date] = field(default_factory=list)
-    # Attended treatment appointments, which also show an ATR's treatment has started.
-    treatment_attended_on: list[date] = field(default_factory=list)
-    community_appointments_on: list[date] = field(default_factory=list)
-    probation_attended_on: list[date] = field(default_factory=list)
-
-
-def _local(instant) -> date:
-    return instant.astimezone(zone()).date()
-
-
-def histories(person_ids: Iterable[int]) -> dict[int, PersonHistory]:
-    """Referrals and appointments of these people, in two queries."""
-    ids = set(person_ids)
-    result: dict[int, PersonHistory] = defaultdict(PersonHistory)
-    if not ids:
-        return result
-    for r, team_kind in db.session.execute(
-        select(Referral, Team.kind)
-        .join(Team, Team.id == Referral.to_team_id)
-        .where(Referral.person_id.in_(ids))
-        .order_by(Referral.made_at)
-    ):
-        h = result[r.person_id]
-        if not referrals.is_treatment_referral(r.kind, r.status, team_kind):
-            continue
-        h.treatment_referrals_on.append(_local(r.made_at))
-        h.treatment_referral_team_id = r.to_team_id
-        if referrals.is_specialist_alcohol_referral(r.kind, r.status, team_kind):
-            h.specialist_referrals_on.append(_local(r.made_at))
-        if r.treatment_started_on:
-            h.treatment_started_on.append(r.treatment_started_on)
-    for a in db.session.scalars(select(Appointment).where(Appointment.person_id.in_(ids))):
-        h, day = result[a.person_id], _local(a.starts_at)
-        if a.kind in COMMUNITY_KINDS and a.outcome != "cancelled":
-            h.community_appointments_on.append(day)
-        if a.outcome == "attended" and a.kind == "probation":
-            h.probation_attended_on.append(day)
-        if a.outcome == "attended" and a.kind in TREATMENT_KINDS:
-            h.treatment_attended_on.append(day)
-    return result
-
-
 def screenings_by_person(person_ids: Iterable[int]) -> dict[int, list[tuple[date, str]]]:
     """Each person's screenings as (local day, tool), oldest first, in one query."""
     ids = set(person_ids)
@@ -101,7 +46,7 @@ def screenings_by_person(person_ids: Iterable[int]) -> dict[int, list[tuple[date
             .where(Screening.person_id.in_(ids))
             .order_by(Screening.screened_at)
         ):
-            result[person_id].append((_local(screened_at), tool))
+            result[person_id].append((local_day(screened_at), tool))
     return result
 
 
@@ -204,7 +149,7 @@ def stage_subjects(stage_ids: Iterable[int]) -> list[Subject]:
             alcohol_need=person.alcohol_need,
             highest_audit_score=audits.get(person.id),
             treatment_started_on=tuple(past.treatment_started_on + past.treatment_attended_on),
-            recorded_on=_local(s.created_at) if s.created_at else None,
+            recorded_on=local_day(s.created_at) if s.created_at else None,
             screened_on=tuple(day for day, _ in screened[person.id]),
         )
         chosen = _stage_rules(s.kind)
@@ -261,7 +206,7 @@ def screening_subjects(screening_ids: Iterable[int]) -> list[Subject]:
     manager_teams = _manager_teams(people.values())
     subjects = []
     for s in screenings:
-        person, screened_on = people[s.person_id], _local(s.screened_at)
+        person, screened_on = people[s.person_id], local_day(s.screened_at)
         referred = any(day >= screened_on for day in history[s.person_id].specialist_referrals_on)
         audited = any(day >= screened_on and tool == "audit" for day, tool in screened[s.person_id])
         probation = manager_teams.get(person.offender_manager_id)
@@ -328,7 +273,7 @@ def alert_subjects(alerts: Iterable[Any]) -> list[Subject]:
             "alerts",
             a.id,
             a.person_id,
-            rules.AlertFacts(a.severity, a.status, _local(a.raised_at), a.rule),
+            rules.AlertFacts(a.severity, a.status, local_day(a.raised_at), a.rule),
             {"escalated": rules.escalated},
             teams={"owning_team": a.team_id},
         )

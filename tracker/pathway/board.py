@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from tracker.alerts.facts import histories
 from tracker.extensions import db
 from tracker.pathway import checklist, dates
 from tracker.pathway.handovers import summary_fields
+from tracker.pathway.history import histories
 from tracker.pathway.models import Appointment, Handover, Screening
 
 
