@@ -227,13 +227,14 @@ def screening_subjects(screening_ids: Iterable[int]) -> list[Subject]:
 def appointment_subjects(appointment_ids: Iterable[int]) -> list[Subject]:
     """Appointments with their outcome and, for enforcement, their absence and the warnings before it."""
     rows = db.session.execute(
-        select(Appointment, Person.offender_manager_id, Stage.kind)
+        select(Appointment, Person.offender_manager_id, Stage.kind, Staff.team_id)
         .join(Person, Person.id == Appointment.person_id)
+        .outerjoin(Staff, Staff.id == Person.offender_manager_id)
         .outerjoin(Stage, Stage.id == Appointment.stage_id)
         .where(Appointment.id.in_(set(appointment_ids)))
     ).all()
     warnings: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    unacceptable = {a.person_id for a, _, _ in rows if a.absence == "unacceptable"}
+    unacceptable = {a.person_id for a, *_ in rows if a.absence == "unacceptable"}
     if unacceptable:
         for appointment_id, person_id, warned_on in db.session.execute(
             select(Appointment.id, Appointment.person_id, Appointment.warned_on).where(
@@ -242,7 +243,7 @@ def appointment_subjects(appointment_ids: Iterable[int]) -> list[Subject]:
         ):
             warnings[person_id].append((appointment_id, warned_on))
     subjects = []
-    for a, manager_id, stage_kind in rows:
+    for a, manager_id, stage_kind, probation in rows:
         local_start = a.starts_at.astimezone(zone())
         earlier = [on for other_id, on in warnings[a.person_id] if other_id != a.id]
         subjects.append(
@@ -259,7 +260,8 @@ def appointment_subjects(appointment_ids: Iterable[int]) -> list[Subject]:
                     on_licence=stage_kind == "licence",
                 ),
                 rules.APPOINTMENT_RULES,
-                teams={"owning_team": a.team_id},
+                # An appointment booked with no team belongs to the offender manager's team.
+                teams={"owning_team": a.team_id or probation},
                 offender_manager_id=manager_id,
             )
         )
