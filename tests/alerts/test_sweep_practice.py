@@ -417,11 +417,6 @@ def test_only_a_live_structured_alcohol_referral_to_a_treatment_service_closes_t
     assert task.status == ("resolved" if closes else "open")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="An alert resolved by itself is never raised again under its key (rule, subject, checkpoint): "
-    "a referral declined after it closed the zone IV task leaves the task closed.",
-)
 def test_a_referral_declined_after_it_closed_the_zone_iv_task_opens_the_task_again(
     world, make_person, refer, screen, sweep_now, sweep, alerts, api_as, make_staff, today
 ):
@@ -436,7 +431,29 @@ def test_a_referral_declined_after_it_closed_the_zone_iv_task_opens_the_task_aga
     assert worker.patch(f"/referrals/{referral['id']}", {"status": "declined"}).status_code == 200
     sweep_now()
 
-    assert [a.status for a in alerts(rule="specialist_referral_needed")][-1] == "open"
+    [reopened] = alerts(rule="specialist_referral_needed")
+    assert (reopened.status, reopened.resolution, reopened.resolved_at) == ("open", None, None)
+
+
+def test_an_alert_resolved_by_a_person_is_not_reopened_when_its_cause_returns(
+    world, make_person, refer, screen, sweep_now, sweep, alerts, api_as, make_staff, today
+):
+    person = make_person(world.om)
+    screen(person, "audit", AUDIT_20, "referred")
+    sweep_now()
+    [alert] = alerts(rule="specialist_referral_needed")
+    om = api_as(world.om)
+    assert (
+        om.post(f"/alerts/{alert.id}/resolve", {"note": "Referred by phone; form to follow."}).status_code
+        == 200
+    )
+    referral = refer(person, world.service)
+    worker = api_as(make_staff("treatment", team=world.service))
+    assert worker.patch(f"/referrals/{referral['id']}", {"status": "declined"}).status_code == 200
+    sweep_now()
+
+    [kept] = alerts(rule="specialist_referral_needed")
+    assert kept.status == "resolved" and kept.resolution == "Referred by phone; form to follow."
 
 
 # --- screening ---------------------------------------------------------------------------------------

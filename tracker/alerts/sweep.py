@@ -24,6 +24,7 @@ from tracker.pathway.handovers import CONTINUITY_DAYS
 from tracker.pathway.models import Appointment, Handover, Screening, Stage
 
 CHUNK = 2000
+CAUSE_GONE = "Resolved by itself: the cause went away."
 # A rule not due yet is asked again as of this far ahead, to tell a moved checkpoint from a gone cause.
 FAR_AHEAD = date(9999, 1, 1)
 
@@ -112,7 +113,7 @@ def _settle(
 ) -> tuple[int, int, int]:
     """Evaluate one chunk of subjects: raise what is new, fix continuity, resolve what went away."""
     findings, due = _evaluate(subjects, window, changed, rule_config)
-    raised = insert_new_alerts(due, rule_config, now)
+    raised = insert_new_alerts(due, rule_config, now) + _reopen_returned(due)
     _fix_continuity(subjects, window.today)
     moved, resolved = _resolve_gone(subjects, findings, now, rule_config)
     return raised, moved, resolved
@@ -327,9 +328,32 @@ def _resolve_gone(subjects, findings, now: datetime, rule_config: dict) -> tuple
         if finding is not None:
             alert.resolution, moved = f"Moved: now due on {finding.checkpoint_on}.", moved + 1
         else:
-            alert.resolution, resolved = "Resolved by itself: the cause went away.", resolved + 1
+            alert.resolution, resolved = CAUSE_GONE, resolved + 1
         alert.status, alert.resolved_at = "resolved", now
     return moved, resolved
+
+
+def _reopen_returned(due) -> int:
+    """A gap that went away by itself and came back (a referral declined after it closed the task)
+    opens its alert again; one resolved by a person, or moved, stays as they left it."""
+    keys = {(rule_id, s.subject_type, s.subject_id, f.checkpoint_on) for rule_id, s, f in due}
+    if not keys:
+        return 0
+    returned = [
+        alert
+        for alert in db.session.scalars(
+            select(Alert).where(
+                Alert.status == "resolved",
+                Alert.resolution == CAUSE_GONE,
+                Alert.resolved_by_id.is_(None),
+                Alert.subject_id.in_({key[2] for key in keys}),
+            )
+        )
+        if (alert.rule, alert.subject_type, alert.subject_id, alert.checkpoint_on) in keys
+    ]
+    for alert in returned:
+        alert.status, alert.resolved_at, alert.resolution = "open", None, None
+    return len(returned)
 
 
 def _pending(subject, rule_id: str, rule_config: dict) -> rules.Finding | None:
