@@ -29,7 +29,9 @@ class Settings:
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A failed statement's message would otherwise carry its parameters (names, dates of birth, mobiles)
+    # into the logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/London")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "outbox")
@@ -53,6 +55,9 @@ class Settings:
     # Post-sentence supervision (to TUSED) may start only before this day (ISO date; unset: still in force).
     # The Sentencing Act 2026 ends PSS; set the day its commencement order gives.
     PSS_ENDS_ON = os.environ.get("PSS_ENDS_ON") or None
+
+    # Sent on every answer where set (tracker/web/headers.py): production only, as it is served over HTTPS.
+    STRICT_TRANSPORT_SECURITY: str | None = None
 
     # Pages check CSRF in their blueprint (tracker/web); the API (bearer tokens) and webhooks are not forms.
     WTF_CSRF_CHECK_DEFAULT = False
@@ -100,6 +105,7 @@ class Production(Settings):
     """A real deployment: refuses unsafe defaults."""
 
     ENV_NAME = "production"
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -103,3 +103,46 @@ def test_the_need_says_what_is_needed_never_the_zone_or_score(tool, zone, positi
 
     assert label == need
     assert "zone" not in label.lower() and not any(ch.isdigit() for ch in label)
+
+
+# --- mobiles in logs (issue 10 item 8) ---
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [
+        ("+447911123456", "+44******3456"),
+        ("07911123456", "079****3456"),
+        ("07911 123456", "079****3456"),
+        ("+3531234567", "+35****4567"),
+        ("1234567", "*******"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_a_mobile_is_masked_but_for_its_country_and_last_four_digits(number, masked):
+    assert privacy.mask_mobile(number) == masked
+
+
+def test_every_mobile_in_a_line_of_text_is_masked_and_nothing_else():
+    line = "text 42 to +447911123456 failed; also 07911 123456 and 07700900123, on 2026-11-30 at 12:00"
+
+    assert privacy.mask_mobiles(line) == (
+        "text 42 to +44******3456 failed; also 079****3456 and 077****0123, on 2026-11-30 at 12:00"
+    )
+
+
+def test_a_log_record_carries_no_mobile_in_its_message_or_its_traceback(caplog):
+    import logging
+
+    logger = logging.getLogger("tests.privacy.masked")
+    logger.addFilter(privacy.MaskMobiles())
+    try:
+        raise ValueError("+447911123456 is not a number we can text")
+    except ValueError:
+        with caplog.at_level(logging.INFO, logger=logger.name):
+            logger.exception("could not text %s", "07911 123456")
+
+    written = caplog.text
+    assert "could not text 079****3456" in written and "+44******3456 is not a number" in written
+    assert "7911123456" not in written and "7911 123456" not in written

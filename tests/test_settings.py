@@ -125,7 +125,7 @@ def test_database_url_falls_back_to_the_default(raw):
 
 
 def test_production_answers_carry_security_headers():
-    from tracker import SECURITY_HEADERS
+    from tracker.web.headers import SECURITY_HEADERS
 
     app = production(SECRET_KEY=GOOD_SECRET)
     response = app.test_client().get("/healthz")

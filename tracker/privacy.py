@@ -11,6 +11,8 @@ PURE: standard library only; takes `today` as an argument.
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import date
 
 SPECIALIST_REFERRAL_NEEDED = "Specialist alcohol referral needed"
@@ -60,3 +62,35 @@ def need_label(tool: str, zone: int | None, positive: bool) -> str:
     if tool in SHORT_SCREENS and positive:
         return FULL_AUDIT_NEEDED
     return POSITIVE if positive else NEGATIVE
+
+
+# An international number (+ and 10 to 15 digits) or a UK one (0 and 10 digits, maybe one space).
+MOBILE_IN_TEXT = re.compile(r"(?<![\w+])(?:\+\d{10,15}|0\d{4} ?\d{6})(?![\w])")
+SHOWN_AT_START, SHOWN_AT_END = 3, 4
+
+
+def mask_mobile(number: str | None) -> str:
+    """A mobile number fit for a log line: its first three and last four characters only,
+    `+447911123456` -> `+44******3456`; a number too short to hide anything is all stars."""
+    digits = (number or "").replace(" ", "")
+    hidden = len(digits) - SHOWN_AT_START - SHOWN_AT_END
+    if hidden < 1:
+        return "*" * len(digits)
+    return digits[:SHOWN_AT_START] + "*" * hidden + digits[-SHOWN_AT_END:]
+
+
+def mask_mobiles(text: str) -> str:
+    """The text with every mobile number in it masked."""
+    return MOBILE_IN_TEXT.sub(lambda found: mask_mobile(found.group()), text)
+
+
+class MaskMobiles(logging.Filter):
+    """Masks every mobile number in a log record's message and traceback before any handler writes it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = mask_mobiles(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_mobiles(record.exc_text)
+        return True

@@ -17,11 +17,12 @@ def init_app(app: Flask) -> None:
     """Wire the pages into the app: templates, helpers, login settings, error pages and blueprints."""
     from tracker import errors
     from tracker.extensions import login_manager
-    from tracker.web import error_pages, filters, layout
+    from tracker.web import error_pages, filters, headers, layout
     from tracker.web.blueprint import assets, bp
 
     _template_loaders(app)
     WTFormsHelpers(app)
+    headers.init_app(app)
     filters.init_app(app)
     layout.init_app(app)
     errors.render_pages_with(app, error_pages.error_page)

@@ -1,13 +1,12 @@
-"""The pages' blueprint: signed-in staff only, CSRF on every form, a script nonce on every page."""
+"""The pages' blueprint: signed-in staff only, CSRF on every form."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, request
+from flask import Blueprint, abort, current_app, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -33,24 +32,6 @@ def signed_in_staff_only() -> ResponseReturnValue | None:
     if not current_user.is_authenticated or not current_user.is_active:
         return login_manager.unauthorized()
     return None
-
-
-@bp.after_app_request
-def content_security_policy(response):
-    """Pages allow only their own scripts and styles, and the one inline script GOV.UK's template needs."""
-    if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
-        response.headers["Content-Security-Policy"] = (
-            f"default-src 'self'; script-src 'self' 'nonce-{script_nonce()}'; img-src 'self' data:; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-        )
-    return response
-
-
-def script_nonce() -> str:
-    """This request's nonce for inline scripts."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(16)
-    return g.csp_nonce
 
 
 def staff() -> Staff:

@@ -44,8 +44,8 @@ def navigation() -> list[dict[str, Any]]:
 
 def init_app(app: Flask) -> None:
     """Make the layout's values available to every template, error pages included."""
-    from tracker.web.blueprint import script_nonce
     from tracker.web.formkit import error_list
+    from tracker.web.headers import script_nonce
 
     # Imported macros see globals but not the context, so the words for codes are a global.
     app.jinja_env.globals["labels"] = labels

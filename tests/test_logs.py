@@ -1,0 +1,63 @@
+"""Logs keep personal data out: SQL parameters hidden, the Twilio client quiet (issue 10 item 8)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+MOBILE = "+447911123456"
+
+
+def test_a_failed_statement_never_carries_its_parameters(app, db, make_staff, caplog):
+    staff = make_staff()
+
+    with pytest.raises(IntegrityError) as failed:
+        db.session.execute(
+            text("INSERT INTO teams (name, kind, phone) VALUES (:name, 'probation', :phone)"),
+            {"name": staff.team.name, "phone": MOBILE},
+        )
+    db.session.rollback()
+
+    assert MOBILE not in str(failed.value) and staff.team.name not in str(failed.value)
+    assert "parameters hidden" in str(failed.value)
+
+
+def test_the_twilio_client_logs_no_request_of_ours(app):
+    logger = logging.getLogger("twilio.http_client")
+
+    assert logger.getEffectiveLevel() == logging.WARNING
+    assert not logger.isEnabledFor(logging.INFO)  # where it writes each request's numbers
+
+
+@pytest.mark.parametrize("name", ["tracker", "tracker.sms", "tracker.scheduler"])
+def test_our_loggers_mask_every_mobile(app, caplog, name):
+    with caplog.at_level(logging.INFO):
+        logging.getLogger(name).warning("could not text %s", MOBILE)
+
+    assert "could not text +44******3456" in caplog.text
+    assert "7911123456" not in caplog.text
+
+
+def test_an_unhandled_error_is_logged_with_its_mobiles_masked(caplog):
+    from tracker import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": False}, env="test")
+
+    @app.get("/_fails-with-a-number")
+    def fails():
+        raise ValueError(f"{MOBILE} is not a number we can text")
+
+    with caplog.at_level(logging.ERROR):
+        assert app.test_client().get("/_fails-with-a-number").status_code == 500
+
+    assert "+44******3456 is not a number" in caplog.text
+    assert "7911123456" not in caplog.text
+
+
+def test_running_the_migrations_leaves_our_loggers_working(app):
+    # Alembic's fileConfig disables every logger that exists unless told otherwise.
+    assert not logging.getLogger("tracker").disabled
+    assert not logging.getLogger("twilio.http_client").disabled
