@@ -13,9 +13,8 @@ from tracker.auth.models import Staff, Team
 from tracker.clock import local_today
 from tracker.errors import Conflict, Forbidden, Invalid
 from tracker.extensions import db
-from tracker.pathway import enforcement, referrals, screening
+from tracker.pathway import enforcement, events, referrals, screening
 from tracker.pathway.models import Appointment, Person, Referral, Screening, Stage
-from tracker.sms import outbox as sms_outbox
 from tracker.sms.policy import RevealingText, check_private
 from tracker.types import utcnow
 
@@ -42,7 +41,7 @@ def book_appointment(person: Person, data: dict[str, Any], by: Staff) -> Appoint
     )
     db.session.add(appointment)
     db.session.flush()
-    sms_outbox.appointment_changed(appointment)
+    events.appointment_booked.send(appointment)
     audit.record(by.id, "create", appointment, person_id=person.id, kind=appointment.kind)
     return appointment
 
@@ -75,10 +74,19 @@ def update_appointment(
     else:
         appointment.starts_at = data["starts_at"].astimezone(UTC)
     db.session.flush()
-    sms_outbox.appointment_changed(appointment)
+    _announce_update(appointment, outcome)
     detail = _printable(data) | ({"absence": appointment.absence} if outcome == "missed" else {})
     audit.record(by.id, "update", appointment, person_id=appointment.person_id, **detail, **_warning(warned))
     return appointment
+
+
+def _announce_update(appointment: Appointment, outcome: str | None) -> None:
+    if outcome == "cancelled":
+        events.appointment_cancelled.send(appointment)
+    elif outcome:
+        events.appointment_recorded.send(appointment)
+    else:
+        events.appointment_moved.send(appointment)
 
 
 def _check_who_judges(absence: str | None, by: Staff) -> None:

@@ -5,15 +5,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from blinker import Signal
 from sqlalchemy import select
 
 from tracker import audit
 from tracker.auth.models import Staff
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
-from tracker.pathway import checklist, stages
+from tracker.pathway import checklist, events, stages
 from tracker.pathway.models import Handover, HandoverItem, Stage
 from tracker.types import utcnow
+
+# What happened to which handover, announced once the change is flushed (tracker/pathway/events.py).
+Changes = list[tuple[Signal, Handover]]
 
 # The continuity-of-care outcome is fixed this many days after the actual release (indicator C20).
 CONTINUITY_DAYS = 21
@@ -36,19 +40,28 @@ def _open(stage: Stage, kind: str, team_id: int | None, due_on: date | None) -> 
 
 
 def stage_started(stage: Stage, previous: Stage | None) -> None:
-    """Open the handovers a new stage brings, and settle those of the stage it ends."""
+    """Open the handovers a new stage brings, settle those of the stage it ends, and announce each change."""
+    changes: Changes = []
     if stage.kind == "custody":
         _open(stage, "custody_reception", stage.establishment_team_id, stage.start_on)
         if stage.release_on:
-            _open(stage, "release", stage.establishment_team_id, stage.release_on)
-        _back_in_custody(stage)
+            release = _open(stage, "release", stage.establishment_team_id, stage.release_on)
+            changes.append((events.release_dates_changed, release))
+        changes += [(events.back_in_custody, earlier) for earlier in _back_in_custody(stage)]
     elif stage.kind == "atr" and previous is not None and previous.kind == "court":
         _open(stage, "atr_start", stage.treatment_team_id, stage.start_on)
     if previous is not None and previous.kind == "custody":
-        _custody_ended(previous, stage)
+        changes += _custody_ended(previous, stage)
     if stage.kind == "closed":
-        _close_with_pathway(stage)
+        changes += [(events.handover_status_changed, h) for h in _close_with_pathway(stage)]
     db.session.flush()
+    _announce(changes)
+
+
+def _announce(changes: Changes) -> None:
+    # After the flush, so every handover has its id; receivers write in the caller's transaction.
+    for signal, handover in changes:
+        signal.send(handover)
 
 
 def released_on(stage: Stage) -> date | None:
@@ -57,19 +70,23 @@ def released_on(stage: Stage) -> date | None:
     return release.released_on if release else None
 
 
-def _custody_ended(custody: Stage, stage: Stage) -> None:
+def _custody_ended(custody: Stage, stage: Stage) -> Changes:
     # Only a recorded release says someone is out; any other end of custody cancels the plan.
     release = _handover(custody, "release")
     fields = {"reason": stage.reason, "remanded": stage.remanded}
     if stages.ends_custody_in_release(custody.kind, custody.basis, stage.kind, fields):
         release = release or _open(custody, "release", custody.establishment_team_id, stage.start_on)
         release.released_on = stage.start_on
-    elif release is not None and stage.kind != "closed":  # a closure closes it with the pathway
+        return [(events.released, release)]
+    if release is not None and stage.kind != "closed":  # a closure closes it with the pathway
         release.status = "cancelled"
+        return [(events.handover_status_changed, release)]
+    return []
 
 
-def _back_in_custody(stage: Stage) -> None:
+def _back_in_custody(stage: Stage) -> list[Handover]:
     # A return to custody before A+21 fixes the last release's outcome: there was no community to engage in.
+    returned = []
     for earlier in db.session.scalars(
         select(Handover).where(
             Handover.person_id == stage.person_id,
@@ -81,27 +98,34 @@ def _back_in_custody(stage: Stage) -> None:
     ):
         if stage.start_on < earlier.released_on + timedelta(days=CONTINUITY_DAYS):
             earlier.status, earlier.engaged_fixed_on = "returned_to_custody", stage.start_on
+            returned.append(earlier)
+    return returned
 
 
-def _close_with_pathway(closing: Stage) -> None:
+def _close_with_pathway(closing: Stage) -> list[Handover]:
     # A release keeps its handover to A+21 even when the pathway closes; anything unreleased closes.
     stage_ids = select(Stage.id).where(Stage.pathway_id == closing.pathway_id)
+    closed = []
     for handover in db.session.scalars(
         select(Handover).where(Handover.stage_id.in_(stage_ids), Handover.status == "open")
     ):
         if handover.released_on is None:
             handover.status = "closed"
+            closed.append(handover)
+    return closed
 
 
 def release_dates_changed(stage: Stage) -> None:
-    """Create the release handover once a release date is known, and keep it on that date."""
+    """Create the release handover once a release date is known, keep it on that date, and announce it."""
     if stage.release_on is None:
         release = _handover(stage, "release")
-        if release is not None:
-            release.due_on = None
-        return
-    _open(stage, "release", stage.establishment_team_id, stage.release_on)
+        if release is None:
+            return
+        release.due_on = None
+    else:
+        release = _open(stage, "release", stage.establishment_team_id, stage.release_on)
     db.session.flush()
+    _announce([(events.release_dates_changed, release)])
 
 
 def update_checklist(handover: Handover, changes: dict[str, str], by: Staff) -> Handover:

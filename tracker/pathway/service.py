@@ -13,10 +13,9 @@ from tracker.auth.models import Staff, Team
 from tracker.clock import local_today
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
-from tracker.pathway import dates, handovers, stages
+from tracker.pathway import dates, events, handovers, stages
 from tracker.pathway.mobile import NotAMobile, normalise_mobile
-from tracker.pathway.models import Appointment, ConsentChange, Handover, Pathway, Person, ReleaseDate, Stage
-from tracker.sms import outbox as sms_outbox
+from tracker.pathway.models import Appointment, ConsentChange, Pathway, Person, ReleaseDate, Stage
 from tracker.types import utcnow
 
 # Team fields of a stage and the team kind each must be.
@@ -118,7 +117,6 @@ def add_stage(person: Person, data: dict[str, Any], by: Staff) -> Stage:
     person.stage_kind = kind
     db.session.flush()
     handovers.stage_started(stage, previous)
-    _texts_follow_release(person.id)
     if kind == "court" and data.get("next_hearing_at"):
         _book_hearing(person, stage, data["next_hearing_at"], by)
     audit.record(by.id, "create", stage, person_id=person.id, kind=kind)
@@ -229,16 +227,8 @@ def _book_hearing(person: Person, stage: Stage, starts_at, by: Staff) -> None:
     )
     db.session.add(hearing)
     db.session.flush()
-    sms_outbox.appointment_changed(hearing)
+    events.appointment_booked.send(hearing)
     audit.record(by.id, "create", hearing, person_id=person.id, kind="court_hearing")
-
-
-def _texts_follow_release(person_id: int) -> None:
-    """The release-day text and the check-in follow each release handover's dates and state."""
-    for handover in db.session.scalars(
-        select(Handover).where(Handover.person_id == person_id, Handover.kind == "release")
-    ):
-        sms_outbox.release_changed(handover)
 
 
 def update_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff) -> Stage:
@@ -254,7 +244,6 @@ def update_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff)
     stage.expected_end_on = dates.overdue_after(stage.release_date_map())
     db.session.flush()
     handovers.release_dates_changed(stage)
-    _texts_follow_release(stage.person_id)
     audit.record(
         by.id,
         "update",
