@@ -1,13 +1,41 @@
-"""Acknowledging and resolving an alert, for the API and the pages alike; they add and flush, never commit."""
+"""Raising an alert when something happens, and acknowledging and resolving one; they flush, never commit.
+
+raise_event_alert is the one way another package raises an alert (sms, for a reply or a failed text);
+everything else is raised by the sweep.
+"""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
 from tracker import audit
+from tracker.alerts.config import alert_config
 from tracker.alerts.models import Alert
+from tracker.alerts.rules import Finding
+from tracker.alerts.store import insert_new_alerts
 from tracker.auth.models import Staff
+from tracker.clock import local_today
 from tracker.errors import Conflict
 from tracker.extensions import db
+from tracker.pathway.models import Person
 from tracker.types import utcnow
+
+
+def raise_event_alert(
+    person: Person, rule: str, message: str, subject_type: str = "people", subject_id: int | None = None
+) -> None:
+    """An alert to the person's offender manager (and their team), once per subject and day."""
+    team_id = db.session.scalar(select(Staff.team_id).where(Staff.id == person.offender_manager_id))
+    subject = SimpleNamespace(
+        subject_type=subject_type,
+        subject_id=subject_id or person.id,
+        person_id=person.id,
+        teams={"probation": team_id, "owning_team": team_id},
+        offender_manager_id=person.offender_manager_id,
+    )
+    insert_new_alerts([(rule, subject, Finding(local_today(), message))], alert_config()["rules"], utcnow())
 
 
 def acknowledge(alert: Alert, by: Staff) -> Alert:

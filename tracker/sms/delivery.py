@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tracker.alerts.service import raise_event_alert
 from tracker.extensions import db
-from tracker.sms import replies
 from tracker.sms.models import Message, StatusEvent, advance
 
 # Twilio's MessageStatus values mapped onto the outbox's.
@@ -59,7 +59,7 @@ def _apply(message: Message, event: StatusEvent) -> None:
     event.message_id = message.id
     if advance(message, event.status, event.error_code) and event.status == "undelivered":
         code = event.error_code or "unknown"
-        replies.raise_alert(
+        raise_event_alert(
             message.person,
             "sms_failed",
             f"A text was not delivered (error {code}). Check the mobile number.",

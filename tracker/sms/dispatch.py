@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from tracker.alerts.service import raise_event_alert
 from tracker.clock import zone
 from tracker.extensions import db
 from tracker.sms import compose, replies
@@ -133,17 +134,17 @@ def record(
 def _permanent_failure(row: Message, outcome: SendResult) -> None:
     if outcome.error_code == OPTED_OUT:
         replies.opt_out(row.person, how="Twilio error 21610 (opt-out)")
-        replies.raise_alert(
+        raise_event_alert(
             row.person, "sms_opted_out", "Texts stopped: this number has opted out with the carrier."
         )
     elif outcome.error_code == INVALID_NUMBER:
-        replies.raise_alert(
+        raise_event_alert(
             row.person,
             "sms_failed",
             "A text could not be sent: the mobile number is not valid. Please fix it.",
         )
     else:
-        replies.raise_alert(
+        raise_event_alert(
             row.person,
             "sms_failed",
             f"A text could not be sent (error {outcome.error_code or 'unknown'}). Check the mobile number.",

@@ -3,15 +3,9 @@ anything else goes to the offender manager as an alert."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from sqlalchemy import select
 
-from tracker.alerts.config import alert_config
-from tracker.alerts.rules import Finding
-from tracker.alerts.store import insert_new_alerts
-from tracker.auth.models import Staff
-from tracker.clock import local_today
+from tracker.alerts.service import raise_event_alert
 from tracker.extensions import db
 from tracker.pathway.models import ConsentChange, Handover, Person
 from tracker.sms import outbox
@@ -33,21 +27,6 @@ def opt_in(person: Person, how: str) -> None:
     if not person.sms_consent and person.mobile:
         person.sms_consent = True
         db.session.add(ConsentChange(person_id=person.id, consent=True, how=how))
-
-
-def raise_alert(
-    person: Person, rule: str, message: str, subject_type: str = "people", subject_id: int | None = None
-) -> None:
-    """An alert to the person's offender manager (and their team), once per subject and day."""
-    team_id = db.session.scalar(select(Staff.team_id).where(Staff.id == person.offender_manager_id))
-    subject = SimpleNamespace(
-        subject_type=subject_type,
-        subject_id=subject_id or person.id,
-        person_id=person.id,
-        teams={"probation": team_id, "owning_team": team_id},
-        offender_manager_id=person.offender_manager_id,
-    )
-    insert_new_alerts([(rule, subject, Finding(local_today(), message))], alert_config()["rules"], utcnow())
 
 
 def handle_inbound(sid: str, from_number: str, body: str) -> str:
@@ -73,7 +52,9 @@ def handle_inbound(sid: str, from_number: str, body: str) -> str:
         elif meaning == "answer" and _record_check_in(person, answer):
             continue
         elif meaning in ("answer", "other"):
-            raise_alert(person, "sms_reply", f"Text reply: {body.strip()[:300]}", "sms_inbound", inbound.id)
+            raise_event_alert(
+                person, "sms_reply", f"Text reply: {body.strip()[:300]}", "sms_inbound", inbound.id
+            )
     return meaning
 
 
