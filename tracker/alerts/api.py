@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint, abort
 from marshmallow import Schema, fields, validate
-from sqlalchemy import case, or_, select
+from sqlalchemy import select
 
 from tracker import audit
 from tracker.alerts import service
+from tracker.alerts.inbox import URGENCY, alerts_for
 from tracker.alerts.models import STATUSES, Alert
-from tracker.auth.models import Staff
 from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.extensions import db
 
@@ -43,16 +43,6 @@ class AlertOut(Schema):
     resolved_at = fields.AwareDateTime(allow_none=True)
     resolved_by_id = fields.Integer(allow_none=True)
     resolution = fields.String(allow_none=True)
-
-
-def alerts_for(staff: Staff):
-    """A WHERE clause on Alert: addressed to the caller or to the caller's team."""
-    if staff.role in ("commissioner", "admin"):
-        abort(403, message="Your role sees aggregate reports only, never a person's alerts.")
-    return or_(Alert.staff_id == staff.id, Alert.team_id == staff.team_id)
-
-
-URGENCY = case({"urgent": 0, "warning": 1, "info": 2}, value=Alert.severity)
 
 
 @bp.get("/alerts")

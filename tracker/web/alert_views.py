@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired, Length
 
 from tracker import audit
 from tracker.alerts import service as alert_actions
-from tracker.alerts.api import URGENCY, alerts_for
+from tracker.alerts.inbox import URGENCY, alerts_for
 from tracker.alerts.models import Alert
 from tracker.extensions import db
 from tracker.pathway.models import Person
