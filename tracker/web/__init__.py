@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
-from flask import Flask
+from flask import Blueprint, Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
@@ -29,8 +30,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "web.sign_in"
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
-    _import_views()
-    app.register_blueprint(bp)
+    app.register_blueprint(_with_pages(bp))
     app.register_blueprint(assets)
 
 
@@ -49,9 +49,10 @@ def _template_loaders(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(loaders)
 
 
-def _import_views() -> None:
-    # Each module adds its routes to the one blueprint when imported.
-    from tracker.web import (  # noqa: F401
+@cache
+def _with_pages(bp: Blueprint) -> Blueprint:
+    """The one `web` blueprint with every page module's routes, added once however many apps register it."""
+    from tracker.web import (
         admin_views,
         alert_views,
         board_views,
@@ -62,3 +63,17 @@ def _import_views() -> None:
         sign_in_views,
         stage_views,
     )
+
+    for pages in (
+        sign_in_views,
+        caseload_views,
+        person_views,
+        stage_views,
+        care_views,
+        screening_views,
+        board_views,
+        alert_views,
+        admin_views,
+    ):
+        pages.routes.add_to(bp)
+    return bp

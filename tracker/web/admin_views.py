@@ -16,8 +16,12 @@ from tracker.auth import service as staff_actions
 from tracker.auth.models import ROLES, TEAM_KINDS, Staff, Team
 from tracker.extensions import db
 from tracker.web import formkit
-from tracker.web.blueprint import bp, roles, staff
+from tracker.web.blueprint import roles, staff
 from tracker.web.labels import choices, options
+from tracker.web.routes import Routes
+
+routes = Routes()
+
 
 PASSWORD_HINT = f"At least {service.MIN_PASSWORD_LENGTH} characters"
 
@@ -96,7 +100,7 @@ class PasswordForm(FlaskForm):
     )
 
 
-@bp.get("/admin")
+@routes.get("/admin")
 @roles("admin")
 def admin() -> ResponseReturnValue:
     """Every team and account."""
@@ -105,7 +109,7 @@ def admin() -> ResponseReturnValue:
     return render_template("admin.html", title="Teams and staff", teams=teams, accounts=accounts)
 
 
-@bp.route("/admin/teams/new", methods=["GET", "POST"])
+@routes.route("/admin/teams/new", methods=["GET", "POST"])
 @roles("admin")
 def new_team() -> ResponseReturnValue:
     """Add a team."""
@@ -131,7 +135,7 @@ def new_team() -> ResponseReturnValue:
     ), formkit.status(form)
 
 
-@bp.route("/admin/staff/new", methods=["GET", "POST"])
+@routes.route("/admin/staff/new", methods=["GET", "POST"])
 @roles("admin")
 def new_staff() -> ResponseReturnValue:
     """Add a staff account in an existing team."""
@@ -163,7 +167,7 @@ def _account(staff_id: int) -> Staff:
     return db.get_or_404(Staff, staff_id, description="No such account.")
 
 
-@bp.post("/admin/staff/<int:staff_id>/disable")
+@routes.post("/admin/staff/<int:staff_id>/disable")
 @roles("admin")
 def disable_staff(staff_id: int) -> ResponseReturnValue:
     """Disable an account; it is signed out everywhere at once."""
@@ -180,7 +184,7 @@ def disable_staff(staff_id: int) -> ResponseReturnValue:
     return redirect(url_for("web.admin"))
 
 
-@bp.post("/admin/staff/<int:staff_id>/enable")
+@routes.post("/admin/staff/<int:staff_id>/enable")
 @roles("admin")
 def enable_staff(staff_id: int) -> ResponseReturnValue:
     """Let a disabled account sign in again."""
@@ -192,7 +196,7 @@ def enable_staff(staff_id: int) -> ResponseReturnValue:
     return redirect(url_for("web.admin"))
 
 
-@bp.route("/admin/staff/<int:staff_id>/password", methods=["GET", "POST"])
+@routes.route("/admin/staff/<int:staff_id>/password", methods=["GET", "POST"])
 @roles("admin")
 def reset_password(staff_id: int) -> ResponseReturnValue:
     """Set a new password for an account; it is signed out everywhere."""

@@ -17,7 +17,11 @@ from tracker.alerts.models import Alert
 from tracker.extensions import db
 from tracker.pathway.models import Person
 from tracker.web import formkit
-from tracker.web.blueprint import bp, roles, staff
+from tracker.web.blueprint import roles, staff
+from tracker.web.routes import Routes
+
+routes = Routes()
+
 
 INBOX_LIMIT = 1000
 ALERT_ROLES = ("offender_manager", "resettlement", "treatment")
@@ -34,7 +38,7 @@ class ResolveForm(FlaskForm):
     )
 
 
-@bp.get("/alerts")
+@routes.get("/alerts")
 @roles(*ALERT_ROLES)
 def alerts() -> ResponseReturnValue:
     """Open and acknowledged alerts addressed to me or my team, most urgent first."""
@@ -63,7 +67,7 @@ def _alert_or_404(alert_id: int) -> Alert:
     return alert
 
 
-@bp.post("/alerts/<int:alert_id>/acknowledge")
+@routes.post("/alerts/<int:alert_id>/acknowledge")
 @roles(*ALERT_ROLES)
 def acknowledge_alert(alert_id: int) -> ResponseReturnValue:
     """Acknowledge an alert from the inbox."""
@@ -79,7 +83,7 @@ def acknowledge_alert(alert_id: int) -> ResponseReturnValue:
     return redirect(url_for("web.alerts"))
 
 
-@bp.route("/alerts/<int:alert_id>/resolve", methods=["GET", "POST"])
+@routes.route("/alerts/<int:alert_id>/resolve", methods=["GET", "POST"])
 @roles(*ALERT_ROLES)
 def resolve_alert(alert_id: int) -> ResponseReturnValue:
     """Resolve an alert, saying what was done."""

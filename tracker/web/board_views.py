@@ -23,8 +23,12 @@ from tracker.pathway.checklist import ITEM_LABELS, STATUSES
 from tracker.pathway.models import Handover, Person
 from tracker.pathway.scope import may_change
 from tracker.web import formkit
-from tracker.web.blueprint import bp, roles, staff
+from tracker.web.blueprint import roles, staff
 from tracker.web.labels import choices
+from tracker.web.routes import Routes
+
+routes = Routes()
+
 
 # Pre-release planning opens at R-84: twelve weeks ahead.
 WINDOW_DAYS = 84
@@ -47,7 +51,7 @@ def by_week(rows: list[dict[str, Any]]) -> list[tuple[date, list[dict[str, Any]]
     return [(week, list(group)) for week, group in groupby(rows, key=monday)]
 
 
-@bp.get("/board")
+@routes.get("/board")
 @roles("resettlement")
 def board() -> ResponseReturnValue:
     """Releases in the next 12 weeks, by week: days to go, checklist, red/amber/green, cliff-edge factors."""
@@ -58,7 +62,7 @@ def board() -> ResponseReturnValue:
     )
 
 
-@bp.get("/board/print")
+@routes.get("/board/print")
 @roles("resettlement")
 def board_print() -> ResponseReturnValue:
     """The board on paper for the weekly pre-release meeting."""
@@ -98,7 +102,7 @@ def checklist_form(handover: Handover) -> FlaskForm:
     return type("ChecklistForm", (FlaskForm,), fields)()
 
 
-@bp.route("/handovers/<int:handover_id>", methods=["GET", "POST"])
+@routes.route("/handovers/<int:handover_id>", methods=["GET", "POST"])
 def handover(handover_id: int) -> ResponseReturnValue:
     """One release handover: its factors and its checklist to tick."""
     me = staff()

@@ -14,7 +14,7 @@ from tracker.pathway.access import own_team_only, person_or_404, record_or_404
 from tracker.pathway.models import Appointment, Person, Referral
 from tracker.types import utcnow
 from tracker.web import formkit
-from tracker.web.blueprint import bp, staff
+from tracker.web.blueprint import staff
 from tracker.web.care_forms import (
     AbsenceForm,
     AppointmentForm,
@@ -26,6 +26,9 @@ from tracker.web.care_forms import (
     team_choices,
 )
 from tracker.web.labels import ABSENCES, choices, label
+from tracker.web.routes import Routes
+
+routes = Routes()
 
 APPOINTMENT_IN = schemas.AppointmentIn()
 APPOINTMENT_PATCH = schemas.AppointmentPatch()
@@ -46,7 +49,7 @@ def _caption(person: Person) -> str:
     return f"{person.given_name} {person.family_name}"
 
 
-@bp.route("/people/<int:person_id>/appointments/new", methods=["GET", "POST"])
+@routes.route("/people/<int:person_id>/appointments/new", methods=["GET", "POST"])
 def new_appointment(person_id: int) -> ResponseReturnValue:
     """Book an appointment; a treatment service books only its own."""
     me = staff()
@@ -86,7 +89,7 @@ def _appointment(appointment_id: int) -> tuple[Appointment, Person]:
     return appointment, person
 
 
-@bp.get("/appointments/<int:appointment_id>")
+@routes.get("/appointments/<int:appointment_id>")
 def change_appointment(appointment_id: int) -> ResponseReturnValue:
     """Record an appointment's outcome, or move it; for a missed one, decide its absence."""
     appointment, person = _appointment(appointment_id)
@@ -111,6 +114,7 @@ def _change_page(
     move: MoveForm,
     absence: AbsenceForm | None = None,
 ) -> ResponseReturnValue:
+
     absence = absence or AbsenceForm(formdata=None, prefix="absence")
     forms = (outcome, move, absence)
     return render_template(
@@ -128,7 +132,7 @@ def _change_page(
     ), max(formkit.status(form) for form in forms)
 
 
-@bp.post("/appointments/<int:appointment_id>/outcome")
+@routes.post("/appointments/<int:appointment_id>/outcome")
 def appointment_outcome(appointment_id: int) -> ResponseReturnValue:
     """Record that an appointment was attended, missed or cancelled."""
     appointment, person = _appointment(appointment_id)
@@ -147,7 +151,7 @@ def appointment_outcome(appointment_id: int) -> ResponseReturnValue:
     return _change_page(appointment, person, form, MoveForm(formdata=None, prefix="move"))
 
 
-@bp.post("/appointments/<int:appointment_id>/absence")
+@routes.post("/appointments/<int:appointment_id>/absence")
 def appointment_absence(appointment_id: int) -> ResponseReturnValue:
     """Decide whether a missed appointment's absence was acceptable (once; a warning may follow)."""
     appointment, person = _appointment(appointment_id)
@@ -173,7 +177,7 @@ def _recorded(appointment: Appointment) -> str:
     return said + "."
 
 
-@bp.post("/appointments/<int:appointment_id>/move")
+@routes.post("/appointments/<int:appointment_id>/move")
 def move_appointment(appointment_id: int) -> ResponseReturnValue:
     """Move an appointment to a new date and time."""
     appointment, person = _appointment(appointment_id)
@@ -190,7 +194,7 @@ def move_appointment(appointment_id: int) -> ResponseReturnValue:
     return _change_page(appointment, person, OutcomeForm(formdata=None), form)
 
 
-@bp.route("/people/<int:person_id>/referrals/new", methods=["GET", "POST"])
+@routes.route("/people/<int:person_id>/referrals/new", methods=["GET", "POST"])
 def new_referral(person_id: int) -> ResponseReturnValue:
     """Refer the person to a team, usually a community treatment service."""
     me = staff()
@@ -216,7 +220,7 @@ def new_referral(person_id: int) -> ResponseReturnValue:
     ), formkit.status(form)
 
 
-@bp.route("/referrals/<int:referral_id>", methods=["GET", "POST"])
+@routes.route("/referrals/<int:referral_id>", methods=["GET", "POST"])
 def change_referral(referral_id: int) -> ResponseReturnValue:
     """Move a referral on (only the moves its status allows are offered), or correct its kind."""
     me = staff()

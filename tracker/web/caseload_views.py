@@ -12,8 +12,12 @@ from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.pathway.stages import KINDS
 from tracker.types import utcnow
-from tracker.web.blueprint import bp, roles, staff
+from tracker.web.blueprint import roles, staff
 from tracker.web.caseload import SORTS, caseload_rows, people_query
+from tracker.web.routes import Routes
+
+routes = Routes()
+
 
 PAGE_SIZE = 50
 TITLES = {
@@ -23,7 +27,7 @@ TITLES = {
 }
 
 
-@bp.get("/caseload")
+@routes.get("/caseload")
 @roles("offender_manager", "resettlement", "treatment")
 def caseload() -> ResponseReturnValue:
     """Everyone on my caseload (or my team's) with what is next for each."""

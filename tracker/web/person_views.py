@@ -15,10 +15,13 @@ from tracker.pathway.access import clinical_access, clinical_read, person_or_404
 from tracker.pathway.handovers import summary_fields
 from tracker.pathway.scope import may_change
 from tracker.pathway.summary import pathway_summary
-from tracker.web.blueprint import bp, staff
+from tracker.web.blueprint import staff
 from tracker.web.labels import KEY_DATES
 from tracker.web.record import load_record, name_staff
+from tracker.web.routes import Routes
 from tracker.web.timeline import build_timeline
+
+routes = Routes()
 
 CHANGES = (
     "person",
@@ -32,7 +35,7 @@ CHANGES = (
 )
 
 
-@bp.get("/people/<int:person_id>")
+@routes.get("/people/<int:person_id>")
 def person(person_id: int) -> ResponseReturnValue:
     """One person's record, through the caller's scope (404 outside it)."""
     me = staff()

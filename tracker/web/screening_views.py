@@ -14,8 +14,12 @@ from tracker.pathway.models import Screening
 from tracker.pathway.screening import AUDIT_SCALES, TOOL_QUESTIONS
 from tracker.privacy import need_label
 from tracker.web import formkit
-from tracker.web.blueprint import bp, staff
+from tracker.web.blueprint import staff
 from tracker.web.care_forms import ConsentForm, answer_aliases, answers, screening_form
+from tracker.web.routes import Routes
+
+routes = Routes()
+
 
 SCREENING_IN = schemas.ScreeningIn()
 # The highest score each tool can give (40, 12, 16), shown as "out of".
@@ -34,7 +38,7 @@ INTROS = {
 }
 
 
-@bp.route("/people/<int:person_id>/screenings/<any(audit, audit_c, fast):tool>", methods=["GET", "POST"])
+@routes.route("/people/<int:person_id>/screenings/<any(audit, audit_c, fast):tool>", methods=["GET", "POST"])
 def screen(person_id: int, tool: str) -> ResponseReturnValue:
     """Ask a tool's questions and what was done; the API's scoring gives the score, zone and action."""
     me = staff()
@@ -58,7 +62,7 @@ def screen(person_id: int, tool: str) -> ResponseReturnValue:
     ), formkit.status(form)
 
 
-@bp.get("/people/<int:person_id>/screenings/<int:screening_id>")
+@routes.get("/people/<int:person_id>/screenings/<int:screening_id>")
 def screening_result(person_id: int, screening_id: int) -> ResponseReturnValue:
     """A screening's score, zone, what to do and what was done; without a care relationship, the need."""
     me = staff()
@@ -82,7 +86,7 @@ def screening_result(person_id: int, screening_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/people/<int:person_id>/consent", methods=["GET", "POST"])
+@routes.route("/people/<int:person_id>/consent", methods=["GET", "POST"])
 def consent(person_id: int) -> ResponseReturnValue:
     """Record the mobile number and consent to texts, or an opt-out; each change is kept as history."""
     me = staff()

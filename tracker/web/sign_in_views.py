@@ -19,7 +19,10 @@ from tracker.clock import local_today
 from tracker.extensions import db, limiter
 from tracker.reports import continuity as overview
 from tracker.web import formkit
-from tracker.web.blueprint import bp, roles, staff
+from tracker.web.blueprint import roles, staff
+from tracker.web.routes import Routes
+
+routes = Routes()
 
 LANDING = {
     "offender_manager": "web.caseload",
@@ -57,7 +60,7 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-@bp.route("/sign-in", methods=["GET", "POST"])
+@routes.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed)
 @limiter.limit(
     lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"],
@@ -113,7 +116,7 @@ def _start_session(account) -> ResponseReturnValue:
     return redirect(next_page or url_for("web.home"))
 
 
-@bp.post("/sign-out")
+@routes.post("/sign-out")
 def sign_out() -> ResponseReturnValue:
     """End the session everywhere: the stored session version moves on, so old cookies stop working."""
     me = staff()
@@ -126,13 +129,13 @@ def sign_out() -> ResponseReturnValue:
     return redirect(url_for("web.sign_in"))
 
 
-@bp.get("/")
+@routes.get("/")
 def home() -> ResponseReturnValue:
     """Each role starts on the page it works from."""
     return redirect(url_for(LANDING.get(staff().role, "web.sign_in")))
 
 
-@bp.get("/overview")
+@routes.get("/overview")
 @roles("commissioner")
 def commissioner() -> ResponseReturnValue:
     """Continuity of care by establishment this financial year; no person's record is ever shown."""

@@ -13,8 +13,9 @@ from tracker.pathway.access import holding_establishment_only, person_or_404, re
 from tracker.pathway.dates import RELEASE_DATE_KINDS
 from tracker.pathway.models import Person, Stage
 from tracker.web import formkit
-from tracker.web.blueprint import bp, staff
+from tracker.web.blueprint import staff
 from tracker.web.labels import choices, label
+from tracker.web.routes import Routes
 from tracker.web.stage_forms import (
     ALIASES,
     fill_team_choices,
@@ -23,6 +24,9 @@ from tracker.web.stage_forms import (
     stage_form,
     stage_payload,
 )
+
+routes = Routes()
+
 
 STAGE_IN = schemas.StageIn()
 RELEASE_DATES_IN = schemas.ReleaseDatesIn()
@@ -44,7 +48,7 @@ def _allowed(person: Person) -> tuple[str | None, tuple[str, ...]]:
     return (current.kind if current else None), stages.allowed_next(current.kind if current else None)
 
 
-@bp.route("/people/<int:person_id>/stages/new", methods=["GET", "POST"])
+@routes.route("/people/<int:person_id>/stages/new", methods=["GET", "POST"])
 def new_stage(person_id: int) -> ResponseReturnValue:
     """Choose the next stage's kind, from the kinds allowed after the current one."""
     person = person_or_404(staff(), person_id, "stage")
@@ -70,7 +74,7 @@ def new_stage(person_id: int) -> ResponseReturnValue:
     ), formkit.status(form)
 
 
-@bp.route("/people/<int:person_id>/stages/new/<kind>", methods=["GET", "POST"])
+@routes.route("/people/<int:person_id>/stages/new/<kind>", methods=["GET", "POST"])
 def new_stage_of_kind(person_id: int, kind: str) -> ResponseReturnValue:
     """The fields of a stage of this kind; the same service as the API records it."""
     me = staff()
@@ -96,7 +100,7 @@ def new_stage_of_kind(person_id: int, kind: str) -> ResponseReturnValue:
     ), formkit.status(form)
 
 
-@bp.route("/stages/<int:stage_id>/release-dates", methods=["GET", "POST"])
+@routes.route("/stages/<int:stage_id>/release-dates", methods=["GET", "POST"])
 def release_dates(stage_id: int) -> ResponseReturnValue:
     """Change a custody stage's official release dates; an emptied date is removed."""
     me = staff()
