@@ -58,7 +58,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check tracker config tests bench wsgi.py
 	$(BIN)/ruff format --check tracker config tests bench wsgi.py
 	$(BIN)/mypy --strict tracker/pathway/stages.py tracker/pathway/dates.py tracker/pathway/screening.py \
-		tracker/pathway/referrals.py tracker/pathway/enforcement.py tracker/privacy.py
+		tracker/pathway/referrals.py tracker/pathway/enforcement.py tracker/pathway/bounds.py tracker/privacy.py
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/people_api.py

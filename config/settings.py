@@ -70,6 +70,14 @@ class Settings:
     # The scheduler's tick (the sweep and dispatch run every tick) and how often a standby polls.
     SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS", "60"))
     SCHEDULER_POLL_SECONDS = float(os.environ.get("SCHEDULER_POLL_SECONDS", "5"))
+    # What one request may send: a body over MAX_CONTENT_LENGTH is refused unread (413), before any
+    # authentication; a form keeps at most MAX_FORM_MEMORY_SIZE bytes of fields in at most
+    # MAX_FORM_PARTS parts. Only a view marked tracker.inputs.accepts_uploads takes up to
+    # MAX_UPLOAD_CONTENT_LENGTH (no view does yet).
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 256 * 1024
+    MAX_FORM_PARTS = 200
+    MAX_UPLOAD_CONTENT_LENGTH = 20 * 1024 * 1024
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute;20 per hour"
 

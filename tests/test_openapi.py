@@ -84,3 +84,59 @@ def test_healthz_answers_200_with_the_database_ok(client):
 
     assert response.status_code == 200
     assert response.json["database"] == "ok"
+
+
+def _input_schemas(spec: dict) -> list[tuple[str, dict]]:
+    """(where, schema) of every property a client sends: request bodies (nested ones too) and queries."""
+    components = spec["components"]["schemas"]
+    found: list[tuple[str, dict]] = []
+
+    def walk(where: str, schema: dict) -> None:
+        if "$ref" in schema:
+            name = schema["$ref"].rsplit("/", 1)[-1]
+            return walk(name, components[name])
+        for name, prop in schema.get("properties", {}).items():
+            found.append((f"{where}.{name}", prop))
+            walk(f"{where}.{name}", prop)
+        if "items" in schema:
+            walk(where, schema["items"])
+
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method not in HTTP_METHODS:
+                continue
+            if "requestBody" in operation:
+                walk(f"{method} {path}", operation["requestBody"]["content"]["application/json"]["schema"])
+            for parameter in operation.get("parameters", []):
+                found.append((f"{method} {path}?{parameter['name']}", parameter.get("schema", {})))
+    return found
+
+
+def test_every_date_a_client_sends_states_its_bound(spec):
+    dates = [
+        (where, schema)
+        for where, schema in _input_schemas(spec)
+        if schema.get("format") in ("date", "date-time")
+    ]
+    unbounded = [
+        where
+        for where, schema in dates
+        if not re.search(
+            r"From \d{4}-\d{2}-\d{2} to (today|\d{4}-\d{2}-\d{2})", schema.get("description", "")
+        )
+    ]
+
+    assert len(dates) >= 25  # people, stages, release dates, appointments, referrals
+    assert unbounded == []
+
+
+def test_every_id_a_client_sends_states_the_id_range(spec):
+    ids = [
+        (where, schema)
+        for where, schema in _input_schemas(spec)
+        if where.endswith("_id") and schema.get("type") == "integer"
+    ]
+    unbounded = [where for where, schema in ids if schema.get("maximum") != 2**31 - 1]
+
+    assert len(ids) >= 8
+    assert unbounded == []

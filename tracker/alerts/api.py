@@ -12,17 +12,18 @@ from tracker.alerts.inbox import URGENCY, alerts_for
 from tracker.alerts.models import STATUSES, Alert
 from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.extensions import db
+from tracker.inputs import InputSchema
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/v1", description="Alerts for the caller and their team.")
 bp.before_request(authenticate_bearer)
 
 
-class AlertQuery(Schema):
+class AlertQuery(InputSchema):
     status = fields.String(load_default="open", validate=validate.OneOf(STATUSES))
 
 
-class ResolveIn(Schema):
-    note = fields.String(required=True, validate=validate.Length(1, 2000))
+class ResolveIn(InputSchema):
+    note = fields.String(required=True, validate=validate.Length(1, 2000), metadata={"free_text": True})
 
 
 class AlertOut(Schema):

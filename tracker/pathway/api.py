@@ -29,11 +29,17 @@ def list_people(pagination_parameters, stage=None, q=None):
         abort(403, message="Your role sees aggregate reports only, never a person.")
     query = queries.people_query(staff, stage, q)
     pagination_parameters.item_count = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    people = db.session.scalars(
-        query.order_by(Person.family_name, Person.given_name, Person.id)
-        .offset(pagination_parameters.first_item)
-        .limit(pagination_parameters.page_size)
-    ).all()
+    # A page past the last is empty; asking the database for it could overflow its OFFSET.
+    past_the_end = pagination_parameters.first_item >= pagination_parameters.item_count
+    people = (
+        []
+        if past_the_end
+        else db.session.scalars(
+            query.order_by(Person.family_name, Person.given_name, Person.id)
+            .offset(pagination_parameters.first_item)
+            .limit(pagination_parameters.page_size)
+        ).all()
+    )
     audit.record_views(staff.id, [p.id for p in people], via="list")
     db.session.commit()
     return people

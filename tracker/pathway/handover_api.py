@@ -9,6 +9,7 @@ from tracker import audit
 from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.clock import local_today
 from tracker.extensions import db
+from tracker.inputs import Id, InputSchema
 from tracker.pathway import board, handovers, queries
 from tracker.pathway.access import holding_establishment_only, record_or_404
 from tracker.pathway.checklist import STATUSES
@@ -18,12 +19,12 @@ bp = Blueprint("handovers", __name__, url_prefix="/api/v1", description="Handove
 bp.before_request(authenticate_bearer)
 
 
-class BoardQuery(Schema):
-    team_id = fields.Integer(metadata={"description": "The establishment (default: the caller's team)."})
+class BoardQuery(InputSchema):
+    team_id = Id(metadata={"description": "The establishment (default: the caller's team)."})
     within_days = fields.Integer(load_default=84, validate=validate.Range(0, 366))
 
 
-class ChecklistPatch(Schema):
+class ChecklistPatch(InputSchema):
     # Items and statuses are checked by handovers.update_checklist, which names each bad one.
     checklist = fields.Dict(
         keys=fields.String(),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from tracker.inputs import BoundedDate, BoundedDateTime, Id, InputSchema
 from tracker.pathway import referrals
+from tracker.pathway.bounds import BIRTH, FAR, NEAR
 from tracker.pathway.enforcement import ABSENCES
 from tracker.pathway.screening import INTERVENTIONS, TOOLS
 from tracker.pathway.stages import CLOSED_REASONS, KINDS, SUPERVISION_TYPES
@@ -44,10 +46,10 @@ REQUIRED_FIELDS: dict[str, set[str]] = {
 COMMON_STAGE_FIELDS = {"kind", "start_on", "team_id", "expected_end_on"}
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     given_name = fields.String(required=True, validate=validate.Length(1, 100))
     family_name = fields.String(required=True, validate=validate.Length(1, 100))
-    date_of_birth = fields.Date(allow_none=True)
+    date_of_birth = BoundedDate(BIRTH, allow_none=True)
     crn = fields.String(
         allow_none=True,
         validate=validate.Regexp(r"^[A-Z]\d{6}$", error="A CRN is a letter and six digits, like X123456."),
@@ -60,7 +62,7 @@ class PersonIn(Schema):
     sms_consent = fields.Boolean()
     language = fields.String(validate=validate.OneOf(LANGUAGES))
     alcohol_need = fields.Boolean()
-    offender_manager_id = fields.Integer()
+    offender_manager_id = Id()
     sex = fields.String(allow_none=True, validate=validate.OneOf(("female", "male", "other", "not_stated")))
     ethnic_group = fields.String(allow_none=True, validate=validate.Length(max=60))
 
@@ -69,7 +71,7 @@ class PersonPatch(PersonIn):
     """The same fields as PersonIn, every one optional (used with partial=True)."""
 
 
-class PersonQuery(Schema):
+class PersonQuery(InputSchema):
     stage = fields.String(validate=validate.OneOf(KINDS), metadata={"description": "Current stage kind."})
     q = fields.String(
         validate=validate.Length(1, 100), metadata={"description": "Name, CRN or prison number."}
@@ -105,47 +107,49 @@ class PersonDetailOut(PersonOut):
     consent_changes = fields.List(fields.Nested(ConsentChangeOut))
 
 
-class ReleaseDatesIn(Schema):
+class ReleaseDatesIn(InputSchema):
     source = fields.String(load_default="manual entry", validate=validate.Length(1, 60))
-    crd = fields.Date(allow_none=True, metadata={"description": "Conditional release date"})
-    ard = fields.Date(allow_none=True, metadata={"description": "Automatic release date"})
-    ped = fields.Date(allow_none=True, metadata={"description": "Parole eligibility date"})
-    hdced = fields.Date(allow_none=True, metadata={"description": "HDC eligibility date"})
-    hdcad = fields.Date(allow_none=True, metadata={"description": "HDC approved date"})
-    led = fields.Date(allow_none=True, metadata={"description": "Licence expiry date"})
-    sed = fields.Date(allow_none=True, metadata={"description": "Sentence expiry date"})
-    tused = fields.Date(allow_none=True, metadata={"description": "Top-up supervision expiry date"})
-    confirmed = fields.Date(allow_none=True, metadata={"description": "Confirmed release date"})
+    crd = BoundedDate(FAR, allow_none=True, metadata={"description": "Conditional release date."})
+    ard = BoundedDate(FAR, allow_none=True, metadata={"description": "Automatic release date."})
+    ped = BoundedDate(FAR, allow_none=True, metadata={"description": "Parole eligibility date."})
+    hdced = BoundedDate(FAR, allow_none=True, metadata={"description": "HDC eligibility date."})
+    hdcad = BoundedDate(FAR, allow_none=True, metadata={"description": "HDC approved date."})
+    led = BoundedDate(FAR, allow_none=True, metadata={"description": "Licence expiry date."})
+    sed = BoundedDate(FAR, allow_none=True, metadata={"description": "Sentence expiry date."})
+    tused = BoundedDate(FAR, allow_none=True, metadata={"description": "Top-up supervision expiry date."})
+    confirmed = BoundedDate(FAR, allow_none=True, metadata={"description": "Confirmed release date."})
 
 
-class StageIn(Schema):
+class StageIn(InputSchema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    start_on = fields.Date(required=True)
-    expected_end_on = fields.Date(allow_none=True)
-    team_id = fields.Integer(allow_none=True)
-    referrer_team_id = fields.Integer()
+    start_on = BoundedDate(NEAR, required=True)
+    # A custody stage may be expected to end with a long sentence, decades ahead.
+    expected_end_on = BoundedDate(FAR, allow_none=True)
+    team_id = Id(allow_none=True)
+    referrer_team_id = Id()
     custody_suite = fields.String(validate=validate.Length(1, 120))
     arrest_referral = fields.Boolean()
     court = fields.String(validate=validate.Length(1, 120))
-    next_hearing_at = fields.AwareDateTime()
+    next_hearing_at = BoundedDateTime(NEAR)
     remanded = fields.Boolean(
         metadata={"description": "Held on remand; false straight after remand custody records a release."}
     )
     order_type = fields.String(validate=validate.OneOf(("community_order", "suspended_sentence")))
-    order_end_on = fields.Date()
-    operational_end_on = fields.Date()
-    supervision_end_on = fields.Date()
-    atr_end_on = fields.Date()
-    treatment_team_id = fields.Integer()
+    # An order, its operational period and supervision after a long sentence may end decades ahead.
+    order_end_on = BoundedDate(FAR)
+    operational_end_on = BoundedDate(FAR)
+    supervision_end_on = BoundedDate(FAR)
+    atr_end_on = BoundedDate(NEAR)
+    treatment_team_id = Id()
     dependency_assessed = fields.Boolean()
     consent_recorded = fields.Boolean()
     basis = fields.String(validate=validate.OneOf(("remand", "sentenced")))
-    establishment_team_id = fields.Integer()
-    sentence_start_on = fields.Date()
+    establishment_team_id = Id()
+    sentence_start_on = BoundedDate(NEAR)
     release_dates = fields.Nested(ReleaseDatesIn)
     supervision_type = fields.String(validate=validate.OneOf(SUPERVISION_TYPES))
     reason = fields.String(validate=validate.OneOf(CLOSED_REASONS))
-    note = fields.String(validate=validate.Length(1, 2000))
+    note = fields.String(validate=validate.Length(1, 2000), metadata={"free_text": True})
 
     @validates_schema
     def fields_fit_kind(self, data: dict, **kwargs) -> None:
@@ -166,7 +170,7 @@ class StageIn(Schema):
             raise ValidationError(errors)
 
 
-class StagePatch(Schema):
+class StagePatch(InputSchema):
     release_dates = fields.Nested(ReleaseDatesIn, required=True)
 
 
@@ -226,20 +230,20 @@ class PathwayOut(Schema):
     )
 
 
-class AppointmentIn(Schema):
+class AppointmentIn(InputSchema):
     kind = fields.String(required=True, validate=validate.OneOf(APPOINTMENT_KINDS))
-    starts_at = fields.AwareDateTime(required=True)
+    starts_at = BoundedDateTime(NEAR, required=True)
     location_label = fields.String(allow_none=True, validate=validate.Length(1, 120))
-    team_id = fields.Integer(allow_none=True)
+    team_id = Id(allow_none=True)
 
 
-class AppointmentPatch(Schema):
+class AppointmentPatch(InputSchema):
     outcome = fields.String(validate=validate.OneOf(OUTCOMES))
     absence = fields.String(
         validate=validate.OneOf(ABSENCES),
         metadata={"description": "With outcome missed (default pending), or alone to settle a pending one."},
     )
-    starts_at = fields.AwareDateTime()
+    starts_at = BoundedDateTime(NEAR)
 
     @validates_schema
     def one_change(self, data: dict, **kwargs) -> None:
@@ -264,19 +268,19 @@ class AppointmentOut(Schema):
     warned_by_id = fields.Integer(allow_none=True)
 
 
-class ReferralIn(Schema):
-    to_team_id = fields.Integer(required=True)
+class ReferralIn(InputSchema):
+    to_team_id = Id(required=True)
     kind = fields.String(
         validate=validate.OneOf(referrals.KINDS),
         metadata={"description": "Default: structured_alcohol_treatment to a treatment team, else other."},
     )
-    reason = fields.String(required=True, validate=validate.Length(1, 2000))
+    reason = fields.String(required=True, validate=validate.Length(1, 2000), metadata={"free_text": True})
 
 
-class ReferralPatch(Schema):
+class ReferralPatch(InputSchema):
     status = fields.String(validate=validate.OneOf(REFERRAL_STATUSES))
     kind = fields.String(validate=validate.OneOf(referrals.KINDS))
-    treatment_started_on = fields.Date()
+    treatment_started_on = BoundedDate(NEAR)
 
     @validates_schema
     def start_date_when_started(self, data: dict, **kwargs) -> None:
@@ -301,7 +305,7 @@ class ReferralOut(Schema):
     made_by_id = fields.Integer(allow_none=True)
 
 
-class ScreeningIn(Schema):
+class ScreeningIn(InputSchema):
     tool = fields.String(required=True, validate=validate.OneOf(TOOLS))
     answers = fields.List(fields.Raw(), required=True, metadata={"description": "Item scores, in order."})
     intervention = fields.String(

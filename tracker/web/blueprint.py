@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from tracker.auth.models import Staff
+from tracker.inputs import refuse_control_characters_in_form
 from tracker.web import STATIC
 
 bp = Blueprint("web", __name__, static_folder="static", static_url_path="/web-static")
@@ -32,6 +33,10 @@ def signed_in_staff_only() -> ResponseReturnValue | None:
     if not current_user.is_authenticated or not current_user.is_active:
         return login_manager.unauthorized()
     return None
+
+
+# Then: a field or query value with a control character is refused by its name (422).
+bp.before_request(refuse_control_characters_in_form)
 
 
 def staff() -> Staff:

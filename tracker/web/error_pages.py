@@ -1,4 +1,4 @@
-"""The 400, 403, 404, 429 and 500 pages, in the service's GOV.UK style."""
+"""The 400, 403, 404, 413, 429 and 500 pages, in the service's GOV.UK style."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ COPY = {
     ),
     405: ("Page not found", "If you typed the web address, check it is correct."),
     409: ("That change was refused", "Go back and check what is allowed next."),
+    413: ("That was too much to send", "Go back, shorten what you entered and try again."),
     422: ("Check what you entered", "Go back and check the details."),
     429: ("Too many attempts", "Wait a minute, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later. We have recorded the problem."),
