@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import Flask, Response, current_app, jsonify, make_response, request
 from markupsafe import escape
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 
@@ -118,6 +119,26 @@ def init_app(app: Flask) -> None:
         if not wants_json():
             return _page(500)
         return jsonify(error_body(500, "Something went wrong; it has been logged.")), 500
+
+    @app.errorhandler(IntegrityError)
+    def lost_race(error: IntegrityError):
+        # A unique key another request wrote first: that request won. Anything else is a fault.
+        if not _unique_violation(error):
+            return unexpected(error)
+        db.session.rollback()
+        message = "Someone else changed this record at the same moment. Reload it and try again."
+        if not wants_json():
+            return _page(409, message)
+        return jsonify(error_body(409, message)), 409
+
+
+def _unique_violation(error: IntegrityError) -> bool:
+    """Whether the database refused a duplicate of a unique key (PostgreSQL 23505, SQLite UNIQUE)."""
+    cause = error.orig
+    return getattr(cause, "sqlstate", None) == "23505" or getattr(cause, "sqlite_errorname", None) in (
+        "SQLITE_CONSTRAINT_UNIQUE",
+        "SQLITE_CONSTRAINT_PRIMARYKEY",
+    )
 
 
 def _flatten(messages: dict | None) -> dict:

@@ -6,7 +6,7 @@ from datetime import UTC, date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tracker import audit
 from tracker.auth.models import Staff, Team
@@ -93,6 +93,7 @@ def latest_stage(person: Person) -> Stage | None:
 def add_stage(person: Person, data: dict[str, Any], by: Staff) -> Stage:
     """Move the person to the next stage, closing the previous one on the new stage's start."""
     kind, start_on = data["kind"], data["start_on"]
+    take_for_change(person)
     pathway = person.open_pathway
     previous = pathway.current_stage if pathway else None
     try:
@@ -121,6 +122,23 @@ def add_stage(person: Person, data: dict[str, Any], by: Staff) -> Stage:
         _book_hearing(person, stage, data["next_hearing_at"], by)
     audit.record(by.id, "create", stage, person_id=person.id, kind=kind)
     return stage
+
+
+def take_for_change(person: Person) -> None:
+    """Hold the person's row until this transaction ends, then read their pathway afresh.
+
+    Two transitions at once would both read the same current stage and both be allowed. Writing the
+    row first takes its lock on PostgreSQL and the database's write lock on SQLite, so a second
+    transition waits for the first to commit and is then judged against the stage it made (409).
+    """
+    db.session.execute(
+        update(Person).where(Person.id == person.id).values(updated_at=utcnow()),
+        execution_options={"synchronize_session": False},
+    )
+    for held in list(db.session.identity_map.values()):
+        if isinstance(held, Pathway | Stage) and held.person_id == person.id:
+            db.session.expire(held)
+    db.session.expire(person, ["pathways"])
 
 
 def _check_kind_rules(person: Person, data: dict[str, Any], previous: Stage | None) -> None:
