@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test lint bench clean assets chromium apt-install
+.PHONY: run test lint fuzz bench clean assets chromium apt-install
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check tracker config tests bench wsgi.py
 	$(BIN)/mypy --strict tracker/pathway/stages.py tracker/pathway/dates.py tracker/pathway/screening.py \
 		tracker/pathway/referrals.py tracker/pathway/enforcement.py tracker/pathway/bounds.py tracker/privacy.py
+
+## fuzz: schemathesis for every role (and none) against gunicorn on a fresh, seeded database; fails on
+## any 5xx (FUZZ_DATABASE_URL, an empty database; FUZZ_SEED, FUZZ_MAX_EXAMPLES, FUZZ_ROLES). A slice of it
+## runs in make test (tests/test_fuzz.py).
+fuzz: $(BIN)/.installed
+	$(BIN)/python tests/fuzz/run.py
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/people_api.py
