@@ -82,10 +82,19 @@ class InputSchema(Schema):
         return data
 
 
+class WholeNumber(fields.Integer):
+    """An integer that refuses a number with a fraction (1.5) rather than cutting it to 1."""
+
+    def _validated(self, value: Any) -> int:
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
 def Id(**kwargs: Any) -> fields.Integer:  # noqa: N802 (a field, named like the others)
     """An id sent in a body or query: one outside the id columns' integer is refused, naming the field."""
     within = validate.Range(1, MAX_ID, error="Not an id: ids run from {min} to {max}.")
-    return fields.Integer(validate=within, **kwargs)
+    return WholeNumber(validate=within, **kwargs)
 
 
 class Bound(Protocol):
@@ -176,16 +185,17 @@ def refuse_deep_json() -> None:
     """JSON nested deeper than MAX_JSON_DEPTH, or that Python cannot hold, is refused: 422."""
     if not request.is_json or not request.content_length:
         return
+    too_deep = Invalid({"json": f"The JSON is nested deeper than {MAX_JSON_DEPTH} levels."})
     try:
         document = json.loads(request.get_data(cache=True))
     except RecursionError:
-        document = None
+        raise too_deep from None
     except (json.JSONDecodeError, UnicodeDecodeError):
         return  # not JSON at all: the API's parser says so (400)
     except ValueError as refused:  # e.g. an integer of more digits than Python converts
         raise Invalid({"json": f"The JSON cannot be read: {refused}."}) from None
-    if document is None or json_depth(document, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
-        raise Invalid({"json": f"The JSON is nested deeper than {MAX_JSON_DEPTH} levels."})
+    if json_depth(document, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise too_deep
 
 
 def json_depth(document: Any, stop_after: int) -> int:
