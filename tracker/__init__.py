@@ -26,12 +26,24 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
             app.wsgi_app, x_for=app.config["PROXY_COUNT"], x_proto=app.config["PROXY_COUNT"]
         )
 
-    from tracker import alerts, auth, errors, extensions, health, inputs, pathway, scheduler, sms, web
+    from tracker import (
+        alerts,
+        auth,
+        errors,
+        extensions,
+        health,
+        inputs,
+        pathway,
+        reports,
+        scheduler,
+        sms,
+        web,
+    )
 
-    # Each package wires in its own blueprints, commands, webhooks and subscriptions; reports has
-    # none (the pages read it). The scheduler only registers `flask scheduler run`: it never starts here.
+    # Each package wires in its own blueprints, commands, webhooks and subscriptions.
+    # The scheduler only registers `flask scheduler run`: it never starts here.
     # inputs comes first: it bounds path ids before any route exists and checks each body's size first.
-    for module in (inputs, extensions, errors, health, auth, pathway, alerts, sms, web, scheduler):
+    for module in (inputs, extensions, errors, health, auth, pathway, alerts, sms, reports, web, scheduler):
         module.init_app(app)
     _keep_mobiles_out_of_logs()
     return app

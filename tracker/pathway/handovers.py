@@ -12,8 +12,8 @@ from tracker import audit
 from tracker.auth.models import Staff
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
-from tracker.pathway import checklist, events, stages
-from tracker.pathway.models import Handover, HandoverItem, Stage
+from tracker.pathway import checklist, equality, events, stages
+from tracker.pathway.models import Handover, HandoverItem, Person, Stage
 from tracker.types import utcnow
 
 # What happened to which handover, announced once the change is flushed (tracker/pathway/events.py).
@@ -77,11 +77,26 @@ def _custody_ended(custody: Stage, stage: Stage) -> Changes:
     if stages.ends_custody_in_release(custody.kind, custody.basis, stage.kind, fields):
         release = release or _open(custody, "release", custody.establishment_team_id, stage.start_on)
         release.released_on = stage.start_on
+        _fix_at_release(release, custody)
         return [(events.released, release)]
     if release is not None and stage.kind != "closed":  # a closure closes it with the pathway
         release.status = "cancelled"
         return [(events.handover_status_changed, release)]
     return []
+
+
+def _fix_at_release(release: Handover, custody: Stage) -> None:
+    # The reports count each release with the need and the breakdowns as they were at A, not as they are.
+    person, on = db.session.get(Person, release.person_id), release.released_on
+    if person is None or on is None:
+        return
+    manager = person.offender_manager
+    release.alcohol_need = person.alcohol_need
+    release.age_band = equality.age_band(person.date_of_birth, on)
+    release.sex, release.ethnic_group = person.sex, person.ethnic_group
+    release.probation_team_id = manager.team_id if manager is not None else None
+    expiry = custody.release_date_map().get("sed")
+    release.sentence_band = equality.sentence_band(custody.basis, custody.sentence_start_on, expiry)
 
 
 def _back_in_custody(stage: Stage) -> list[Handover]:

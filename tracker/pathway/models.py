@@ -240,6 +240,8 @@ class Handover(db.Model):
     __table_args__ = (
         UniqueConstraint("stage_id", "kind"),
         Index("ix_handovers_team_due", "team_id", "due_on"),
+        # The reports count actual releases by day.
+        Index("ix_handovers_kind_released_on", "kind", "released_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -261,6 +263,13 @@ class Handover(db.Model):
     # The answer to the text "Did you get to your appointment?" sent after release.
     check_in_answer: Mapped[bool | None] = mapped_column(Boolean)
     check_in_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Fixed at A for the reports (indicator C20): the need and the breakdowns as they were that day.
+    alcohol_need: Mapped[bool | None] = mapped_column(Boolean)
+    age_band: Mapped[str | None] = mapped_column(String(10))
+    sex: Mapped[str | None] = mapped_column(String(20))
+    ethnic_group: Mapped[str | None] = mapped_column(String(40))
+    probation_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    sentence_band: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

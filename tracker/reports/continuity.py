@@ -1,61 +1,118 @@
-"""Continuity of care (national indicator C20) by establishment, small counts suppressed.
+"""Continuity of care (national indicator C20): released with an alcohol need, and into treatment in 21 days.
 
-One grouped query over the outcomes the sweep fixes on each release handover at R+21.
+One grouped statement over actual releases, each with the need and the breakdowns fixed on the release
+handover at A (tracker/pathway/handovers._fix_at_release).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, Select, case, exists, false, func, or_, select
 
 from tracker.auth.models import Team
-from tracker.extensions import db
-from tracker.pathway.models import Handover, Person
+from tracker.pathway import referrals
+from tracker.pathway.models import Handover, Referral
+from tracker.reports.breakdowns import BY_GROUP_AND_MONTH, Facts, group_expression, month_index, plus_days
+from tracker.reports.measures import Count, Rate, Reference
+from tracker.reports.periods import Period
+from tracker.reports.scope import Scope, scope_filter
 
-# DESIGN: any count under 5 is suppressed, and so is any figure it could be worked out from.
-SUPPRESS_BELOW = 5
+# The outcome is known once A+21 has passed (inclusive window A to A+21).
+DAYS = 21
+
+NOTE = {
+    "shows": "Of the adults released from prison with an alcohol treatment need, how many started "
+    "community structured treatment within 21 days of release (national indicator C20).",
+    "included": "Each actual release in the period of someone 18 or over on the day of release (or whose "
+    "age is not recorded) with an alcohol need recorded on that day, once 21 days have passed since it. "
+    "Breakdowns are as they were on the day of release.",
+    "counted": "Started: a structured alcohol or drug treatment referral to a treatment service, not "
+    "declined, with treatment started from the day of release to 21 days after it; an assessment "
+    "alone does not count. Counts under 5, and any figure one could be worked out from, are suppressed.",
+}
+BREAKDOWNS = (
+    "establishment",
+    "probation_team",
+    "sex",
+    "age_band",
+    "ethnic_group",
+    "sentence_length",
+    "month",
+)
+COUNTS = (
+    Count("released", "Released with an alcohol need"),
+    Count("started", "Started treatment within 21 days", of="released"),
+)
+RATES = (Rate("share", "Share started (%)", numerator="started", denominator="released"),)
+# OHID C20, England, all substances; and the national ambition.
+REFERENCES = (
+    Reference("England 2022-23: 43%", 43.0),
+    Reference("England 2023-24: 53%", 53.0),
+    Reference("Ambition: 75%", 75.0),
+)
+# A treatment start is a fact: a referral that started and has since ended still started.
+STARTED_STATUSES = (*referrals.LIVE_STATUSES, "ended")
+
+FACTS = Facts(
+    on=Handover.released_on,
+    establishment=Handover.team_id,
+    probation_team=Handover.probation_team_id,
+    sex=Handover.sex,
+    age_band=Handover.age_band,
+    ethnic_group=Handover.ethnic_group,
+    sentence_length=Handover.sentence_band,
+)
 
 
-@dataclass(frozen=True)
-class ContinuityRow:
-    """One establishment's releases with an alcohol need whose 21-day outcome is fixed."""
-
-    establishment: str
-    released: int | None
-    engaged: int | None
-    share: int | None
-
-
-def financial_year(today: date) -> tuple[date, date]:
-    """The financial year (April to March) that `today` falls in."""
-    start = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
-    return start, date(start.year + 1, 3, 31)
+def _treatment_referral(team_id: int | None = None) -> Select:
+    """Structured treatment referrals of the released person to a treatment service (one team's, if given)."""
+    found = (
+        select(Referral.id)
+        .join(Team, Team.id == Referral.to_team_id)
+        .where(
+            Referral.person_id == Handover.person_id,
+            Referral.kind.in_(referrals.STRUCTURED_KINDS),
+            Team.kind == "treatment",
+        )
+    )
+    return found.where(Referral.to_team_id == team_id) if team_id is not None else found
 
 
-def continuity_by_establishment(start: date, end: date) -> list[ContinuityRow]:
-    """Releases in the period and how many started community treatment within 21 days, suppressed."""
-    rows = db.session.execute(
-        select(Team.name, func.count(), func.sum(case((Handover.engaged.is_(True), 1), else_=0)))
-        .join(Team, Team.id == Handover.team_id)
-        .join(Person, Person.id == Handover.person_id)
+def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
+    """(group, month, released, started) for each group and month of the financial year, in one statement."""
+    started = exists(
+        _treatment_referral().where(
+            Referral.status.in_(STARTED_STATUSES),
+            Referral.treatment_started_on >= Handover.released_on,
+            Referral.treatment_started_on <= plus_days(Handover.released_on, DAYS),
+        )
+    )
+    group, month = group_expression(by, FACTS, year), month_index(Handover.released_on, year)
+    return (
+        select(
+            group.label("grp"),
+            month.label("month"),
+            func.count().label("released"),
+            func.sum(case((started, 1), else_=0)).label("started"),
+        )
         .where(
             Handover.kind == "release",
-            Handover.engaged.is_not(None),
-            Person.alcohol_need.is_(True),
-            Handover.due_on >= start,
-            Handover.due_on <= end,
+            Handover.released_on >= year.start_on,
+            Handover.released_on <= min(year.end_on, today - timedelta(days=DAYS + 1)),
+            Handover.alcohol_need.is_(True),
+            or_(Handover.age_band.is_(None), Handover.age_band != "under_18"),
+            _scope(scope),
         )
-        .group_by(Team.name)
-        .order_by(Team.name)
-    ).all()
-    return [_suppressed(name, released, int(engaged or 0)) for name, released, engaged in rows]
+        .group_by(*BY_GROUP_AND_MONTH)
+    )
 
 
-def _suppressed(name: str, released: int, engaged: int) -> ContinuityRow:
-    if released < SUPPRESS_BELOW:
-        return ContinuityRow(name, None, None, None)
-    if engaged < SUPPRESS_BELOW or released - engaged < SUPPRESS_BELOW:
-        return ContinuityRow(name, released, None, None)
-    return ContinuityRow(name, released, engaged, round(100 * engaged / released))
+def _scope(scope: Scope) -> ColumnElement[bool]:
+    if scope.role == "treatment":
+        # Treatment sees the releases of people referred to its team for structured treatment by A+21.
+        referred = _treatment_referral(scope.team_id).where(
+            func.date(Referral.made_at) <= plus_days(Handover.released_on, DAYS)
+        )
+        return exists(referred) if scope.team_id is not None else false()
+    return scope_filter(scope, establishment=Handover.team_id, probation_team=Handover.probation_team_id)

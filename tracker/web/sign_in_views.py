@@ -17,7 +17,8 @@ from tracker import audit
 from tracker.auth.service import authenticate
 from tracker.clock import local_today
 from tracker.extensions import db, limiter
-from tracker.reports import continuity as overview
+from tracker.reports import registry
+from tracker.reports.scope import Scope
 from tracker.web import formkit
 from tracker.web.blueprint import roles, staff
 from tracker.web.routes import Routes
@@ -139,6 +140,8 @@ def home() -> ResponseReturnValue:
 @roles("commissioner")
 def commissioner() -> ResponseReturnValue:
     """Continuity of care by establishment this financial year; no person's record is ever shown."""
-    start, end = overview.financial_year(local_today())
-    rows = overview.continuity_by_establishment(start, end)
-    return render_template("commissioner.html", title="Overview", rows=rows, start=start, end=end)
+    me = staff()
+    report = registry.run("continuity", None, "establishment", Scope.of(me), local_today())
+    registry.record_view(me.id, report, "page")
+    db.session.commit()
+    return render_template("commissioner.html", title="Overview", report=report, reports=registry.REPORTS)

@@ -1,0 +1,169 @@
+"""Run one report for a period, a breakdown and a scope, and suppress it as one table with its year.
+
+The report's statement counts each group by month over the whole financial year; from that one result
+the year, its started quarters and the groups are put together as one table (year = its quarters,
+total = its rows, numerator + complement = denominator), and suppression runs over all of it. Totals
+are suppressed first and alone, because every breakdown shows the same totals: whatever one breakdown
+hides of them, all hide.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from tracker.extensions import db
+from tracker.reports import breakdowns, periods
+from tracker.reports.measures import Count
+from tracker.reports.periods import Period
+from tracker.reports.scope import Scope
+from tracker.reports.suppression import Relation, is_small, protect, rate
+
+TOTAL = "__total__"
+YEAR = 0  # the period key of the whole year; quarters are 1 to 4
+
+
+def build(name: str, module: Any, period: Period, by: str, scope: Scope, today: date) -> dict[str, Any]:
+    """The report as the API returns it: {report, period, by, note, rows, total}."""
+    year = period.year
+    quarters = [q.quarter for q in periods.started_quarters(year, today)]
+    months = [m for m in range(12) if periods.month_start(year.year_start_on, m) <= today]
+    counts: tuple[Count, ...] = module.COUNTS
+    raw: dict[tuple[Any, int], list[int]] = {}
+    for group, month, *values in db.session.execute(module.counts(year, by, scope, today)):
+        raw[(group, int(month))] = [int(v or 0) for v in values]
+    groups = months if by == "month" else sorted({g for g, _ in raw}, key=lambda g: (g is None, str(g)))
+    values = _cells(raw, groups, by, quarters, months, counts)
+    hidden = _suppress(values, groups, by, quarters, counts)
+    key = period.quarter or YEAR
+    shown = [g for g in groups if (g, key, counts[0].name) in values]
+    names = breakdowns.labels(by, shown, year)
+    stats = _statistics(module, period, by, scope, today)
+    rows = [_row(names[g], g, key, values, hidden, module, stats.get(g)) for g in shown]
+    total = _row("Total", TOTAL, key, values, hidden, module, stats.get(TOTAL))
+    note = module.NOTE
+    return {
+        "report": name,
+        "period": {"name": period.name, "start_on": period.start_on, "end_on": period.end_on},
+        "by": by,
+        "note": {"shows": note["shows"], "included": note["included"], "counted": note["counted"]},
+        "rows": rows,
+        "total": total,
+    }
+
+
+def _columns(counts: tuple[Count, ...]) -> list[tuple[str, str | None, str | None]]:
+    """Each count, and each complement `~name` (denominator minus numerator): (name, part of, numerator)."""
+    columns: list[tuple[str, str | None, str | None]] = [(c.name, None, None) for c in counts]
+    return columns + [(f"~{c.name}", c.of, c.name) for c in counts if c.of]
+
+
+def _cells(raw, groups, by, quarters, months, counts) -> dict[tuple[Any, int, str], int]:
+    index = {c.name: i for i, c in enumerate(counts)}
+    values: dict[tuple[Any, int, str], int] = defaultdict(int)
+    for group in [*groups, TOTAL]:
+        for key in [YEAR, *quarters]:
+            for month in months:
+                in_period = key == YEAR or month // 3 + 1 == key
+                if by == "month" and group != TOTAL and (group != month or not in_period):
+                    continue
+                found = raw.get((group, month)) if group != TOTAL else _sum_months(raw, month, len(counts))
+                for name, of, numerator in _columns(counts):
+                    cell = (group, key, name)
+                    values[cell] += _value(found, index, name, of, numerator) if in_period else 0
+    return dict(values)
+
+
+def _sum_months(raw, month: int, width: int) -> list[int]:
+    rows = [v for (_, m), v in raw.items() if m == month]
+    return [sum(r[i] for r in rows) for i in range(width)]
+
+
+def _value(found, index, name, of, numerator) -> int:
+    if found is None:
+        return 0
+    if of is None:
+        return found[index[name]]
+    return found[index[of]] - found[index[numerator]]
+
+
+def _suppress(values, groups, by, quarters, counts) -> frozenset:
+    columns = _columns(counts)
+    relations = _relations([TOTAL], quarters, columns, values)
+    totals = {c: v for c, v in values.items() if c[0] == TOTAL}
+    hidden_totals = protect(totals, relations, primary=_small(totals, columns)).hidden
+    relations = _relations(groups, quarters, columns, values) + [
+        Relation((TOTAL, key, name), tuple((g, key, name) for g in groups if (g, key, name) in values))
+        for key in [YEAR, *quarters]
+        for name, _, _ in columns
+        if groups
+    ]
+    small = _small({c: v for c, v in values.items() if c[0] != TOTAL}, columns)
+    result = protect(values, relations, primary=small | hidden_totals, may_hide=lambda c: c[0] != TOTAL)
+    hidden = set(result.hidden)
+    for relation in result.unprotected:  # safe before exact: hide that column in every row
+        name = relation.whole[2]
+        hidden |= {c for c in values if c[2] == name and c[0] != TOTAL}
+    return frozenset(hidden)
+
+
+def _small(values: dict, columns) -> set:
+    """The cells to hide for what they are: small counts, and none-of-some (is_small)."""
+    of = {name: whole for name, whole, _ in columns}
+    return {
+        cell
+        for cell, value in values.items()
+        if is_small(value, values[(cell[0], cell[1], of[cell[2]])] if of[cell[2]] else None)
+    }
+
+
+def _relations(groups, quarters, columns, values) -> list[Relation]:
+    relations = []
+    for group in groups:
+        for name, of, numerator in columns:
+            parts = tuple((group, q, name) for q in quarters if (group, q, name) in values)
+            if (group, YEAR, name) in values and parts:
+                relations.append(Relation((group, YEAR, name), parts))
+            if of is None:
+                continue
+            for key in [YEAR, *quarters]:
+                if (group, key, name) in values:
+                    relations.append(
+                        Relation((group, key, of), ((group, key, numerator), (group, key, name)))
+                    )
+    return relations
+
+
+def _row(label, group, key, values, hidden, module, stats) -> dict[str, Any]:
+    row: dict[str, Any] = {"group": label}
+    suppressed = []
+    for count in module.COUNTS:
+        cell = (group, key, count.name)
+        row[count.name] = None if cell in hidden else values[cell]
+        if cell in hidden:
+            suppressed.append(count.name)
+    for r in getattr(module, "RATES", ()):
+        row[r.name] = rate(row[r.numerator], row[r.denominator])
+        if row[r.name] is None:
+            suppressed.append(r.name)
+    for s in getattr(module, "STATISTICS", ()):
+        over = row[s.over]
+        shown = stats is not None and over is not None and over >= 10
+        row[s.name] = stats[s.name] if shown else None
+        if row[s.name] is None:
+            suppressed.append(s.name)
+    row["suppressed"] = suppressed
+    return row
+
+
+def _statistics(module, period: Period, by: str, scope: Scope, today: date) -> dict[Any, dict[str, Any]]:
+    """A report's group statistics (medians, percentiles) for the period itself, and for its total."""
+    if not hasattr(module, "statistics"):
+        return {}
+    names = [s.name for s in module.STATISTICS]
+    found: dict[Any, dict[str, Any]] = {}
+    for group_by, key in ((by, None), (None, TOTAL)):
+        for group, *stats in db.session.execute(module.statistics(period, group_by, scope, today)):
+            found[key or group] = dict(zip(names, stats, strict=True))
+    return found
