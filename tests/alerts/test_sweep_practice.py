@@ -117,8 +117,10 @@ def refer(api, api_as, make_staff, today):
         # A treatment service moves its own referrals on; the offender manager any other team's.
         mover = api_as(make_staff("treatment", team=team)) if team.kind == "treatment" else api
         for status in then:
-            change = {"status": status} | (
-                {"treatment_started_on": str(today)} if status == "started" else {}
+            change = (
+                {"status": status}
+                | ({"treatment_started_on": str(today)} if status == "started" else {})
+                | ({"decline_reason": "no_capacity"} if status == "declined" else {})
             )
             moved = mover.patch(f"/referrals/{made.json['id']}", change)
             assert moved.status_code == 200, moved.json
@@ -363,7 +365,12 @@ def test_a_treatment_referral_declined_after_p_minus_28_raises_the_gap_at_once(
     assert alerts(rule="treatment_referral_missing") == []
 
     worker = api_as(make_staff("treatment", team=world.service))
-    assert worker.patch(f"/referrals/{referral['id']}", {"status": "declined"}).status_code == 200
+    assert (
+        worker.patch(
+            f"/referrals/{referral['id']}", {"status": "declined", "decline_reason": "no_capacity"}
+        ).status_code
+        == 200
+    )
     sweep(today + DAY)
 
     [gap] = alerts(rule="treatment_referral_missing")
@@ -428,7 +435,12 @@ def test_a_referral_declined_after_it_closed_the_zone_iv_task_opens_the_task_aga
     assert alerts(rule="specialist_referral_needed")[0].status == "resolved"
 
     worker = api_as(make_staff("treatment", team=world.service))
-    assert worker.patch(f"/referrals/{referral['id']}", {"status": "declined"}).status_code == 200
+    assert (
+        worker.patch(
+            f"/referrals/{referral['id']}", {"status": "declined", "decline_reason": "no_capacity"}
+        ).status_code
+        == 200
+    )
     sweep_now()
 
     [reopened] = alerts(rule="specialist_referral_needed")
@@ -449,7 +461,12 @@ def test_an_alert_resolved_by_a_person_is_not_reopened_when_its_cause_returns(
     )
     referral = refer(person, world.service)
     worker = api_as(make_staff("treatment", team=world.service))
-    assert worker.patch(f"/referrals/{referral['id']}", {"status": "declined"}).status_code == 200
+    assert (
+        worker.patch(
+            f"/referrals/{referral['id']}", {"status": "declined", "decline_reason": "no_capacity"}
+        ).status_code
+        == 200
+    )
     sweep_now()
 
     [kept] = alerts(rule="specialist_referral_needed")

@@ -259,7 +259,7 @@ def test_a_treatment_start_before_the_referral_is_refused(api, referral, today):
 
 
 def test_a_declined_referral_cannot_be_accepted(api, path, referral):
-    api.patch(f"/referrals/{referral['id']}", {"status": "declined"})
+    api.patch(f"/referrals/{referral['id']}", {"status": "declined", "decline_reason": "no_capacity"})
 
     response = api.patch(f"/referrals/{referral['id']}", {"status": "accepted"})
 

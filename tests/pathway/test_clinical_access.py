@@ -53,7 +53,12 @@ def care(make_staff, make_team, make_person, api_as, today) -> Care:
     assert api.post(f"/people/{pid}/screenings", ZONE_IV).status_code == 201
     workers = {name: make_staff("treatment") for name in ("live", "declined", "ended")}
     ids = {name: refer(api, pid, worker.team_id) for name, worker in workers.items()}
-    assert api.patch(f"/referrals/{ids['declined']}", {"status": "declined"}).status_code == 200
+    assert (
+        api.patch(
+            f"/referrals/{ids['declined']}", {"status": "declined", "decline_reason": "no_capacity"}
+        ).status_code
+        == 200
+    )
     started = {"status": "started", "treatment_started_on": str(today)}
     assert api.patch(f"/referrals/{ids['ended']}", started).status_code == 200
     assert api.patch(f"/referrals/{ids['ended']}", {"status": "ended"}).status_code == 200
@@ -150,7 +155,9 @@ def test_declining_a_referral_answers_with_the_need_only(care, api_as, db):
     api = api_as(care.live)
     [referral] = [r for r in api.get(f"/people/{care.person}/referrals").json if r["status"] == "made"]
 
-    response = api.patch(f"/referrals/{referral['id']}", {"status": "declined"})
+    response = api.patch(
+        f"/referrals/{referral['id']}", {"status": "declined", "decline_reason": "no_capacity"}
+    )
 
     assert response.status_code == 200, response.json
     assert response.json["status"] == "declined" and "reason" not in response.json

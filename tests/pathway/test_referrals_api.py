@@ -130,7 +130,7 @@ def test_an_unknown_kind_in_a_patch_is_refused_naming_it(api, person, referral):
 
 
 def test_a_refused_status_move_leaves_the_kind_alone(api, person, referral):
-    api.patch(f"/referrals/{referral['id']}", {"status": "declined"})
+    api.patch(f"/referrals/{referral['id']}", {"status": "declined", "decline_reason": "no_capacity"})
 
     response = api.patch(f"/referrals/{referral['id']}", {"kind": "housing", "status": "accepted"})
 
@@ -139,7 +139,7 @@ def test_a_refused_status_move_leaves_the_kind_alone(api, person, referral):
 
 
 def test_a_final_referrals_kind_can_still_be_corrected(api, referral):
-    api.patch(f"/referrals/{referral['id']}", {"status": "declined"})
+    api.patch(f"/referrals/{referral['id']}", {"status": "declined", "decline_reason": "no_capacity"})
 
     response = api.patch(f"/referrals/{referral['id']}", {"kind": "mental_health"})
 
@@ -184,7 +184,9 @@ def test_a_referral_that_has_not_started_cannot_end(api, referral, status):
 def test_started_allows_only_ended(api, referral, today):
     start(api, referral, today)
 
-    response = api.patch(f"/referrals/{referral['id']}", {"status": "declined"})
+    response = api.patch(
+        f"/referrals/{referral['id']}", {"status": "declined", "decline_reason": "no_capacity"}
+    )
 
     assert response.status_code == 409
     assert "Allowed next: ended." in response.json["message"]

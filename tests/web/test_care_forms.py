@@ -287,7 +287,7 @@ def test_a_final_referral_offers_only_the_kind(world, signed_in, make_case, db, 
 
     person = make_case(world.om, "court")
     referral = care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om)
-    care.update_referral(referral, {"status": "declined"}, world.om, today)
+    care.update_referral(referral, {"status": "declined", "decline_reason": "no_capacity"}, world.om, today)
     db.session.commit()
     client = signed_in(world.om)
 
@@ -300,3 +300,26 @@ def test_a_final_referral_offers_only_the_kind(world, signed_in, make_case, db, 
     assert corrected.status_code == 302
     db.session.refresh(referral)
     assert (referral.kind, referral.status) == ("housing", "declined")
+
+
+def test_declining_a_referral_asks_why_and_keeps_the_reason(world, signed_in, make_case, db):
+    from tracker.pathway import care
+    from tracker.pathway.models import Referral
+
+    person = make_case(world.om, "court")
+    referral = care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om)
+    db.session.commit()
+    client = signed_in(world.treatment)
+
+    refused = client.post(f"/referrals/{referral.id}", {"status": "declined"})
+    assert refused.status_code == 422
+    assert 'href="#decline_reason"' in text(refused)
+
+    declined = client.post(
+        f"/referrals/{referral.id}", {"status": "declined", "decline_reason": "no_capacity"}
+    )
+
+    assert declined.status_code == 302
+    db.session.expire_all()
+    kept = db.session.get(Referral, referral.id)
+    assert (kept.status, kept.decline_reason) == ("declined", "no_capacity")

@@ -58,7 +58,9 @@ def case(world, make_case, db, today) -> Case:
         care.make_referral(person, {"to_team_id": team_id, "reason": REASON}, by=world.om)
     db.session.flush()
     referrals = {r.to_team_id: r for r in care_referrals(db, person.id)}
-    care.update_referral(referrals[declined.team_id], {"status": "declined"}, world.om, today)
+    care.update_referral(
+        referrals[declined.team_id], {"status": "declined", "decline_reason": "no_capacity"}, world.om, today
+    )
     started = {"status": "started", "treatment_started_on": today}
     care.update_referral(referrals[ended.team_id], started, world.om, today)
     care.update_referral(referrals[ended.team_id], {"status": "ended"}, world.om, today)

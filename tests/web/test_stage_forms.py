@@ -171,3 +171,34 @@ def test_another_establishment_cannot_change_release_dates(world, signed_in, mak
 
     assert signed_in(world.resettlement).get(f"/stages/{stage.id}/release-dates").status_code == 200
     assert signed_in(world.other_resettlement).get(f"/stages/{stage.id}/release-dates").status_code == 404
+
+
+def test_a_stage_that_ends_an_atr_asks_how_it_ended_and_keeps_it_on_the_atr(
+    world, signed_in, make_case, today, db
+):
+    person = make_case(world.om, "court", "atr")
+    atr = person.pathways[-1].stages[-1]
+    client = signed_in(world.om)
+
+    page = text(client.get(f"/people/{person.id}/stages/new/closed"))
+    assert radio_values(page, "atr_exit_reason") == [
+        "completed",
+        "revoked_breach",
+        "revoked_new_offence",
+        "transferred",
+        "other",
+    ]
+    form = {"reason": "sentence_completed", "atr_exit_reason": "completed", **date_parts("start_on", today)}
+    response = client.post(f"/people/{person.id}/stages/new/closed", form)
+
+    assert response.status_code == 302
+    db.session.refresh(atr)
+    assert (atr.end_on, atr.exit_reason) == (today, "completed")
+
+
+def test_a_stage_that_ends_no_atr_does_not_ask(world, signed_in, make_case):
+    person = make_case(world.om, "court")
+
+    page = text(signed_in(world.om).get(f"/people/{person.id}/stages/new/closed"))
+
+    assert 'name="atr_exit_reason"' not in page

@@ -175,6 +175,7 @@ def update_referral(referral: Referral, data: dict[str, Any], by: Staff, today: 
     status = data.get("status")
     if status is not None:
         _check_referral_move(referral, status)
+    _check_decline_reason(status, data.get("decline_reason"))
     started_on = data.get("treatment_started_on")
     if started_on is not None and not (local_today(referral.made_at) <= started_on <= today):
         raise Invalid({"treatment_started_on": "Must be between the referral date and today."})
@@ -185,11 +186,23 @@ def update_referral(referral: Referral, data: dict[str, Any], by: Staff, today: 
         referral.status = status
     if status == "started":
         referral.treatment_started_on = started_on
+    if status == "declined":
+        referral.decline_reason = data["decline_reason"]
     referral.updated_at = utcnow()
     db.session.flush()
     corrected = {"kind_was": kind_was} if referral.kind != kind_was else {}
     audit.record(by.id, "update", referral, person_id=referral.person_id, **_printable(data), **corrected)
     return referral
+
+
+def _check_decline_reason(status: str | None, reason: str | None) -> None:
+    # The referrals report counts declines by their reason, so a decline is never recorded without one.
+    if status == "declined" and not reason:
+        raise Invalid({"decline_reason": f"Say why: one of {', '.join(referrals.DECLINE_REASONS)}."})
+    if reason and status != "declined":
+        raise Invalid({"decline_reason": "Only with status declined."})
+    if reason and reason not in referrals.DECLINE_REASONS:
+        raise Invalid({"decline_reason": f"Must be one of: {', '.join(referrals.DECLINE_REASONS)}."})
 
 
 def _check_referral_move(referral: Referral, status: str) -> None:

@@ -140,6 +140,8 @@ class Stage(db.Model):
     community_responsibility_on: Mapped[date | None] = mapped_column(Date, index=True)
     # licence: "licence" or "post_sentence_supervision"
     supervision_type: Mapped[str | None] = mapped_column(String(30))
+    # atr: how it ended (stages.ATR_EXIT_REASONS), given with the stage that ended it; empty if not recorded
+    exit_reason: Mapped[str | None] = mapped_column(String(30))
     # closed: a coded reason (stages.CLOSED_REASONS) and what else is worth knowing
     reason: Mapped[str | None] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(Text)
@@ -210,6 +212,8 @@ class Referral(db.Model):
     kind: Mapped[str] = mapped_column(String(40), default="other", server_default="other")
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="made")
+    # Why a declined referral was declined (referrals.DECLINE_REASONS); a code, never clinical detail.
+    decline_reason: Mapped[str | None] = mapped_column(String(30))
     treatment_started_on: Mapped[date | None] = mapped_column(Date, index=True)
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -263,6 +267,10 @@ class Handover(db.Model):
     # The answer to the text "Did you get to your appointment?" sent after release.
     check_in_answer: Mapped[bool | None] = mapped_column(Boolean)
     check_in_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Each checklist item's status as it was at P-7, written once by the sweep when P-7 is crossed
+    # (on the day it is taken: P-7, or the first sweep after it on a catch-up or a late record).
+    checklist_at_p7: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    checklist_at_p7_on: Mapped[date | None] = mapped_column(Date)
     # Fixed at A for the reports (indicator C20): the need and the breakdowns as they were that day.
     alcohol_need: Mapped[bool | None] = mapped_column(Boolean)
     age_band: Mapped[str | None] = mapped_column(String(10))

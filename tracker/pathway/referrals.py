@@ -26,6 +26,15 @@ NEXT: dict[str, tuple[str, ...]] = {
 }
 STATUSES: tuple[str, ...] = tuple(NEXT)
 LIVE_STATUSES: tuple[str, ...] = ("made", "accepted", "started")
+# Why a referral was declined: a code for the referrals report, required when declining.
+DECLINE_REASONS: tuple[str, ...] = (
+    "not_eligible",
+    "declined_by_person",
+    "no_capacity",
+    "referred_elsewhere",
+    "did_not_engage",
+    "other",
+)
 
 
 def default_kind(team_kind: str | None) -> str:

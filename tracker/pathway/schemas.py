@@ -9,7 +9,7 @@ from tracker.pathway import referrals
 from tracker.pathway.bounds import BIRTH, FAR, NEAR
 from tracker.pathway.enforcement import ABSENCES
 from tracker.pathway.screening import INTERVENTIONS, TOOLS
-from tracker.pathway.stages import CLOSED_REASONS, KINDS, SUPERVISION_TYPES
+from tracker.pathway.stages import ATR_EXIT_REASONS, CLOSED_REASONS, KINDS, SUPERVISION_TYPES
 from tracker.privacy import need_label
 
 APPOINTMENT_KINDS = ("court_hearing", "probation", "treatment_assessment", "treatment_session")
@@ -43,7 +43,8 @@ REQUIRED_FIELDS: dict[str, set[str]] = {
     "custody": {"basis", "establishment_team_id"},
     "closed": {"reason"},
 }
-COMMON_STAGE_FIELDS = {"kind", "start_on", "team_id", "expected_end_on"}
+# atr_exit_reason: how the ATR this stage ends came to an end (only when the current stage is an ATR).
+COMMON_STAGE_FIELDS = {"kind", "start_on", "team_id", "expected_end_on", "atr_exit_reason"}
 
 
 class PersonIn(InputSchema):
@@ -150,6 +151,10 @@ class StageIn(InputSchema):
     supervision_type = fields.String(validate=validate.OneOf(SUPERVISION_TYPES))
     reason = fields.String(validate=validate.OneOf(CLOSED_REASONS))
     note = fields.String(validate=validate.Length(1, 2000), metadata={"free_text": True})
+    atr_exit_reason = fields.String(
+        validate=validate.OneOf(ATR_EXIT_REASONS),
+        metadata={"description": "When this stage ends an ATR: how the ATR ended (kept on the ATR stage)."},
+    )
 
     @validates_schema
     def fields_fit_kind(self, data: dict, **kwargs) -> None:
@@ -208,6 +213,7 @@ class StageOut(Schema):
     release_on = fields.Date(allow_none=True)
     release_dates = fields.Method("dump_release_dates")
     supervision_type = fields.String(allow_none=True)
+    exit_reason = fields.String(allow_none=True, metadata={"description": "How an ended ATR ended."})
     reason = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
 
@@ -281,6 +287,10 @@ class ReferralPatch(InputSchema):
     status = fields.String(validate=validate.OneOf(REFERRAL_STATUSES))
     kind = fields.String(validate=validate.OneOf(referrals.KINDS))
     treatment_started_on = BoundedDate(NEAR)
+    decline_reason = fields.String(
+        validate=validate.OneOf(referrals.DECLINE_REASONS),
+        metadata={"description": "Required with status declined: why it was declined."},
+    )
 
     @validates_schema
     def start_date_when_started(self, data: dict, **kwargs) -> None:
@@ -300,6 +310,7 @@ class ReferralOut(Schema):
     kind = fields.String()
     reason = fields.String()
     status = fields.String()
+    decline_reason = fields.String(allow_none=True)
     treatment_started_on = fields.Date(allow_none=True)
     made_at = fields.AwareDateTime()
     made_by_id = fields.Integer(allow_none=True)
@@ -341,6 +352,7 @@ class ReferralNeedOut(Schema):
     to_team_id = fields.Integer()
     kind = fields.String()
     status = fields.String()
+    decline_reason = fields.String(allow_none=True)
     treatment_started_on = fields.Date(allow_none=True)
     made_at = fields.AwareDateTime()
     made_by_id = fields.Integer(allow_none=True)

@@ -110,8 +110,7 @@ def add_stage(person: Person, data: dict[str, Any], by: Staff) -> Stage:
     if pathway is None:
         pathway = Pathway(person=person, opened_on=start_on)
         db.session.add(pathway)
-    if previous is not None:
-        previous.end_on = start_on
+    _end_previous(previous, start_on, data.pop("atr_exit_reason", None))
     stage = _new_stage(person, pathway, data, by)
     if kind == "closed":
         stage.end_on = pathway.closed_on = start_on
@@ -139,6 +138,16 @@ def take_for_change(person: Person) -> None:
         if isinstance(held, Pathway | Stage) and held.person_id == person.id:
             db.session.expire(held)
     db.session.expire(person, ["pathways"])
+
+
+def _end_previous(previous: Stage | None, start_on: date, atr_exit_reason: str | None) -> None:
+    """End the current stage on the new one's start; an ATR keeps how it ended, when that is given."""
+    if atr_exit_reason is not None and (previous is None or previous.kind != "atr"):
+        raise Invalid({"atr_exit_reason": "Only when the stage this one ends is an ATR."})
+    if previous is not None:
+        previous.end_on = start_on
+        if atr_exit_reason is not None:
+            previous.exit_reason = atr_exit_reason
 
 
 def _check_kind_rules(person: Person, data: dict[str, Any], previous: Stage | None) -> None:

@@ -41,6 +41,14 @@ CLOSED_REASONS: tuple[str, ...] = (
     "other",
 )
 SUPERVISION_TYPES: tuple[str, ...] = ("licence", "post_sentence_supervision")
+# How an ATR ended, recorded on the ATR stage by the transition that ends it.
+ATR_EXIT_REASONS: tuple[str, ...] = (
+    "completed",
+    "revoked_breach",
+    "revoked_new_offence",
+    "transferred",
+    "other",
+)
 
 # A pathway cannot open already closed; any other kind may start one.
 _OPENING_KINDS: tuple[str, ...] = tuple(kind for kind in KINDS if kind != "closed")

@@ -72,6 +72,21 @@ class InboundMessage(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class FeedbackRating(db.Model):
+    """A 1-5 answer to the feedback text, kept without the reply's text; the latest answer stands."""
+
+    __tablename__ = "sms_feedback_ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The feedback text answered; one rating each.
+    message_id: Mapped[int] = mapped_column(ForeignKey("sms_messages.id"), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # The release handover the feedback asked about.
+    handover_id: Mapped[int] = mapped_column(ForeignKey("handovers.id"), index=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class StatusEvent(db.Model):
     """Every delivery-status callback the provider sent, kept as it came.
 

@@ -12,12 +12,13 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.clock import zone
 from tracker.pathway.enforcement import SETTLED_ABSENCES
+from tracker.pathway.referrals import DECLINE_REASONS
 from tracker.pathway.referrals import KINDS as REFERRAL_KINDS
 from tracker.pathway.schemas import APPOINTMENT_KINDS, OUTCOMES
 from tracker.pathway.screening import INTERVENTIONS, TOOL_QUESTIONS
 from tracker.web import formkit
 from tracker.web.audit_questions import QUESTIONS, UNITS_HINT, answer_choices
-from tracker.web.labels import ABSENCES, choices, options
+from tracker.web.labels import ABSENCES, choices, label, options
 from tracker.web.labels import INTERVENTIONS as INTERVENTION_WORDS
 from tracker.web.labels import REFERRAL_KINDS as KIND_WORDS
 
@@ -138,6 +139,13 @@ class ReferralUpdateForm(FlaskForm):
     )
     treatment_started_on = formkit.DateField(
         "Date treatment started", description="Only if treatment has started"
+    )
+    decline_reason = SelectField(
+        "Why was it declined?",
+        widget=GovSelect(),
+        description="Only if the referral was declined",
+        choices=options([("", "Select a reason"), *((c, label(c)) for c in DECLINE_REASONS)]),
+        validators=[Optional()],
     )
     kind = SelectField(
         "What is the referral for?",

@@ -230,7 +230,9 @@ def change_referral(referral_id: int) -> ResponseReturnValue:
     moves = referrals.NEXT.get(referral.status, ())
     form.status.choices = choices(moves)
     if not moves:
-        del form.status, form.treatment_started_on
+        del form.status, form.treatment_started_on, form.decline_reason
+    elif "declined" not in moves:
+        del form.decline_reason
     if form.validate_on_submit():
         changes = _referral_changes(form, referral)
         data = formkit.load(REFERRAL_PATCH, changes, form) if changes else _nothing_changed(form)
@@ -255,6 +257,8 @@ def _referral_changes(form: ReferralUpdateForm, referral: Referral) -> dict:
     changes = {}
     if "status" in form:
         changes = {"status": form.status.data, "treatment_started_on": form.treatment_started_on.data}
+        if "decline_reason" in form and form.status.data == "declined":
+            changes["decline_reason"] = form.decline_reason.data
     if form.kind.data != referral.kind:
         changes["kind"] = form.kind.data
     return formkit.payload(changes)

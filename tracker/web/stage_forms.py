@@ -16,7 +16,7 @@ from tracker.clock import zone
 from tracker.extensions import db
 from tracker.pathway.dates import RELEASE_DATE_KINDS
 from tracker.pathway.schemas import KIND_FIELDS, REQUIRED_FIELDS
-from tracker.pathway.stages import CLOSED_REASONS
+from tracker.pathway.stages import ATR_EXIT_REASONS, CLOSED_REASONS
 from tracker.web import formkit
 from tracker.web.labels import KEY_DATES, choices, options
 
@@ -122,6 +122,13 @@ FIELDS: dict[str, tuple[type[Field], str, str, Any, dict[str, Any]]] = {
         {"choices": choices(CLOSED_REASONS)},
     ),
     "note": (TextAreaField, "Anything else worth knowing (optional)", "", GovTextArea(), {}),
+    "atr_exit_reason": (
+        RadioField,
+        "How did the ATR end?",
+        "This stage ends the alcohol treatment requirement",
+        formkit.Radios(),
+        {"choices": choices(ATR_EXIT_REASONS)},
+    ),
 }
 # Form fields standing for one schema field.
 EXPANDS = {
@@ -179,10 +186,15 @@ def make_field(name: str, required: bool) -> Any:
     return cls(text, **kwargs)
 
 
-def stage_form(kind: str) -> type[FlaskForm]:
-    """A form class for a stage of this kind; the schema's required fields are required here."""
+def stage_form(kind: str, ends_atr: bool = False) -> type[FlaskForm]:
+    """A form class for a stage of this kind; the schema's required fields are required here.
+
+    A stage that ends an ATR also asks how the ATR ended.
+    """
     required = {"start_on", *REQUIRED_FIELDS.get(kind, ())}
     attrs = {name: make_field(name, name in required) for name in field_names(kind)}
+    if ends_atr:
+        attrs["atr_exit_reason"] = make_field("atr_exit_reason", False)
     return type(f"{kind.title()}StageForm", (FlaskForm,), attrs)
 
 

@@ -81,7 +81,7 @@ def new_stage_of_kind(person_id: int, kind: str) -> ResponseReturnValue:
     person = person_or_404(me, person_id, "stage")
     if kind not in stages.KINDS or (request.method == "GET" and kind not in _allowed(person)[1]):
         return redirect(url_for("web.new_stage", person_id=person.id, kind=kind))
-    form = stage_form(kind)()
+    form = stage_form(kind, ends_atr=_allowed(person)[0] == "atr")()
     fill_team_choices(form)
     if form.validate_on_submit() and not hearing_needs_time(form):
         data = formkit.load(STAGE_IN, stage_payload(form, kind), form, ALIASES)
