@@ -16,6 +16,7 @@ from sqlalchemy import Select, and_, bindparam, false, or_, select, update
 from tracker.alerts import facts, rules
 from tracker.alerts.config import alert_config
 from tracker.alerts.models import Alert, SweepMark
+from tracker.alerts.snapshots import snapshot_checklists
 from tracker.alerts.store import insert_new_alerts
 from tracker.audit import AuditEntry
 from tracker.clock import local_today, zone
@@ -115,6 +116,7 @@ def _settle(
     findings, due = _evaluate(subjects, window, changed, rule_config)
     raised = insert_new_alerts(due, rule_config, now) + _reopen_returned(due)
     _fix_continuity(subjects, window.today)
+    snapshot_checklists(subjects, window.today)
     moved, resolved = _resolve_gone(subjects, findings, now, rule_config)
     return raised, moved, resolved
 
