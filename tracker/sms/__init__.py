@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     # Imported here: importing sms.policy (pure) must not load the blueprints and the commands.
     from tracker import extensions
     from tracker.pathway import events
-    from tracker.sms import api, cli, outbox, webhooks
+    from tracker.sms import api, cli, feedback, outbox, webhooks
 
     # Texts follow releases and appointments in the transaction that changed them. Signals are
     # process-wide and keep one connection per receiver, so a second app connects nothing new.
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         change.connect(outbox.release_changed)
     for change in events.APPOINTMENT_CHANGES:
         change.connect(outbox.appointment_changed)
+    events.appointment_recorded.connect(feedback.appointment_recorded)
     extensions.api.register_blueprint(api.bp)
     app.register_blueprint(webhooks.bp)
     # Twilio signs its callbacks (X-Twilio-Signature); it cannot send a CSRF token.

@@ -25,7 +25,7 @@ def _at(day: date, hhmm: str) -> datetime:
     return datetime.combine(day, clock_time(hhmm), zone())
 
 
-def _want(person_id: int, purpose: str, subject_type: str, subject_id: int, due_at: datetime) -> None:
+def want(person_id: int, purpose: str, subject_type: str, subject_id: int, due_at: datetime) -> None:
     """Make sure this row exists and is pending (a cancelled one comes back when its time returns)."""
     row = db.session.scalar(
         select(Message).where(
@@ -77,10 +77,10 @@ def appointment_changed(appointment: Appointment) -> None:
     )
     _cancel(where, f"Appointment {appointment.outcome or 'moved'}.", keep=wanted)
     for due in wanted:
-        _want(appointment.person_id, purpose, "appointments", appointment.id, due)
+        want(appointment.person_id, purpose, "appointments", appointment.id, due)
     if appointment.outcome == "missed":
         after = timedelta(minutes=schedule()["missed"]["minutes_after"])
-        _want(
+        want(
             appointment.person_id,
             "missed",
             "appointments",
@@ -112,7 +112,7 @@ def release_changed(handover: Handover) -> None:
     )
     _cancel(where, "Release date moved or cancelled.", keep=set(wanted))
     for due, purpose in wanted.items():
-        _want(handover.person_id, purpose, "handovers", handover.id, due)
+        want(handover.person_id, purpose, "handovers", handover.id, due)
     if handover.released_on:
         release_held(handover.person_id, handover.released_on)
 

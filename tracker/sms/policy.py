@@ -70,6 +70,12 @@ def classify_reply(body: str) -> tuple[str, bool | None]:
     return "other", None
 
 
+def feedback_rating(body: str) -> int | None:
+    """The rating in a reply that is just a number from 1 to 5 (trimmed, a full stop allowed), else None."""
+    word = body.strip().strip(".!")
+    return int(word) if len(word) == 1 and word in "12345" else None
+
+
 def first_name_only(given_name: str) -> str:
     """The first of a person's given names: texts carry nothing more."""
     return given_name.split()[0] if given_name.strip() else ""

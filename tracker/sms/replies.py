@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tracker.alerts.service import raise_event_alert
 from tracker.extensions import db
 from tracker.pathway.models import ConsentChange, Handover, Person
-from tracker.sms import outbox
+from tracker.sms import feedback, outbox
 from tracker.sms.models import InboundMessage, Message
 from tracker.sms.policy import classify_reply
 from tracker.types import utcnow
@@ -51,11 +51,15 @@ def handle_inbound(sid: str, from_number: str, body: str) -> str:
             opt_in(person, how=f"replied {body.strip().upper()}")
         elif meaning == "answer" and _record_check_in(person, answer):
             continue
+        elif meaning == "other" and feedback.record_rating(person, body, utcnow()):
+            # Only the number is kept: the reply's text goes with the rating's meaning.
+            inbound.body, inbound.meaning = "", "rating"
+            continue
         elif meaning in ("answer", "other"):
             raise_event_alert(
                 person, "sms_reply", f"Text reply: {body.strip()[:300]}", "sms_inbound", inbound.id
             )
-    return meaning
+    return inbound.meaning
 
 
 def _record_check_in(person: Person, answer: bool | None) -> bool:

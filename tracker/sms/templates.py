@@ -18,6 +18,7 @@ PURPOSES = (
     "appointment",
     "missed",
     "check_in",
+    "feedback",
     "help",
     "usual_place",
 )
