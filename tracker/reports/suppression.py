@@ -68,7 +68,10 @@ def protect(
             if not candidates:
                 unprotected[relation] = None
                 continue
-            hidden.add(min(candidates, key=lambda c: (values[c] == 0, values[c], repr(c))))
+            # The smallest positive cell; on a tie a part rather than the whole (a quarter, not the year).
+            hidden.add(
+                min(candidates, key=lambda c: (values[c] == 0, values[c], c == relation.whole, repr(c)))
+            )
             changed = True
     still = tuple(r for r in unprotected if _exposed(r, values, hidden))
     return Protected(frozenset(hidden), still)

@@ -54,8 +54,9 @@ def build(name: str, module: Any, period: Period, by: str, scope: Scope, today: 
 
 
 def _columns(counts: tuple[Count, ...]) -> list[tuple[str, str | None, str | None]]:
-    """Each count, and each complement `~name` (denominator minus numerator): (name, part of, numerator)."""
-    columns: list[tuple[str, str | None, str | None]] = [(c.name, None, None) for c in counts]
+    """Each count and each complement `~name` (denominator minus numerator): (name, part of, numerator);
+    a count's numerator is None, a complement's the count it complements."""
+    columns: list[tuple[str, str | None, str | None]] = [(c.name, c.of, None) for c in counts]
     return columns + [(f"~{c.name}", c.of, c.name) for c in counts if c.of]
 
 
@@ -83,7 +84,7 @@ def _sum_months(raw, month: int, width: int) -> list[int]:
 def _value(found, index, name, of, numerator) -> int:
     if found is None:
         return 0
-    if of is None:
+    if numerator is None:
         return found[index[name]]
     return found[index[of]] - found[index[numerator]]
 
@@ -125,7 +126,7 @@ def _relations(groups, quarters, columns, values) -> list[Relation]:
             parts = tuple((group, q, name) for q in quarters if (group, q, name) in values)
             if (group, YEAR, name) in values and parts:
                 relations.append(Relation((group, YEAR, name), parts))
-            if of is None:
+            if of is None or numerator is None:
                 continue
             for key in [YEAR, *quarters]:
                 if (group, key, name) in values:
