@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 @pytest.fixture
 def spread(db, places, release, last_year):
-    """Ten releases each: Bristol to Bristol Probation (6 referred to the Bristol service), Eastwood to Cardiff."""
+    """Ten releases each: Bristol, managed by Bristol Probation, 6 referred here; Eastwood by Cardiff."""
     day = last_year.start_on + timedelta(days=9)
     for n in range(10):
         release(day, started=2 if n < 6 else None)

@@ -1,4 +1,4 @@
-"""Try to recover every suppressed cell, from the rest of its table and by differencing anything the API offers.
+"""Try to recover every suppressed cell, from the rest of its table and by differencing what the API offers.
 
 The attacker reads every period (the year and each quarter) by every breakdown, writes every relation
 they know (rows add to the total, quarters to the year, every breakdown has the same total, a month is
@@ -176,9 +176,8 @@ def test_a_page_and_csv_show_c_for_what_json_nulls(small_year, api_as, places):
         assert [c == "[c]" for c in cells] == [row[n] is None for n in ("released", "started", "share")]
 
 
-
 def test_the_fixture_hides_some_cells_for_others(small_year, api_as, places):
-    """Q2 at HMP Bristol is 1 of 3: hidden; and so is its quarter's total, or Bristol's could be worked out."""
+    """Q2 at HMP Bristol is 1 of 3: hidden; so is its quarter's total, or Bristol's could be worked out."""
     tables = _published(api_as(places.commissioner), small_year)
     q2 = tables[("establishment", f"{small_year.name}-Q2")]
     bristol = next(r for r in q2["rows"] if r["group"] == "HMP Bristol")
