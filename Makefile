@@ -13,7 +13,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## assets: GOV.UK and MoJ Frontend from npm (package-lock.json), copied into tracker/static/ (gitignored);
+## assets: GOV.UK and MoJ Frontend and Chart.js from npm (package-lock.json), copied into tracker/static/ (gitignored);
 ## skipped while node_modules and the copy are newer than package.json and its lock
 NODE_STAMP := node_modules/.installed
 ASSETS_STAMP := tracker/static/.built
@@ -29,6 +29,7 @@ $(ASSETS_STAMP): $(NODE_STAMP)
 	@rm -rf tracker/static && mkdir -p tracker/static/assets
 	@cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js tracker/static/
 	@cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js tracker/static/
+	@cp node_modules/chart.js/dist/chart.umd.min.js tracker/static/
 	@cp -R node_modules/govuk-frontend/dist/govuk/assets/. node_modules/@ministryofjustice/frontend/moj/assets/. tracker/static/assets/
 	@touch $@
 
@@ -58,7 +59,8 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check tracker config tests bench wsgi.py
 	$(BIN)/ruff format --check tracker config tests bench wsgi.py
 	$(BIN)/mypy --strict tracker/pathway/stages.py tracker/pathway/dates.py tracker/pathway/screening.py \
-		tracker/pathway/referrals.py tracker/pathway/enforcement.py tracker/pathway/bounds.py tracker/privacy.py
+		tracker/pathway/referrals.py tracker/pathway/enforcement.py tracker/pathway/bounds.py tracker/pathway/release_rows.py \
+		tracker/privacy.py
 
 ## fuzz: schemathesis for every role (and none) against gunicorn on a fresh, seeded database; fails on
 ## any 5xx (FUZZ_DATABASE_URL, an empty database; FUZZ_SEED, FUZZ_MAX_EXAMPLES, FUZZ_ROLES). A slice of it

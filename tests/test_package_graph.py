@@ -9,8 +9,8 @@ out: its scripts are frozen history and import no application code. The arrows p
                                                 and reports -> alerts, sms
     pathway     the records, their use cases and the scope of who sees which person
     base        auth, extensions, audit, errors, clock, types, leadership, inputs, config/
-    PURE        pathway/{stages,dates,screening,checklist,referrals,enforcement}, alerts/rules,
-                sms/policy, privacy: the standard library, `holidays`, and each other
+    PURE        pathway/{stages,dates,screening,checklist,referrals,enforcement,bounds,release_rows},
+                alerts/rules, sms/policy, privacy: the standard library, `holidays`, and each other
 
 The rule for a shell that lives inside a package, decided by file name: `api.py`, `*_api.py`, `cli.py`,
 `webhooks.py`, `views.py` and `*_views.py` are shells (blueprints, commands, callbacks), and so is the
@@ -40,6 +40,8 @@ PURE = {
     "tracker.pathway.checklist",
     "tracker.pathway.referrals",
     "tracker.pathway.enforcement",
+    "tracker.pathway.bounds",
+    "tracker.pathway.release_rows",
     "tracker.alerts.rules",
     "tracker.sms.policy",
     "tracker.privacy",

@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Wire the pathway in: the people, care and handover APIs, and `flask demo`."""
+    """Wire the pathway in: the people, care and handover APIs, `flask demo` and `flask import`."""
     # Imported here: importing a pathway module (the pure rules above all) must not load the blueprints.
     from tracker import extensions
     from tracker.pathway import api, care_api, cli, handover_api
@@ -14,3 +14,4 @@ def init_app(app: Flask) -> None:
     for module in (api, care_api, handover_api):
         extensions.api.register_blueprint(module.bp)
     app.cli.add_command(cli.demo_cli)
+    app.cli.add_command(cli.import_cli)

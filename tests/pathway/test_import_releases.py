@@ -1,0 +1,340 @@
+"""`flask import releases FILE.csv` (issue 12 item 1): good, bad and hostile release lists.
+
+Each test writes a small CSV into a temporary folder and runs the command as an operator would, then
+reads what was stored: people, custody stages, release dates with their source, handovers, audit.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import stat
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from tracker.audit import AuditEntry
+from tracker.pathway import release_import
+from tracker.pathway.models import Handover, Person, ReleaseDate, Stage
+
+HEADER = [
+    "prison_number",
+    "crn",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "establishment_code",
+    "sentence_start_on",
+    "crd",
+    "confirmed",
+    "offender_manager_email",
+]
+
+
+@pytest.fixture
+def prison(make_team):
+    return make_team("HMP Bristol", "prison", "BCI")
+
+
+@pytest.fixture
+def om(make_staff):
+    return make_staff("offender_manager", email="om@example.org")
+
+
+@pytest.fixture
+def importing(app, tmp_path, prison, om):
+    """importing(rows, *options, header=HEADER, name=...): (exit code, output, rejects rows or None)."""
+    runner = app.test_cli_runner(mix_stderr=False) if _mixes() else app.test_cli_runner()
+
+    def run(rows, *options, header=HEADER, name="releases.csv", raw: bytes | None = None):
+        path = tmp_path / name
+        if raw is None:
+            lines = [",".join(header)] + [",".join(row) for row in rows]
+            raw = ("\r\n".join(lines) + "\r\n").encode()
+        path.write_bytes(raw)
+        result = runner.invoke(args=["import", "releases", str(path), *options])
+        rejects = tmp_path / (name + ".rejects.csv")
+        found = list(csv.reader(rejects.open(encoding="utf-8"))) if rejects.exists() else None
+        return result.exit_code, result.output + (result.stderr if _has_stderr(result) else ""), found
+
+    return run
+
+
+def _mixes() -> bool:
+    import inspect
+
+    from click.testing import CliRunner
+
+    return "mix_stderr" in inspect.signature(CliRunner.__init__).parameters
+
+
+def _has_stderr(result) -> bool:
+    try:
+        return bool(result.stderr)
+    except ValueError:
+        return False
+
+
+def new_row(
+    number="A1234BC",
+    crn="X123456",
+    crd="2027-03-15",
+    confirmed="",
+    email="om@example.org",
+    start="2026-01-12",
+):
+    return [number, crn, "Sam", "Jones", "02/04/1985", "BCI", start, crd, confirmed, email]
+
+
+def counts(db) -> dict[str, int]:
+    return {
+        model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+        for model in (Person, Stage, ReleaseDate, Handover)
+    }
+
+
+def person(db, number: str) -> Person | None:
+    db.session.expire_all()
+    return db.session.scalar(select(Person).where(Person.prison_number == number))
+
+
+def custody_dates(db, number: str) -> dict[str, date]:
+    found = person(db, number)
+    return found.open_pathway.current_stage.release_date_map()
+
+
+def test_the_sample_file_adds_people_and_rejects_the_unknown_without_a_manager(app, tmp_path, om, prison, db):
+    sample = os.path.dirname(__file__) + "/../data/releases_sample.csv"
+    code, output, rejects = _run_file(app, tmp_path, open(sample, "rb").read())
+
+    assert code == 1
+    assert "2 people added" in output and "1 rejected" in output
+    assert "line 4, offender_manager_email: rejected: Not known here" in output
+    assert rejects[1][:3] == [
+        "4",
+        "offender_manager_email",
+        "Not known here: name an offender manager to add them.",
+    ]
+    sam = person(db, "A1234BC")
+    assert (sam.crn, sam.date_of_birth, sam.offender_manager_id) == ("X123456", date(1985, 4, 2), om.id)
+    stage = sam.open_pathway.current_stage
+    assert (stage.kind, stage.establishment_team_id, stage.sentence_start_on) == (
+        "custody",
+        prison.id,
+        date(2026, 1, 12),
+    )
+    assert stage.release_date_map()["hdced"] == date(2027, 1, 29)
+    assert {r.source for r in stage.release_dates} == {"release list releases.csv"}
+    assert person(db, "B2345CD").open_pathway.current_stage.release_on == date(2027, 5, 7)
+
+
+def _run_file(app, tmp_path, raw: bytes, *options):
+    path = tmp_path / "releases.csv"
+    path.write_bytes(raw)
+    result = app.test_cli_runner().invoke(args=["import", "releases", str(path), *options])
+    rejects = tmp_path / "releases.csv.rejects.csv"
+    return result.exit_code, result.output, list(csv.reader(rejects.open())) if rejects.exists() else None
+
+
+def test_a_known_persons_dates_move_through_the_use_case_and_their_handover_with_them(importing, db):
+    importing([new_row(crd="2027-03-15")])
+    handover_before = db.session.scalar(select(Handover.due_on).where(Handover.kind == "release"))
+
+    code, output, rejects = importing([new_row(crd="2027-04-20")], "--source", "NOMIS 30 Nov")
+
+    assert (code, handover_before) == (0, date(2027, 3, 15))
+    assert "1 updated" in output and rejects == [["line", "column", "reason", *HEADER]]
+    db.session.expire_all()
+    assert db.session.scalar(select(Handover.due_on).where(Handover.kind == "release")) == date(2027, 4, 20)
+    crd = db.session.scalar(select(ReleaseDate).where(ReleaseDate.kind == "crd"))
+    assert (crd.value_on, crd.source) == (date(2027, 4, 20), "NOMIS 30 Nov")
+
+
+def test_an_empty_cell_leaves_a_date_and_a_dash_clears_it_audited(importing, db):
+    importing([new_row(crd="2027-03-15", confirmed="2027-03-12")])
+
+    importing([new_row(crd="", confirmed="-")])
+
+    assert custody_dates(db, "A1234BC") == {"crd": date(2027, 3, 15)}
+    cleared = db.session.scalars(select(AuditEntry.detail).where(AuditEntry.subject_type == "stages")).all()
+    assert any(detail.get("release_dates", {}).get("confirmed", "x") is None for detail in cleared if detail)
+
+
+def test_importing_the_same_file_again_changes_nothing_and_says_so(importing, db):
+    rows = [new_row(), new_row("B2345CD", "X654321", crd="2027-05-10")]
+    assert importing(rows)[0] == 0
+    before = counts(db)
+
+    code, output, _ = importing(rows)
+
+    assert code == 0 and "nothing changed" in output and counts(db) == before
+
+
+def test_a_dry_run_reports_the_same_and_writes_nothing(importing, db):
+    code, output, rejects = importing([new_row(), new_row("B2345CD", "X654321", email="")], "--dry-run")
+
+    assert code == 1 and "Dry run, nothing written. 2 rows read: 1 people added" in output
+    assert "line 3, offender_manager_email: rejected" in output
+    assert rejects is None
+    assert counts(db) == {"people": 0, "stages": 0, "release_dates": 0, "handovers": 0}
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        ("prison_number\nJos\u00e9\n".encode("latin-1"), "Not UTF-8 (line 2)"),
+        (b"", "empty"),
+        (b"given_name,crd\nSam,2027-01-01\n", "prison_number or a crn"),
+    ],
+)
+def test_a_file_that_cannot_be_read_exits_2_and_writes_nothing(importing, db, raw, why):
+    code, output, rejects = importing([], raw=raw)
+
+    assert code == 2 and why in output and rejects is None
+    assert counts(db)["people"] == 0
+
+
+def test_a_missing_file_exits_2(app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["import", "releases", str(tmp_path / "nothing.csv")])
+    assert result.exit_code == 2
+
+
+def test_a_byte_order_mark_and_columns_in_any_order_are_read(importing, db):
+    header = list(reversed(HEADER))
+    raw = ("\ufeff" + ",".join(header) + "\n" + ",".join(reversed(new_row())) + "\n").encode()
+
+    assert importing([], raw=raw)[0] == 0
+    assert person(db, "A1234BC") is not None
+
+
+def test_rows_are_matched_by_prison_number_then_crn_never_by_name(importing, db, make_person, om):
+    make_person(om, given_name="Sam", family_name="Jones", date_of_birth="1985-04-02")
+    importing([new_row()])
+
+    assert db.session.scalar(select(func.count(Person.id))) == 2
+    code, _, _ = importing([new_row("B2345CD", "X123456")])
+    assert code == 1  # the CRN's person has another prison number
+
+
+def test_a_prison_number_matching_another_persons_crn_is_rejected(importing, db):
+    importing([new_row("A1234BC", "X111111"), new_row("B2345CD", "X222222")])
+
+    code, output, rejects = importing([new_row("A1234BC", "X222222", crd="2027-09-09")])
+
+    assert code == 1
+    assert rejects[1][:3] == ["2", "crn", "The prison number and the CRN belong to different people."]
+    assert custody_dates(db, "A1234BC")["crd"] == date(2027, 3, 15)
+
+
+def test_a_different_offender_manager_is_a_warning_and_not_a_change(importing, db, make_staff):
+    make_staff("offender_manager", email="other@example.org")
+    importing([new_row()])
+
+    code, output, _ = importing([new_row(crd="2027-03-20", email="other@example.org")])
+
+    assert code == 0 and "1 warnings" in output and "A different offender manager is assigned" in output
+    assert person(db, "A1234BC").offender_manager.email == "om@example.org"
+
+
+def test_a_known_person_gets_custody_only_where_the_transition_table_allows(
+    importing, make_person, om, api_as, today
+):
+    api = api_as(om)
+    at_court = make_person(om, prison_number="A1234BC")
+    arrested = make_person(om, prison_number="B2345CD")
+    start = str(today - timedelta(days=30))
+    assert (
+        api.post(
+            f"/people/{at_court['id']}/stages", {"kind": "court", "start_on": start, "court": "Bristol"}
+        ).status_code
+        == 201
+    )
+    assert (
+        api.post(f"/people/{arrested['id']}/stages", {"kind": "arrest", "start_on": start}).status_code == 201
+    )
+
+    code, output, rejects = importing([new_row("A1234BC", "", start=""), new_row("B2345CD", "", start="")])
+
+    assert code == 1 and "1 custody stages opened" in output
+    assert rejects[1][:2] == ["3", ""] and "Allowed next: court, closed" in rejects[1][2]
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "reason"),
+    [
+        (new_row(crd="2027-13-01"), "crd", "Not a date"),
+        (new_row(crd="2025-01-01"), "crd", "Cannot fall before the custody stage starts"),
+        (new_row()[:5] + ["XXX"] + new_row()[6:], "establishment_code", "Unknown establishment code."),
+        (new_row(email="nobody@example.org"), "offender_manager_email", "No active offender manager"),
+        (new_row(number="12345"), "prison_number", "A prison number is like A1234BC."),
+    ],
+)
+def test_each_rejected_row_names_its_line_column_and_reason(importing, db, row, column, reason):
+    code, output, rejects = importing([row])
+
+    assert code == 1
+    assert rejects[1][:2] == ["2", column] and reason in rejects[1][2]
+    assert counts(db)["people"] == 0
+
+
+def test_duplicate_rows_keep_the_first_and_reject_the_rest(importing, db):
+    code, _, rejects = importing([new_row(), new_row(), new_row("B2345CD", "X123456")])
+
+    assert code == 1 and counts(db)["people"] == 1
+    assert [r[:2] for r in rejects[1:]] == [["3", "prison_number"], ["4", "crn"]]
+
+
+def test_the_rejects_file_is_private_and_escapes_formulas(importing, tmp_path):
+    hostile = new_row(email="om@example.org")
+    hostile[2], hostile[7] = '=HYPERLINK("http://evil")', "@SUM(1)"
+
+    code, _, rejects = importing([hostile])
+
+    assert code == 1
+    mode = stat.S_IMODE(os.stat(tmp_path / "releases.csv.rejects.csv").st_mode)
+    assert mode == 0o600
+    assert rejects[1][3 + 2] == '\'=HYPERLINK("http://evil")' and rejects[1][3 + 7] == "'@SUM(1)"
+
+
+def test_the_rejects_file_is_never_written_through_a_symbolic_link(importing, tmp_path):
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    (tmp_path / "releases.csv.rejects.csv").symlink_to(target)
+
+    importing([new_row(crd="nonsense")])
+
+    assert target.read_text() == "keep me"
+
+
+def test_a_batch_that_fails_halfway_is_retried_row_by_row_and_keeps_every_valid_row(
+    importing, db, monkeypatch
+):
+    monkeypatch.setattr(release_import, "BATCH", 3)
+    real_add_stage = release_import.service.add_stage
+
+    def failing(person, data, by):
+        stage = real_add_stage(person, data, by)
+        if person.prison_number == "C3456DE":
+            raise OperationalError("INSERT", {}, Exception("disk full"))
+        return stage
+
+    monkeypatch.setattr(release_import.service, "add_stage", failing)
+    numbers = ["A1234BC", "B2345CD", "C3456DE", "D4567EF", "E5678FG"]
+    rows = [new_row(n, f"X{i:06d}") for i, n in enumerate(numbers)]
+
+    code, output, rejects = importing(rows)
+
+    assert code == 1 and "4 people added" in output
+    assert rejects[1][:3] == ["4", "", "Could not be saved (OperationalError); nothing of this row was kept."]
+    assert person(db, "C3456DE") is None  # created, then undone with its row: never half-applied
+    assert counts(db) == {"people": 4, "stages": 4, "release_dates": 4, "handovers": 8}
+
+
+def test_the_import_is_audited_with_the_files_hash(importing, db):
+    importing([new_row()])
+
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "import"))
+    assert entry.subject_type == "release_list" and len(entry.detail["sha256"]) == 64
+    assert entry.detail["applied"] == 1
