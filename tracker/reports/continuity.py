@@ -21,6 +21,7 @@ from tracker.reports.scope import Scope, scope_filter
 # The outcome is known once A+21 has passed (inclusive window A to A+21).
 DAYS = 21
 
+TITLE = "Continuity of care (C20)"
 NOTE = {
     "shows": "Of the adults released from prison with an alcohol treatment need, how many started "
     "community structured treatment within 21 days of release (national indicator C20).",

@@ -59,6 +59,7 @@ def _with_pages(bp: Blueprint) -> Blueprint:
         care_views,
         caseload_views,
         person_views,
+        report_views,
         screening_views,
         sign_in_views,
         stage_views,
@@ -73,6 +74,7 @@ def _with_pages(bp: Blueprint) -> Blueprint:
         screening_views,
         board_views,
         alert_views,
+        report_views,
         admin_views,
     ):
         pages.routes.add_to(bp)

@@ -13,9 +13,14 @@ SERVICE_NAME = "Pathway Tracker"
 
 # Each role's pages, in the order the navigation lists them: (endpoint, words).
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    "offender_manager": [("web.caseload", "Caseload"), ("web.alerts", "Alerts")],
-    "resettlement": [("web.board", "Handover board"), ("web.caseload", "People"), ("web.alerts", "Alerts")],
-    "treatment": [("web.caseload", "People referred"), ("web.alerts", "Alerts")],
+    "offender_manager": [("web.caseload", "Caseload"), ("web.alerts", "Alerts"), ("web.reports", "Reports")],
+    "resettlement": [
+        ("web.board", "Handover board"),
+        ("web.caseload", "People"),
+        ("web.alerts", "Alerts"),
+        ("web.reports", "Reports"),
+    ],
+    "treatment": [("web.caseload", "People referred"), ("web.alerts", "Alerts"), ("web.reports", "Reports")],
     "commissioner": [("web.commissioner", "Overview")],
     "admin": [("web.admin", "Teams and staff")],
 }
