@@ -136,7 +136,7 @@ def test_a_log_record_carries_no_mobile_in_its_message_or_its_traceback(caplog):
     import logging
 
     logger = logging.getLogger("tests.privacy.masked")
-    logger.addFilter(privacy.MaskMobiles())
+    logger.addFilter(privacy.RedactPersonalData())
     try:
         raise ValueError("+447911123456 is not a number we can text")
     except ValueError:
@@ -146,3 +146,34 @@ def test_a_log_record_carries_no_mobile_in_its_message_or_its_traceback(caplog):
     written = caplog.text
     assert "could not text 079****3456" in written and "+44******3456 is not a number" in written
     assert "7911123456" not in written and "7911 123456" not in written
+
+
+POSTGRESQL_ERRORS = [
+    (
+        'duplicate key value violates unique constraint "uq_staff_email"\n'
+        "DETAIL:  Key (email)=(sam.jones@example.org) already exists.",
+        "sam.jones@example.org",
+    ),
+    (
+        'null value in column "created_at" of relation "people" violates not-null constraint\n'
+        "DETAIL:  Failing row contains (7, Sam, Jones, 1985-04-02, +447911123456).",
+        "1985-04-02",
+    ),
+    ('invalid input syntax for type date: "Sam Jones 1985"', "Sam Jones"),
+    ('invalid input value for enum role: "Sam Jones"', "Sam Jones"),
+    ('COPY people, line 2\nCONTEXT:  COPY people, line 2: "Sam,Jones"', "Sam,Jones"),
+]
+
+
+@pytest.mark.parametrize(("message", "personal"), POSTGRESQL_ERRORS)
+def test_what_a_database_error_quotes_from_the_data_is_redacted(message, personal):
+    redacted = privacy.redact_database_errors(message)
+
+    assert personal not in redacted
+    assert redacted.splitlines()[0] == message.splitlines()[0] or "invalid input" in redacted
+
+
+def test_a_database_error_keeps_what_says_what_went_wrong():
+    message = 'null value in column "created_at" of relation "people" violates not-null constraint'
+
+    assert privacy.redact_database_errors(message) == message

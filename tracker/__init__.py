@@ -45,7 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
     # inputs comes first: it bounds path ids before any route exists and checks each body's size first.
     for module in (inputs, extensions, errors, health, auth, pathway, alerts, sms, reports, web, scheduler):
         module.init_app(app)
-    _keep_mobiles_out_of_logs()
+    _keep_personal_data_out_of_logs()
     return app
 
 
@@ -54,16 +54,17 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
 CHATTY_LOGGERS = ("twilio.http_client", "urllib3.connectionpool")
 
 
-def _keep_mobiles_out_of_logs() -> None:
-    # An exception's message may quote a number too: our loggers, loaded by now, mask them.
-    from tracker.privacy import MaskMobiles
+def _keep_personal_data_out_of_logs() -> None:
+    # An exception's message may quote a number or a database row too: our loggers, loaded by now,
+    # redact them.
+    from tracker.privacy import RedactPersonalData
 
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     ours = [name for name in logging.root.manager.loggerDict if name.startswith("tracker.")]
     for logger in map(logging.getLogger, ["tracker", *ours]):
-        if not any(isinstance(f, MaskMobiles) for f in logger.filters):
-            logger.addFilter(MaskMobiles())
+        if not any(isinstance(f, RedactPersonalData) for f in logger.filters):
+            logger.addFilter(RedactPersonalData())
 
 
 def _ensure_sqlite_folder(app: Flask) -> None:

@@ -84,13 +84,31 @@ def mask_mobiles(text: str) -> str:
     return MOBILE_IN_TEXT.sub(lambda found: mask_mobile(found.group()), text)
 
 
-class MaskMobiles(logging.Filter):
-    """Masks every mobile number in a log record's message and traceback before any handler writes it."""
+# PostgreSQL quotes the failing row or key in an error's DETAIL line (and data in a CONTEXT line),
+# and the refused value in an "invalid input" message; SQLite's messages quote none.
+DATABASE_DETAIL = re.compile(r"^(\s*)(DETAIL|CONTEXT):.*$", re.MULTILINE)
+REFUSED_VALUE = re.compile(r'(invalid input [^:\n]*): "[^"\n]*"')
+HIDDEN = "[hidden: it may carry personal data]"
+
+
+def redact_database_errors(text: str) -> str:
+    """The text with what a database error quotes from the data (rows, keys, values) taken out."""
+    text = DATABASE_DETAIL.sub(lambda found: f"{found.group(1)}{found.group(2)}: {HIDDEN}", text)
+    return REFUSED_VALUE.sub(lambda found: f"{found.group(1)}: {HIDDEN}", text)
+
+
+def redact(text: str) -> str:
+    """A log line without mobiles or what database errors quote from the data."""
+    return mask_mobiles(redact_database_errors(text))
+
+
+class RedactPersonalData(logging.Filter):
+    """Redacts a log record's message and traceback (see redact) before any handler writes them."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = mask_mobiles(record.getMessage()), None
+        record.msg, record.args = redact(record.getMessage()), None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = mask_mobiles(record.exc_text)
+            record.exc_text = redact(record.exc_text)
         return True
