@@ -27,8 +27,18 @@ from tracker.extensions import db
 from tracker.pathway.equality import ETHNIC_GROUPS
 from tracker.reports.periods import Period, month_label
 
-BY = ("establishment", "probation_team", "sex", "age_band", "ethnic_group", "sentence_length", "month")
-TEAM_BREAKDOWNS = ("establishment", "probation_team")
+BY = (
+    "establishment",
+    "probation_team",
+    "sex",
+    "age_band",
+    "ethnic_group",
+    "sentence_length",
+    "month",
+    "service",
+)
+# service: the team a referral went to (the receiving service).
+TEAM_BREAKDOWNS = ("establishment", "probation_team", "service")
 UNKNOWN = {"sex": "not_stated", "ethnic_group": "not_stated", "age_band": "unknown"}
 UNKNOWN_LABEL = "unknown"
 # Group by the first two columns by position: PostgreSQL takes a CASE or a sum with bound values in the
@@ -55,6 +65,7 @@ class Facts:
     age_band: ColumnElement[Any] | None = None
     ethnic_group: ColumnElement[Any] | None = None
     sentence_length: ColumnElement[Any] | None = None
+    service: ColumnElement[Any] | None = None
 
 
 def month_index(on: ColumnElement[date], year: Period) -> ColumnElement[int]:

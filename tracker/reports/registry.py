@@ -28,11 +28,12 @@ from typing import Any
 
 from tracker import audit
 from tracker.errors import Invalid
-from tracker.reports import breakdowns, continuity, periods, table
+from tracker.reports import breakdowns, continuity, periods, referrals, table
 from tracker.reports.scope import Scope
 
 REPORTS: dict[str, ModuleType] = {
     "continuity": continuity,
+    "referrals": referrals,
 }
 FORMATS = ("json", "csv")
 SUPPRESSED = "[c]"

@@ -35,7 +35,7 @@ def build(name: str, module: Any, period: Period, by: str, scope: Scope, today: 
         raw[(group, int(month))] = [int(v or 0) for v in values]
     groups = months if by == "month" else sorted({g for g, _ in raw}, key=lambda g: (g is None, str(g)))
     values = _cells(raw, groups, by, quarters, months, counts)
-    hidden = _suppress(values, groups, by, quarters, counts)
+    hidden = _suppress(values, groups, by, quarters, counts, getattr(module, "PARTS", {}))
     key = period.quarter or YEAR
     shown = [g for g in groups if (g, key, counts[0].name) in values]
     names = breakdowns.labels(by, shown, year)
@@ -89,17 +89,21 @@ def _value(found, index, name, of, numerator) -> int:
     return found[index[of]] - found[index[numerator]]
 
 
-def _suppress(values, groups, by, quarters, counts) -> frozenset:
+def _suppress(values, groups, by, quarters, counts, parts=None) -> frozenset:
     columns = _columns(counts)
-    relations = _relations([TOTAL], quarters, columns, values)
+    relations = _relations([TOTAL], quarters, columns, values) + _parts([TOTAL], quarters, parts, values)
     totals = {c: v for c, v in values.items() if c[0] == TOTAL}
     hidden_totals = protect(totals, relations, primary=_small(totals, columns)).hidden
-    relations = _relations(groups, quarters, columns, values) + [
-        Relation((TOTAL, key, name), tuple((g, key, name) for g in groups if (g, key, name) in values))
-        for key in [YEAR, *quarters]
-        for name, _, _ in columns
-        if groups
-    ]
+    relations = (
+        _relations(groups, quarters, columns, values)
+        + _parts(groups, quarters, parts, values)
+        + [
+            Relation((TOTAL, key, name), tuple((g, key, name) for g in groups if (g, key, name) in values))
+            for key in [YEAR, *quarters]
+            for name, _, _ in columns
+            if groups
+        ]
+    )
     small = _small({c: v for c, v in values.items() if c[0] != TOTAL}, columns)
     result = protect(values, relations, primary=small | hidden_totals, may_hide=lambda c: c[0] != TOTAL)
     hidden = set(result.hidden)
@@ -107,6 +111,17 @@ def _suppress(values, groups, by, quarters, counts) -> frozenset:
         name = relation.whole[2]
         hidden |= {c for c in values if c[2] == name and c[0] != TOTAL}
     return frozenset(hidden)
+
+
+def _parts(groups, quarters, parts, values) -> list[Relation]:
+    """A report's own sums (its PARTS: a count = the sum of several, like declines by reason), everywhere."""
+    return [
+        Relation((group, key, whole), tuple((group, key, name) for name in names))
+        for group in groups
+        for key in [YEAR, *quarters]
+        for whole, names in (parts or {}).items()
+        if (group, key, whole) in values
+    ]
 
 
 def _small(values: dict, columns) -> set:
