@@ -28,12 +28,13 @@ from typing import Any
 
 from tracker import audit
 from tracker.errors import Invalid
-from tracker.reports import breakdowns, continuity, periods, referrals, table
+from tracker.reports import breakdowns, continuity, outcomes, periods, referrals, table
 from tracker.reports.scope import Scope
 
 REPORTS: dict[str, ModuleType] = {
     "continuity": continuity,
     "referrals": referrals,
+    "outcomes": outcomes,
 }
 FORMATS = ("json", "csv")
 SUPPRESSED = "[c]"
