@@ -36,6 +36,7 @@ BY = (
     "sentence_length",
     "month",
     "service",
+    "stage",
 )
 # service: the team a referral went to (the receiving service).
 TEAM_BREAKDOWNS = ("establishment", "probation_team", "service")
@@ -66,6 +67,8 @@ class Facts:
     ethnic_group: ColumnElement[Any] | None = None
     sentence_length: ColumnElement[Any] | None = None
     service: ColumnElement[Any] | None = None
+    # stage: the kind of stage an episode is (unmet need's screening coverage per stage).
+    stage: ColumnElement[Any] | None = None
 
 
 def month_index(on: ColumnElement[date], year: Period) -> ColumnElement[int]:
@@ -125,4 +128,30 @@ def _plus_days_postgresql(element: _PlusDays, compiler: Any, **kw: Any) -> str:
 @compiles(_PlusDays, "sqlite")
 def _plus_days_sqlite(element: _PlusDays, compiler: Any, **kw: Any) -> str:
     on, days = list(element.clauses)
-    return f"date({compiler.process(on, **kw)}, '+' || {compiler.process(days, **kw)} || ' days')"
+    return f"date({compiler.process(on, **kw)}, {compiler.process(days, **kw)} || ' days')"
+
+
+def age_band_expression(date_of_birth: ColumnElement[Any], on: ColumnElement[Any]) -> ColumnElement[str]:
+    """equality.age_band in SQL: the band a person was in on `on`, from their date of birth."""
+
+    def part(name: str, day: ColumnElement[Any]) -> ColumnElement[int]:
+        return cast(extract(name, day), Integer)
+
+    to_come = case(
+        (
+            part("month", on) * 100 + part("day", on)
+            < part("month", date_of_birth) * 100 + part("day", date_of_birth),
+            1,
+        ),
+        else_=0,
+    )
+    age = part("year", on) - part("year", date_of_birth) - to_come
+    return case(
+        (date_of_birth.is_(None), "unknown"),
+        (age < 18, "under_18"),
+        (age <= 24, "18_24"),
+        (age <= 34, "25_34"),
+        (age <= 44, "35_44"),
+        (age <= 54, "45_54"),
+        else_="55_plus",
+    )

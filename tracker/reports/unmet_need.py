@@ -1,0 +1,203 @@
+"""Unmet need: positive screens and recorded needs without the next step, and screening coverage by stage.
+
+One statement: each stage episode entered in the year (arrest, court, ATR, custody) with the first date
+of each trigger in it, then whether the next step followed within 28 days, counted by group and month.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, Date, Select, and_, case, exists, false, func, literal, or_, select
+
+from tracker.auth.models import Team
+from tracker.pathway import referrals
+from tracker.pathway.models import Person, Referral, Screening, Stage
+from tracker.reports.breakdowns import (
+    BY_GROUP_AND_MONTH,
+    Facts,
+    age_band_expression,
+    group_expression,
+    month_index,
+    plus_days,
+)
+from tracker.reports.measures import Count, Rate
+from tracker.reports.periods import Period
+from tracker.reports.scope import Scope, scope_filter
+
+TITLE = "Unmet need and screening coverage"
+NOTE = {
+    "shows": "Screening coverage at each stage, and where a need found did not lead to the next step "
+    "within 28 days: a treatment referral, a full AUDIT after a positive short screen, brief advice.",
+    "included": "Each arrest, court, ATR and custody episode started in the period, counted once per "
+    "person per episode; the breakdowns are as at its start. Sex and ethnic group are as recorded now.",
+    "counted": "Screened: any AUDIT, AUDIT-C or FAST from 90 days before the episode began to 14 days "
+    "after. Treatment need: an AUDIT in zone IV in the episode, or an alcohol need recorded; unmet if no "
+    "structured treatment referral to a treatment service was made from 90 days before the episode to 28 "
+    "days after the need was found. Positive short screen: AUDIT-C 5 or more, or FAST positive; unfinished "
+    "if no full AUDIT followed within 28 days. Zones II and III need simple advice or a brief intervention "
+    "recorded. Anything whose 28 days have not yet passed is pending.",
+}
+BREAKDOWNS = ("stage", "establishment", "sex", "age_band", "ethnic_group", "month")
+STAGES = ("arrest", "court", "atr", "custody")
+DAYS, BEFORE, AFTER = 28, 90, 14
+COUNTS = (
+    Count("entered", "Episodes started"),
+    Count("screened", "Screened around the start", of="entered"),
+    Count("need", "Treatment need", of="entered"),
+    Count("need_referred", "Referred within 28 days", of="need"),
+    Count("need_unmet", "Not referred (unmet)", of="need"),
+    Count("need_pending", "Referral pending", of="need"),
+    Count("positive", "Positive short screen", of="entered"),
+    Count("audit_done", "Full AUDIT within 28 days", of="positive"),
+    Count("audit_missing", "No full AUDIT (unfinished)", of="positive"),
+    Count("audit_pending", "Full AUDIT pending", of="positive"),
+    Count("brief_needed", "Zone II or III", of="entered"),
+    Count("brief_missing", "No brief advice recorded", of="brief_needed"),
+)
+PARTS = {
+    "need": ("need_referred", "need_unmet", "need_pending"),
+    "positive": ("audit_done", "audit_missing", "audit_pending"),
+}
+RATES = (
+    Rate("coverage", "Screening coverage (%)", numerator="screened", denominator="entered"),
+    Rate("unmet_share", "Treatment need unmet (%)", numerator="need_unmet", denominator="need"),
+)
+
+
+def _screened_on() -> ColumnElement[date]:
+    return func.date(Screening.screened_at, type_=Date)
+
+
+def _first(where: ColumnElement[bool], end: ColumnElement[date]) -> ColumnElement[date]:
+    """The first day in the episode a screening met `where`."""
+    return (
+        select(func.min(_screened_on()))
+        .where(
+            Screening.person_id == Stage.person_id,
+            _screened_on() >= Stage.start_on,
+            _screened_on() <= end,
+            where,
+        )
+        .scalar_subquery()
+    )
+
+
+def _episodes(year: Period, by: str, scope: Scope, today: date):
+    """Each stage episode started in the year: its group, its month and the first day of each trigger."""
+    end = func.coalesce(Stage.end_on, literal(today))
+    facts = Facts(
+        on=Stage.start_on,
+        establishment=Stage.establishment_team_id,
+        sex=Person.sex,
+        age_band=age_band_expression(Person.date_of_birth, Stage.start_on),
+        ethnic_group=Person.ethnic_group,
+        stage=Stage.kind,
+    )
+    group = group_expression(by, facts, year)
+    screened = exists(
+        select(Screening.id).where(
+            Screening.person_id == Stage.person_id,
+            _screened_on() >= plus_days(Stage.start_on, -BEFORE),
+            _screened_on() <= plus_days(Stage.start_on, AFTER),
+        )
+    )
+    zone4 = _first(and_(Screening.tool == "audit", Screening.zone == 4), end)
+    positive = _first(
+        or_(
+            and_(Screening.tool == "audit_c", Screening.score >= 5),
+            and_(Screening.tool == "fast", Screening.positive.is_(True)),
+        ),
+        end,
+    )
+    brief_zone = Screening.tool == "audit", Screening.zone.in_((2, 3))
+    brief_needed = _first(and_(*brief_zone), end)
+    brief_done = _first(
+        and_(*brief_zone, Screening.intervention.in_(("simple_advice", "brief_intervention"))), end
+    )
+    return (
+        select(
+            group.label("grp"),
+            month_index(Stage.start_on, year).label("month"),
+            Stage.person_id.label("person_id"),
+            Stage.start_on.label("start_on"),
+            case((screened, 1), else_=0).label("screened"),
+            func.coalesce(zone4, case((Person.alcohol_need.is_(True), Stage.start_on))).label("need_on"),
+            positive.label("positive_on"),
+            case((brief_needed.is_not(None), 1), else_=0).label("brief_needed"),
+            case((brief_done.is_not(None), 1), else_=0).label("brief_done"),
+        )
+        .join(Person, Person.id == Stage.person_id)
+        .where(
+            Stage.kind.in_(STAGES),
+            Stage.start_on >= year.start_on,
+            Stage.start_on <= min(year.end_on, today),
+            _scope(scope),
+        )
+        .subquery("episodes")
+    )
+
+
+def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
+    """(group, month, *COUNTS) for every episode started in the financial year, in one statement."""
+    e = _episodes(year, by, scope, today)
+    closed = today - timedelta(days=DAYS)
+    referred = exists(
+        select(Referral.id)
+        .join(Team, Team.id == Referral.to_team_id)
+        .where(
+            Referral.person_id == e.c.person_id,
+            Referral.kind.in_(referrals.STRUCTURED_KINDS),
+            Team.kind == "treatment",
+            func.date(Referral.made_at, type_=Date) >= plus_days(e.c.start_on, -BEFORE),
+            func.date(Referral.made_at, type_=Date) <= plus_days(e.c.need_on, DAYS),
+        )
+    )
+    audited = exists(
+        select(Screening.id).where(
+            Screening.person_id == e.c.person_id,
+            Screening.tool == "audit",
+            _screened_on() >= e.c.positive_on,
+            _screened_on() <= plus_days(e.c.positive_on, DAYS),
+        )
+    )
+    need, positive = e.c.need_on.is_not(None), e.c.positive_on.is_not(None)
+
+    def n(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.sum(case((condition, 1), else_=0))
+
+    return select(
+        e.c.grp,
+        e.c.month,
+        func.count().label("entered"),
+        func.sum(e.c.screened).label("screened"),
+        n(need),
+        n(and_(need, referred)),
+        n(and_(need, ~referred, e.c.need_on < closed)),
+        n(and_(need, ~referred, e.c.need_on >= closed)),
+        n(positive),
+        n(and_(positive, audited)),
+        n(and_(positive, ~audited, e.c.positive_on < closed)),
+        n(and_(positive, ~audited, e.c.positive_on >= closed)),
+        func.sum(e.c.brief_needed),
+        func.sum(case((and_(e.c.brief_needed == 1, e.c.brief_done == 0), 1), else_=0)),
+    ).group_by(*BY_GROUP_AND_MONTH)
+
+
+def _scope(scope: Scope) -> ColumnElement[bool]:
+    if scope.role == "offender_manager":
+        # The person's offender manager now: a stage keeps no offender manager of its own.
+        from tracker.auth.models import Staff
+
+        managed = select(Staff.id).where(
+            Staff.id == Person.offender_manager_id, Staff.team_id == scope.team_id
+        )
+        return exists(managed) if scope.team_id is not None else false()
+    if scope.role == "treatment":
+        to_team = select(Referral.id).where(
+            Referral.person_id == Stage.person_id,
+            Referral.to_team_id == scope.team_id,
+            Referral.kind.in_(referrals.STRUCTURED_KINDS),
+        )
+        return exists(to_team) if scope.team_id is not None else false()
+    return scope_filter(scope, establishment=Stage.establishment_team_id)
