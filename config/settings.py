@@ -80,6 +80,15 @@ class Settings:
     MAX_UPLOAD_CONTENT_LENGTH = 20 * 1024 * 1024
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute;20 per hour"
+    # Credentials end: an API token after this many days; a page session after this long without a
+    # request, and after this long whatever happens (tracker/auth/sessions.py).
+    API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    # Between a right password and an admin's code: how long the code may take.
+    SECOND_FACTOR_MINUTES = 5
+    # The name an admin's authenticator app shows beside the code.
+    SECOND_FACTOR_ISSUER = os.environ.get("SECOND_FACTOR_ISSUER", "Pathway Tracker")
 
     API_TITLE = "Pathway Tracker"
     API_VERSION = "v1"
@@ -114,6 +123,11 @@ class Production(Settings):
 
     ENV_NAME = "production"
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+    # __Host-: browsers keep the cookie only if it is Secure, for Path=/ and with no Domain, so no
+    # other host (a sibling subdomain, say) can set or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

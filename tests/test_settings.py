@@ -70,6 +70,9 @@ def test_a_production_session_cookie_carries_the_secure_flags():
     cookie = app.test_client().get("/_set-session").headers["Set-Cookie"]
 
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    # __Host-: Secure, Path=/ and no Domain, so no other host can set or overwrite it.
+    assert cookie.startswith("__Host-session=")
+    assert "Path=/;" in cookie + ";" and "Domain" not in cookie
 
 
 @pytest.mark.parametrize("env", ["staging", "prod", "Production"])

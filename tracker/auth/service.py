@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -15,6 +16,7 @@ from tracker import audit
 from tracker.auth.models import ROLES, TEAM_KINDS, ApiToken, Staff, Team
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
+from tracker.types import utcnow
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -120,25 +122,70 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(staff: Staff) -> str:
-    """A new API token for the staff member; only its hash is kept, so show it once."""
+def issue_token(staff: Staff, label: str | None = None, days: int | None = None) -> str:
+    """A new API token for the staff member, ending after `days` (API_TOKEN_DAYS by default);
+    only its hash is kept, so show it once."""
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(staff=staff, token_hash=_digest(token)))
+    lifetime = timedelta(days=days or current_app.config["API_TOKEN_DAYS"])
+    now = utcnow()
+    db.session.add(
+        ApiToken(
+            staff=staff,
+            token_hash=_digest(token),
+            label=(label or "").strip()[:80] or None,
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
     db.session.flush()
     return token
 
 
 def staff_for_token(token: str) -> Staff | None:
-    """The active staff member who holds this unrevoked token, if any."""
+    """The active staff member who holds this token, if it is neither revoked nor expired."""
     return db.session.scalar(
         select(Staff)
         .join(ApiToken, ApiToken.staff_id == Staff.id)
         .where(
             ApiToken.token_hash == _digest(token),
             ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > utcnow(),
             Staff.active.is_(True),
         )
     )
+
+
+def tokens_of(staff: Staff) -> list[ApiToken]:
+    """The staff member's tokens, newest first, whatever their state."""
+    return list(
+        db.session.scalars(select(ApiToken).where(ApiToken.staff_id == staff.id).order_by(ApiToken.id.desc()))
+    )
+
+
+def token_of(staff: Staff, token_id: int) -> ApiToken | None:
+    """One of the staff member's tokens by its id; None for anyone else's."""
+    return db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.staff_id == staff.id))
+
+
+def revoke_token(token: ApiToken, by: Staff | None) -> ApiToken:
+    """Stop a token working at once (a token revoked already keeps its first revocation)."""
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(by.id if by else None, "token_revoked", token.staff, token_id=token.id)
+    return token
+
+
+def revoke_tokens(account: Staff, by: Staff | None, why: str) -> int:
+    """Revoke every live token of the account; how many were live."""
+    live = db.session.scalars(
+        select(ApiToken).where(ApiToken.staff_id == account.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    now = utcnow()
+    for token in live:
+        token.revoked_at = now
+    if live:
+        audit.record(by.id if by else None, "tokens_revoked", account, count=len(live), why=why)
+    return len(live)
 
 
 def staff_by_email(email: str) -> Staff | None:
@@ -153,6 +200,7 @@ def disable_staff(account: Staff, by: Staff) -> Staff:
     account.active = False
     account.session_version += 1
     audit.record(by.id, "disable", account)
+    revoke_tokens(account, by, why="disabled")  # so enabling the account again revives none
     return account
 
 
@@ -168,4 +216,5 @@ def reset_password(account: Staff, password: str, by: Staff) -> Staff:
     account.password_hash = hash_password(password)
     account.session_version += 1
     audit.record(by.id, "reset_password", account)
+    revoke_tokens(account, by, why="password reset")
     return account

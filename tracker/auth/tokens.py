@@ -35,6 +35,7 @@ def require_role(*roles: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Wire flask-login's session loader (the pages use it; the API does not)."""
+    from tracker.auth import second_factor, sessions
     from tracker.auth.service import stand_in_hash
     from tracker.extensions import db, login_manager
 
@@ -47,4 +48,6 @@ def init_app(app: Flask) -> None:
         staff = db.session.get(Staff, int(staff_id)) if staff_id.isdigit() else None
         if staff is None or not staff.active or str(staff.session_version) != version:
             return None
+        if second_factor.required(staff) and not sessions.second_factor_done():
+            return None  # e.g. made an admin while signed in: sign in again, with a code
         return staff

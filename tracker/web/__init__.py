@@ -58,15 +58,19 @@ def _with_pages(bp: Blueprint) -> Blueprint:
         board_views,
         care_views,
         caseload_views,
+        credential_views,
         person_views,
         report_views,
         screening_views,
+        second_factor_views,
         sign_in_views,
         stage_views,
     )
 
     for pages in (
         sign_in_views,
+        second_factor_views,
+        credential_views,
         caseload_views,
         person_views,
         stage_views,

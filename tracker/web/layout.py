@@ -21,18 +21,21 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("web.reports", "Reports"),
     ],
     "treatment": [("web.caseload", "People referred"), ("web.alerts", "Alerts"), ("web.reports", "Reports")],
-    "commissioner": [("web.commissioner", "Overview")],
+    "commissioner": [("web.commissioner", "Overview"), ("web.reports", "Reports")],
     "admin": [("web.admin", "Teams and staff")],
 }
 # Pages under a navigation item that are not its own endpoint.
 SECTIONS = {
     "web.person": "web.caseload",
     "web.board_print": "web.board",
+    "web.report": "web.reports",
+    "web.report_print": "web.reports",
     "web.handover": "web.board",
     "web.resolve_alert": "web.alerts",
     "web.new_staff": "web.admin",
     "web.new_team": "web.admin",
     "web.reset_password": "web.admin",
+    "web.account_tokens": "web.admin",
 }
 
 

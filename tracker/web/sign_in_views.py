@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovTextInput
 from wtforms import PasswordField, StringField
@@ -19,7 +19,7 @@ from tracker.clock import local_today
 from tracker.extensions import db, limiter
 from tracker.reports import registry
 from tracker.reports.scope import Scope
-from tracker.web import formkit
+from tracker.web import formkit, signing_in
 from tracker.web.blueprint import roles, staff
 from tracker.web.routes import Routes
 
@@ -84,7 +84,7 @@ def sign_in() -> ResponseReturnValue:
                 form, {"email": "Your account has been disabled. Ask an administrator to enable it."}
             )
         else:
-            return _start_session(account)
+            return signing_in.after_password(account, local_path(request.args.get("next")))
     return render_template("sign_in.html", title="Sign in", form=form), formkit.status(form)
 
 
@@ -106,15 +106,6 @@ def local_path(target: str | None) -> str | None:
         if parts.scheme or parts.netloc:
             return None
     return target
-
-
-def _start_session(account) -> ResponseReturnValue:
-    next_page = local_path(request.args.get("next"))
-    session.clear()  # a new session for the new sign-in: nothing carried over from before
-    login_user(account)
-    audit.record(account.id, "sign_in", account)
-    db.session.commit()  # keeps a rehashed password, if check_password made one
-    return redirect(next_page or url_for("web.home"))
 
 
 @routes.post("/sign-out")

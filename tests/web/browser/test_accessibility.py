@@ -51,9 +51,13 @@ def test_the_pages_around_a_case(journey, world, make_case, db):
     journey.snap("forbidden")
 
 
-def test_the_admin_and_commissioner_pages(journey, world):
+def test_the_admin_and_commissioner_pages(journey, world, db):
+    from tracker.auth import service
+
+    service.issue_token(world.om, label="Nightly caseload export")
+    db.session.commit()
     page = journey.page
-    journey.sign_in(world.admin.email, PASSWORD)
+    journey.sign_in(world.admin.email, PASSWORD, snap_second_factor=True)
     journey.snap("admin")
     page.get_by_role("link", name="Add a staff account").click()
     page.get_by_role("button", name="Add the account").click()
@@ -62,8 +66,15 @@ def test_the_admin_and_commissioner_pages(journey, world):
     journey.snap("new-team")
     journey.goto(f"/admin/staff/{world.om.id}/password")
     journey.snap("reset-password")
+    journey.goto(f"/admin/staff/{world.om.id}/tokens")
+    journey.snap("account-tokens")
+    journey.goto("/account/tokens")
+    journey.snap("own-tokens")
     page.get_by_role("button", name="Sign out").click()
     journey.snap("signed-out")
+    journey.sign_in(world.admin.email, PASSWORD, snap_second_factor=True)  # now the code alone
+    journey.snap("admin-again")
+    page.get_by_role("button", name="Sign out").click()
 
     journey.sign_in(world.commissioner.email, PASSWORD)
     journey.snap("commissioner")
