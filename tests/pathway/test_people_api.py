@@ -37,7 +37,7 @@ def test_creating_a_person_answers_201_with_every_field_back(api, om):
         "sms_consent": True,
         "language": "cy",
         "sex": "male",
-        "ethnic_group": "White: Welsh",
+        "ethnic_group": "white_british",
     }
     response = api.post("/people", sent)
 
@@ -318,3 +318,10 @@ def test_listing_500_people_runs_as_many_statements_as_listing_5(db, make_staff,
         assert len(large.get("/people?page_size=500").json) == 500
 
     assert len(for_500) == len(for_5), for_500
+
+
+def test_an_ethnic_group_is_an_ons_2021_code(api):
+    response = api.post("/people", SAM | {"ethnic_group": "White: Welsh"})
+
+    assert response.status_code == 422
+    assert "ethnic_group" in response.json["errors"]

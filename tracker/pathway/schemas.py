@@ -8,6 +8,7 @@ from tracker.inputs import BoundedDate, BoundedDateTime, Id, InputSchema
 from tracker.pathway import referrals
 from tracker.pathway.bounds import BIRTH, FAR, NEAR
 from tracker.pathway.enforcement import ABSENCES
+from tracker.pathway.equality import ETHNIC_GROUPS
 from tracker.pathway.screening import INTERVENTIONS, TOOLS
 from tracker.pathway.stages import ATR_EXIT_REASONS, CLOSED_REASONS, KINDS, SUPERVISION_TYPES
 from tracker.privacy import need_label
@@ -65,7 +66,11 @@ class PersonIn(InputSchema):
     alcohol_need = fields.Boolean()
     offender_manager_id = Id()
     sex = fields.String(allow_none=True, validate=validate.OneOf(("female", "male", "other", "not_stated")))
-    ethnic_group = fields.String(allow_none=True, validate=validate.Length(max=60))
+    ethnic_group = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(tuple(ETHNIC_GROUPS)),
+        metadata={"description": "An ONS 2021 ethnic group code, or not_stated."},
+    )
 
 
 class PersonPatch(PersonIn):
