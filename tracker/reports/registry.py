@@ -28,13 +28,14 @@ from typing import Any
 
 from tracker import audit
 from tracker.errors import Invalid
-from tracker.reports import breakdowns, continuity, outcomes, periods, referrals, table, unmet_need
+from tracker.reports import breakdowns, continuity, handovers, outcomes, periods, referrals, table, unmet_need
 from tracker.reports.scope import Scope
 
 REPORTS: dict[str, ModuleType] = {
     "continuity": continuity,
     "referrals": referrals,
     "outcomes": outcomes,
+    "handovers": handovers,
     "unmet_need": unmet_need,
 }
 FORMATS = ("json", "csv")

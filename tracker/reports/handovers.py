@@ -1,0 +1,146 @@
+"""Handovers at release: the checklist as it was a week before (P-7), a first community appointment within
+21 days, Friday and pre-holiday releases and how many were moved earlier, and accommodation at release."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, Date, Select, and_, case, exists, func, or_, select
+
+from tracker.pathway import dates
+from tracker.pathway.checklist import RELEASE_ITEMS
+from tracker.pathway.models import Appointment, Handover, HandoverItem, ReleaseDate
+from tracker.reports.breakdowns import BY_GROUP_AND_MONTH, Facts, group_expression, month_index, plus_days
+from tracker.reports.measures import Count, Rate
+from tracker.reports.periods import Period
+from tracker.reports.scope import Scope, scope_filter
+
+NOTE = {
+    "shows": "How ready each release was: the checklist a week before the planned date, a first "
+    "appointment in the community within 21 days, releases due on a Friday or before a bank holiday and "
+    "how many were brought forward, and accommodation not arranged by the day of release.",
+    "included": "Each actual release in the period, grouped as it was on the day of release.",
+    "counted": "At P-7: the checklist kept by the sweep on the first day it ran on or after 7 days before "
+    "the planned release (releases with none kept are left out of those counts); an item counts when it "
+    "was done. First appointment: a probation or treatment appointment, not cancelled, from the day of "
+    "release to 21 days after. Friday or pre-holiday: the conditional (else automatic) release date falls "
+    "due, on its last working day, on a Friday or the day before a bank holiday, and the release is not "
+    "on home detention curfew; brought forward: released before that date. Accommodation not done at "
+    "release: its checklist item was not done, or was marked done after the day of release. Counts under "
+    "5, and any figure one could be worked out from, are suppressed.",
+}
+BREAKDOWNS = (
+    "establishment",
+    "probation_team",
+    "sex",
+    "age_band",
+    "ethnic_group",
+    "sentence_length",
+    "month",
+)
+COUNTS = (
+    Count("released", "Released"),
+    Count("checked_at_p7", "Checklist kept at P-7", of="released"),
+    *(
+        Count(f"p7_{item}", f"Done at P-7: {item.replace('_', ' ')}", of="checked_at_p7")
+        for item in RELEASE_ITEMS
+    ),
+    Count("appointment_21", "First community appointment within 21 days", of="released"),
+    Count("friday_or_pre_holiday", "Due on a Friday or before a bank holiday", of="released"),
+    Count("brought_forward", "Of those, released earlier", of="friday_or_pre_holiday"),
+    Count("no_accommodation", "Accommodation not done at release", of="released"),
+)
+RATES = (Rate("appointment_21_share", "First appointment within 21 days (%)", "appointment_21", "released"),)
+COMMUNITY_KINDS = ("probation", "treatment_assessment", "treatment_session")
+FACTS = Facts(
+    on=Handover.released_on,
+    establishment=Handover.team_id,
+    probation_team=Handover.probation_team_id,
+    sex=Handover.sex,
+    age_band=Handover.age_band,
+    ethnic_group=Handover.ethnic_group,
+    sentence_length=Handover.sentence_band,
+)
+
+
+def _n(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
+    """(group, month, *COUNTS) over the actual releases of the financial year, in one statement."""
+    kept = Handover.checklist_at_p7
+    due_on = _due_on()
+    closed_eve = due_on.in_(_closed_eves(year))
+    return (
+        select(
+            group_expression(by, FACTS, year).label("grp"),
+            month_index(Handover.released_on, year).label("month"),
+            func.count().label("released"),
+            _n(Handover.checklist_at_p7_on.is_not(None)).label("checked_at_p7"),
+            *(_n(kept[item].as_string() == "done").label(f"p7_{item}") for item in RELEASE_ITEMS),
+            _n(_appointment_within(21)).label("appointment_21"),
+            _n(and_(closed_eve, ~_on_hdc())).label("friday_or_pre_holiday"),
+            _n(and_(closed_eve, ~_on_hdc(), Handover.released_on < due_on)).label("brought_forward"),
+            _n(~_accommodation_done_at_release()).label("no_accommodation"),
+        )
+        .where(
+            Handover.kind == "release",
+            Handover.released_on >= year.start_on,
+            Handover.released_on <= min(year.end_on, today),
+            scope_filter(scope, establishment=Handover.team_id, probation_team=Handover.probation_team_id),
+        )
+        .group_by(*BY_GROUP_AND_MONTH)
+    )
+
+
+def _closed_eves(year: Period) -> list[date]:
+    """Every release date that falls due (on its last working day) on a Friday or a bank holiday's eve."""
+    first, last = year.start_on - timedelta(days=31), year.end_on + timedelta(days=31)
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [d for d in days if _before_closed_days(dates.effective_release_on(d))]
+
+
+def _before_closed_days(day: date) -> bool:
+    return day.weekday() == 4 or dates.is_bank_holiday(day + timedelta(days=1))
+
+
+def _due_on() -> ColumnElement[date]:
+    """The release's conditional release date, else its automatic release date."""
+    return (
+        select(ReleaseDate.value_on)
+        .where(ReleaseDate.stage_id == Handover.stage_id, ReleaseDate.kind.in_(("crd", "ard")))
+        .order_by(ReleaseDate.kind.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _on_hdc() -> ColumnElement[bool]:
+    return exists(
+        select(ReleaseDate.id).where(ReleaseDate.stage_id == Handover.stage_id, ReleaseDate.kind == "hdcad")
+    )
+
+
+def _appointment_within(days: int) -> ColumnElement[bool]:
+    starts_on = func.date(Appointment.starts_at, type_=Date)
+    return exists(
+        select(Appointment.id).where(
+            Appointment.person_id == Handover.person_id,
+            Appointment.kind.in_(COMMUNITY_KINDS),
+            or_(Appointment.outcome.is_(None), Appointment.outcome != "cancelled"),
+            starts_on >= Handover.released_on,
+            starts_on <= plus_days(Handover.released_on, days),
+        )
+    )
+
+
+def _accommodation_done_at_release() -> ColumnElement[bool]:
+    return exists(
+        select(HandoverItem.id).where(
+            HandoverItem.handover_id == Handover.id,
+            HandoverItem.item == "accommodation",
+            HandoverItem.status == "done",
+            func.date(HandoverItem.updated_at, type_=Date) <= Handover.released_on,
+        )
+    )
