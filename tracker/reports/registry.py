@@ -28,7 +28,17 @@ from typing import Any
 
 from tracker import audit
 from tracker.errors import Invalid
-from tracker.reports import breakdowns, continuity, handovers, outcomes, periods, referrals, table, unmet_need
+from tracker.reports import (
+    breakdowns,
+    continuity,
+    handovers,
+    outcomes,
+    periods,
+    referrals,
+    service_user_voice,
+    table,
+    unmet_need,
+)
 from tracker.reports.scope import Scope
 
 REPORTS: dict[str, ModuleType] = {
@@ -36,6 +46,7 @@ REPORTS: dict[str, ModuleType] = {
     "referrals": referrals,
     "outcomes": outcomes,
     "handovers": handovers,
+    "service_user_voice": service_user_voice,
     "unmet_need": unmet_need,
 }
 FORMATS = ("json", "csv")
