@@ -87,3 +87,21 @@ def test_the_year_by_establishment(counted, api_as, places):
     assert row["no_accommodation"] == 20
     assert row["suppressed"] == []
     assert body["total"]["released"] == 25
+
+
+@pytest.mark.parametrize(
+    ("role", "seen"),
+    [("commissioner", 25), ("resettlement", 25), ("om", 25), ("treatment", 0)],
+)
+def test_each_role_sees_its_own_releases(counted, api_as, places, role, seen):
+    body = api_as(getattr(places, role)).get(f"/reports/handovers?period={counted.name}").json
+
+    assert body["total"]["released"] == seen
+
+
+def test_another_establishment_sees_none_of_them(counted, api_as, places, make_staff):
+    elsewhere = make_staff("resettlement", places.eastwood)
+
+    body = api_as(elsewhere).get(f"/reports/handovers?period={counted.name}").json
+
+    assert (body["rows"], body["total"]["released"]) == ([], 0)
