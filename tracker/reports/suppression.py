@@ -13,6 +13,7 @@ cell hidden is the smallest positive one allowed, to lose as little as possible.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -56,23 +57,31 @@ def protect(
 ) -> Protected:
     """Hide the `primary` cells, then enough others that none of them can be worked out."""
     hidden = set(primary)
+    touching: dict[Cell, list[int]] = {}
+    for n, relation in enumerate(relations):
+        for cell in (relation.whole, *relation.parts):
+            touching.setdefault(cell, []).append(n)
+    # Work through the relations; hiding a cell puts back every relation it is in, until none is exposed.
+    waiting, queued = deque(range(len(relations))), set(range(len(relations)))
     unprotected: dict[Relation, None] = {}
-    changed = True
-    while changed:
-        changed = False
-        for relation in relations:
-            if not _exposed(relation, values, hidden):
-                continue
-            cells = (relation.whole, *relation.parts)
-            candidates = [c for c in cells if c not in hidden and may_hide(c)]
-            if not candidates:
-                unprotected[relation] = None
-                continue
-            # The smallest positive cell; on a tie a part rather than the whole (a quarter, not the year).
-            hidden.add(
-                min(candidates, key=lambda c: (values[c] == 0, values[c], c == relation.whole, repr(c)))
-            )
-            changed = True
+    while waiting:
+        n = waiting.popleft()
+        queued.discard(n)
+        relation = relations[n]
+        if not _exposed(relation, values, hidden):
+            continue
+        cells = (relation.whole, *relation.parts)
+        candidates = [c for c in cells if c not in hidden and may_hide(c)]
+        if not candidates:
+            unprotected[relation] = None
+            continue
+        # The smallest positive cell; on a tie a part rather than the whole (a quarter, not the year).
+        chosen = min(candidates, key=lambda c: (values[c] == 0, values[c], c == relation.whole, repr(c)))
+        hidden.add(chosen)
+        for again in touching[chosen]:
+            if again not in queued:
+                waiting.append(again)
+                queued.add(again)
     still = tuple(r for r in unprotected if _exposed(r, values, hidden))
     return Protected(frozenset(hidden), still)
 

@@ -6,7 +6,7 @@ of each trigger in it, then whether the next step followed within 28 days, count
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Date, Select, and_, case, exists, false, func, literal, or_, select
 
@@ -69,23 +69,20 @@ def _screened_on() -> ColumnElement[date]:
     return func.date(Screening.screened_at, type_=Date)
 
 
-def _first(where: ColumnElement[bool], end: ColumnElement[date]) -> ColumnElement[date]:
-    """The first day in the episode a screening met `where`."""
-    return (
-        select(func.min(_screened_on()))
-        .where(
-            Screening.person_id == Stage.person_id,
-            _screened_on() >= Stage.start_on,
-            _screened_on() <= end,
-            where,
-        )
-        .scalar_subquery()
-    )
+def _first(condition: ColumnElement[bool]) -> ColumnElement[date]:
+    """The first day a joined screening met `condition` (an aggregate over the episode's screenings)."""
+    return func.min(case((condition, _screened_on())))
+
+
+def _any(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.max(case((condition, 1), else_=0))
 
 
 def _episodes(year: Period, by: str, scope: Scope, today: date):
-    """Each stage episode started in the year: its group, its month and the first day of each trigger."""
-    end = func.coalesce(Stage.end_on, literal(today))
+    """Each episode started in the year, once: its group and month, the first day of each trigger and
+    the first structured treatment referral from 90 days before it, by joining and grouping (no
+    statement per episode)."""
+    end = func.coalesce(Stage.end_on, literal(today, Date))
     facts = Facts(
         on=Stage.start_on,
         establishment=Stage.establishment_team_id,
@@ -94,46 +91,56 @@ def _episodes(year: Period, by: str, scope: Scope, today: date):
         ethnic_group=Person.ethnic_group,
         stage=Stage.kind,
     )
-    group = group_expression(by, facts, year)
-    screened = exists(
-        select(Screening.id).where(
-            Screening.person_id == Stage.person_id,
-            _screened_on() >= plus_days(Stage.start_on, -BEFORE),
-            _screened_on() <= plus_days(Stage.start_on, AFTER),
+    group, month = group_expression(by, facts, year), month_index(Stage.start_on, year)
+    on = _screened_on()
+    in_episode = and_(on >= Stage.start_on, on <= end)
+    audit = Screening.tool == "audit"
+    short_positive = or_(
+        and_(Screening.tool == "audit_c", Screening.score >= 5),
+        and_(Screening.tool == "fast", Screening.positive.is_(True)),
+    )
+    brief_zone = and_(in_episode, audit, Screening.zone.in_((2, 3)))
+    advised = Screening.intervention.in_(("simple_advice", "brief_intervention"))
+    made_on = func.date(Referral.made_at, type_=Date)
+    # Only what can fall in a window of the year: from 90 days before it starts.
+    since = datetime.combine(year.start_on - timedelta(days=BEFORE + 1), time(0), UTC)
+    treatment = (
+        select(Referral.person_id, made_on.label("made_on"))
+        .join(Team, Team.id == Referral.to_team_id)
+        .where(
+            Referral.kind.in_(referrals.STRUCTURED_KINDS),
+            Team.kind == "treatment",
+            Referral.made_at >= since,
         )
+        .subquery("treatment")
     )
-    zone4 = _first(and_(Screening.tool == "audit", Screening.zone == 4), end)
-    positive = _first(
-        or_(
-            and_(Screening.tool == "audit_c", Screening.score >= 5),
-            and_(Screening.tool == "fast", Screening.positive.is_(True)),
-        ),
-        end,
-    )
-    brief_zone = Screening.tool == "audit", Screening.zone.in_((2, 3))
-    brief_needed = _first(and_(*brief_zone), end)
-    brief_done = _first(
-        and_(*brief_zone, Screening.intervention.in_(("simple_advice", "brief_intervention"))), end
-    )
+    zone4_on = _first(and_(in_episode, audit, Screening.zone == 4))
     return (
         select(
             group.label("grp"),
-            month_index(Stage.start_on, year).label("month"),
+            month.label("month"),
             Stage.person_id.label("person_id"),
-            Stage.start_on.label("start_on"),
-            case((screened, 1), else_=0).label("screened"),
-            func.coalesce(zone4, case((Person.alcohol_need.is_(True), Stage.start_on))).label("need_on"),
-            positive.label("positive_on"),
-            case((brief_needed.is_not(None), 1), else_=0).label("brief_needed"),
-            case((brief_done.is_not(None), 1), else_=0).label("brief_done"),
+            _any(
+                and_(on >= plus_days(Stage.start_on, -BEFORE), on <= plus_days(Stage.start_on, AFTER))
+            ).label("screened"),
+            func.coalesce(zone4_on, case((Person.alcohol_need.is_(True), Stage.start_on))).label("need_on"),
+            _first(and_(in_episode, short_positive)).label("positive_on"),
+            _any(brief_zone).label("brief_needed"),
+            _any(and_(brief_zone, advised)).label("brief_done"),
+            func.min(
+                case((treatment.c.made_on >= plus_days(Stage.start_on, -BEFORE), treatment.c.made_on))
+            ).label("referred_on"),
         )
         .join(Person, Person.id == Stage.person_id)
+        .outerjoin(Screening, and_(Screening.person_id == Stage.person_id, Screening.screened_at >= since))
+        .outerjoin(treatment, treatment.c.person_id == Stage.person_id)
         .where(
             Stage.kind.in_(STAGES),
             Stage.start_on >= year.start_on,
             Stage.start_on <= min(year.end_on, today),
             _scope(scope),
         )
+        .group_by(Stage.id, Stage.person_id, Stage.start_on, Person.alcohol_need, group, month)
         .subquery("episodes")
     )
 
@@ -142,26 +149,19 @@ def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
     """(group, month, *COUNTS) for every episode started in the financial year, in one statement."""
     e = _episodes(year, by, scope, today)
     closed = today - timedelta(days=DAYS)
-    referred = exists(
-        select(Referral.id)
-        .join(Team, Team.id == Referral.to_team_id)
-        .where(
-            Referral.person_id == e.c.person_id,
-            Referral.kind.in_(referrals.STRUCTURED_KINDS),
-            Team.kind == "treatment",
-            func.date(Referral.made_at, type_=Date) >= plus_days(e.c.start_on, -BEFORE),
-            func.date(Referral.made_at, type_=Date) <= plus_days(e.c.need_on, DAYS),
-        )
-    )
-    audited = exists(
-        select(Screening.id).where(
-            Screening.person_id == e.c.person_id,
-            Screening.tool == "audit",
-            _screened_on() >= e.c.positive_on,
-            _screened_on() <= plus_days(e.c.positive_on, DAYS),
-        )
-    )
     need, positive = e.c.need_on.is_not(None), e.c.positive_on.is_not(None)
+    referred = and_(e.c.referred_on.is_not(None), e.c.referred_on <= plus_days(e.c.need_on, DAYS))
+    audited = and_(
+        positive,
+        exists(
+            select(Screening.id).where(
+                Screening.person_id == e.c.person_id,
+                Screening.tool == "audit",
+                _screened_on() >= e.c.positive_on,
+                _screened_on() <= plus_days(e.c.positive_on, DAYS),
+            )
+        ),
+    )
 
     def n(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.sum(case((condition, 1), else_=0))
@@ -176,7 +176,7 @@ def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
         n(and_(need, ~referred, e.c.need_on < closed)),
         n(and_(need, ~referred, e.c.need_on >= closed)),
         n(positive),
-        n(and_(positive, audited)),
+        n(audited),
         n(and_(positive, ~audited, e.c.positive_on < closed)),
         n(and_(positive, ~audited, e.c.positive_on >= closed)),
         func.sum(e.c.brief_needed),
