@@ -323,3 +323,4 @@ def test_declining_a_referral_asks_why_and_keeps_the_reason(world, signed_in, ma
     db.session.expire_all()
     kept = db.session.get(Referral, referral.id)
     assert (kept.status, kept.decline_reason) == ("declined", "no_capacity")
+    assert "Why declined: no capacity" in text(client.get(f"/people/{person.id}"))

@@ -194,6 +194,7 @@ def test_a_stage_that_ends_an_atr_asks_how_it_ended_and_keeps_it_on_the_atr(
     assert response.status_code == 302
     db.session.refresh(atr)
     assert (atr.end_on, atr.exit_reason) == (today, "completed")
+    assert "How the ATR ended: completed" in text(client.get(f"/people/{person.id}"))
 
 
 def test_a_stage_that_ends_no_atr_does_not_ask(world, signed_in, make_case):

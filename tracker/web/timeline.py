@@ -45,6 +45,8 @@ def stage_events(record: PersonRecord) -> Iterable[Event]:
             lines.append(f"Earliest release date: {stage.release_on.day} {stage.release_on:%B %Y}")
         if stage.reason:
             lines.append(f"Reason: {stage.reason}")
+        if stage.exit_reason:
+            lines.append(f"How the ATR ended: {label(stage.exit_reason).lower()}")
         yield Event(
             _day(stage.start_on), f"Stage: {label(stage.kind)}", tuple(lines), stage.created_by_id, True
         )
@@ -88,6 +90,8 @@ def referral_events(record: PersonRecord) -> Iterable[Event]:
 
 def _where_it_stands(r: Referral) -> list[str]:
     lines = [f"Status: {label(r.status)}"]
+    if r.decline_reason:
+        lines.append(f"Why declined: {label(r.decline_reason).lower()}")
     if r.treatment_started_on:
         lines.append(f"Treatment started {r.treatment_started_on.day} {r.treatment_started_on:%B %Y}")
     return lines
