@@ -51,14 +51,15 @@ ETHNIC_CODES = {
     "black_african": ("african", "black african"),
     "black_caribbean": ("caribbean", "black caribbean"),
     "black_other": ("black other", "any other black background", "other black", "black"),
-    "mixed_white_asian": ("white and asian", "mixed white and asian"),
-    "mixed_white_black_african": ("white and black african", "mixed white and black african"),
-    "mixed_white_black_caribbean": ("white and black caribbean", "mixed white and black caribbean"),
+    "mixed_white_asian": ("white asian", "mixed white asian"),
+    "mixed_white_black_african": ("white black african", "mixed white black african"),
+    "mixed_white_black_caribbean": ("white black caribbean", "mixed white black caribbean"),
     "mixed_other": ("mixed other", "any other mixed background", "other mixed", "mixed"),
     "white_british": ("white british", "british", "english", "welsh", "scottish", "white english",
                       "white welsh", "white scottish", "white northern irish", "northern irish"),
     "white_irish": ("irish", "white irish"),
-    "white_gypsy_irish_traveller": ("gypsy or irish traveller", "gypsy", "irish traveller", "traveller"),
+    "white_gypsy_irish_traveller": ("gypsy irish traveller", "white gypsy irish traveller", "gypsy",
+                                    "irish traveller", "traveller"),
     "white_roma": ("roma", "white roma"),
     "white_other": ("white other", "any other white background", "other white", "white"),
     "other_arab": ("arab", "other arab"),
@@ -68,7 +69,8 @@ ETHNIC_CODES = {
 
 
 def _code(text):
-    words = " ".join((text or "").lower().replace("_", " ").replace(",", " ").replace("-", " ").split())
+    words = "".join(c if c.isalpha() else " " for c in (text or "").lower())
+    words = " ".join(w for w in words.split() if w not in ("and", "or"))
     for code, matches in ETHNIC_CODES.items():
         if words == code.replace("_", " ") or words in matches:
             return code
