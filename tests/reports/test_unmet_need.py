@@ -131,3 +131,28 @@ def test_the_api_offers_it_by_stage(counted, api_as, places):
     court = next(r for r in body["rows"] if r["group"] == "court")
     assert court["entered"] == 8 and court["screened"] is None  # 2 not screened would give it away
     assert body["total"]["entered"] == 13
+
+
+def test_each_role_counts_its_own_episodes(db, episode, places, last_year, today):
+    """Resettlement its establishment's custody episodes; offender managers their team's people;
+    treatment the people referred to it; a commissioner all."""
+    from tracker.pathway.models import Person, Stage
+    from tracker.reports.scope import Scope
+
+    start = last_year.start_on + timedelta(days=30)
+    episode("custody", start, need=True)
+    episode("custody", start, need=True, referrals=[(1, "structured_alcohol_treatment")])
+    episode("court", start)
+    db.session.flush()
+    stages = db.session.query(Stage).order_by(Stage.id).all()
+    stages[0].establishment_team_id = places.bristol.id
+    db.session.get(Person, stages[2].person_id).offender_manager_id = places.om.id
+    db.session.commit()
+
+    def entered(staff):
+        return {g: r["entered"] for g, r in _by_stage(last_year, today, Scope.of(staff)).items()}
+
+    assert entered(places.commissioner) == {"custody": 2, "court": 1}
+    assert entered(places.resettlement) == {"custody": 1}
+    assert entered(places.om) == {"court": 1}
+    assert entered(places.treatment) == {"custody": 1}
