@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test lint fuzz bench clean assets chromium apt-install
+.PHONY: run test lint fuzz bench bench-import clean assets chromium apt-install
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,7 +60,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check tracker config tests bench wsgi.py
 	$(BIN)/mypy --strict tracker/pathway/stages.py tracker/pathway/dates.py tracker/pathway/screening.py \
 		tracker/pathway/referrals.py tracker/pathway/enforcement.py tracker/pathway/bounds.py tracker/pathway/release_rows.py \
-		tracker/privacy.py
+		tracker/privacy.py tracker/pathway/equality.py tracker/reports/suppression.py tracker/reports/periods.py
 
 ## fuzz: schemathesis for every role (and none) against gunicorn on a fresh, seeded database; fails on
 ## any 5xx (FUZZ_DATABASE_URL, an empty database; FUZZ_SEED, FUZZ_MAX_EXAMPLES, FUZZ_ROLES). A slice of it
@@ -75,10 +75,20 @@ bench: $(BIN)/.installed
 bench-sweep: $(BIN)/.installed
 	$(BIN)/python bench/sweep.py
 
+## bench-reports: time every report on five years of national data in PostgreSQL (BENCH_DATABASE_URL,
+## BENCH_PEOPLE; BENCH_REUSE=1 to time again without building)
+bench-reports: $(BIN)/.installed
+	$(BIN)/python bench/reports.py
+
 ## bench-sms: time 2,000 release-day texts through the Twilio stand-in at 150 ms, at the configured
 ## concurrency and others (BENCH_CONCURRENCY; BENCH_DATABASE_URL, or =sqlite)
 bench-sms: $(BIN)/.installed
 	$(BIN)/python bench/sms_dispatch.py
+
+## bench-import: time `import releases` on 10,000 rows, half new and half known, in PostgreSQL
+## (BENCH_DATABASE_URL; BENCH_ROWS=100000 for the large file, not run in CI)
+bench-import: $(BIN)/.installed
+	$(BIN)/python bench/import_releases.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output node_modules tracker/static
