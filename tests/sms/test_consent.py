@@ -258,3 +258,57 @@ def test_error_21610_records_an_opt_out_and_tells_the_offender_manager(
     assert (alert.staff_id, alert.person_id) == (om.id, person["id"])
     dispatch_at(london(today + timedelta(days=7), "10:00"))
     assert len(twilio.requests) == 1
+
+
+# Repeated replies (issue 10, item 9)
+
+
+def test_repeated_replies_update_one_open_alert_to_the_offender_manager(reminded, text_in, db, om):
+    person = reminded()
+
+    for reply in ("Running late", "Bus broke down", "Here now"):
+        text_in(person["mobile"], reply)
+
+    [alert] = alerts(db, "sms_reply")
+    assert alert.message.split("\n") == [
+        "Text reply: Running late",
+        "Text reply: Bus broke down",
+        "Text reply: Here now",
+    ]
+    latest = db.session.scalar(select(InboundMessage.id).order_by(InboundMessage.id.desc()).limit(1))
+    assert (alert.subject_type, alert.subject_id, alert.status) == ("sms_inbound", latest, "open")
+
+
+def test_a_reply_after_the_alert_is_acknowledged_raises_a_new_one(reminded, text_in, db):
+    person = reminded()
+    text_in(person["mobile"], "Running late")
+    alerts(db, "sms_reply")[0].status = "acknowledged"
+    db.session.commit()
+
+    text_in(person["mobile"], "Here now")
+
+    assert [a.message for a in alerts(db, "sms_reply")] == [
+        "Text reply: Running late",
+        "Text reply: Here now",
+    ]
+
+
+def test_a_flood_of_replies_keeps_only_the_latest_in_the_alert(reminded, text_in, db):
+    person = reminded()
+
+    for n in range(25):
+        text_in(person["mobile"], f"reply {n}")
+
+    [alert] = alerts(db, "sms_reply")
+    assert alert.message.split("\n")[-1] == "Text reply: reply 24"
+    assert len(alert.message.split("\n")) == 10
+
+
+def test_a_stop_hidden_by_a_zero_width_space_still_opts_out(reminded, text_in, db):
+    person = reminded()
+
+    text_in(person["mobile"], "S\u200bTOP")
+
+    assert db.session.get(Person, person["id"]).sms_consent is False
+    assert consent_history(db, person)[-1][0] is False
+    assert alerts(db, "sms_reply") == []

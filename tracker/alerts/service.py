@@ -38,6 +38,27 @@ def raise_event_alert(
     insert_new_alerts([(rule, subject, Finding(local_today(), message))], alert_config()["rules"], utcnow())
 
 
+# How many replies an sms_reply alert keeps in its message: the latest, newest last.
+REPLIES_KEPT = 10
+
+
+def note_text_reply(person: Person, text: str, inbound_id: int) -> None:
+    """Add a reply to the person's open sms_reply alert, or raise one: never one alert per reply."""
+    alert = db.session.scalar(
+        select(Alert)
+        .where(Alert.rule == "sms_reply", Alert.person_id == person.id, Alert.status == "open")
+        .order_by(Alert.id.desc())
+        .limit(1)
+    )
+    line = f"Text reply: {text}"
+    if alert is None:
+        raise_event_alert(person, "sms_reply", line, "sms_inbound", inbound_id)
+        return
+    alert.message = "\n".join([*alert.message.split("\n"), line][-REPLIES_KEPT:])
+    alert.subject_id = inbound_id  # the latest text, which the inbox links to
+    db.session.flush()
+
+
 def acknowledge(alert: Alert, by: Staff) -> Alert:
     """Say you have seen an open alert and are acting on it."""
     if alert.status != "open":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,6 +17,8 @@ STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT
 START_WORDS = frozenset({"START", "UNSTOP"})
 HELP_WORDS = frozenset({"HELP", "INFO"})
 ANSWERS = {"YES": True, "Y": True, "NO": False, "N": False}
+# Invisible characters a phone or a copy-paste can put inside a word: they must not hide a STOP.
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
 class RevealingText(ValueError):
@@ -58,7 +61,7 @@ def next_sending_instant(due: datetime, start: time, end: time, zone: ZoneInfo) 
 
 def classify_reply(body: str) -> tuple[str, bool | None]:
     """What an inbound text means: ("stop"|"start"|"help"|"answer"|"other", the yes/no answer)."""
-    word = body.strip().strip(".!").upper()
+    word = keyword_form(body)
     if word in STOP_WORDS:
         return "stop", None
     if word in START_WORDS:
@@ -68,6 +71,11 @@ def classify_reply(body: str) -> tuple[str, bool | None]:
     if word in ANSWERS:
         return "answer", ANSWERS[word]
     return "other", None
+
+
+def keyword_form(body: str) -> str:
+    """A reply as its keyword reads: NFKC-normalised, zero-width characters removed, trimmed, upper case."""
+    return unicodedata.normalize("NFKC", body).translate(ZERO_WIDTH).strip().strip(".!").upper()
 
 
 def feedback_rating(body: str) -> int | None:

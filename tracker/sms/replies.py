@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tracker.alerts.service import raise_event_alert
+from tracker.alerts.service import note_text_reply
 from tracker.extensions import db
 from tracker.pathway.models import ConsentChange, Handover, Person
 from tracker.sms import feedback, outbox
@@ -56,9 +56,7 @@ def handle_inbound(sid: str, from_number: str, body: str) -> str:
             inbound.body, inbound.meaning = "", "rating"
             continue
         elif meaning in ("answer", "other"):
-            raise_event_alert(
-                person, "sms_reply", f"Text reply: {body.strip()[:300]}", "sms_inbound", inbound.id
-            )
+            note_text_reply(person, body.strip()[:300], inbound.id)
     return inbound.meaning
 
 
