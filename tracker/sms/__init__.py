@@ -17,8 +17,7 @@ def init_app(app: Flask) -> None:
     for change in events.RELEASE_CHANGES:
         change.connect(outbox.release_changed)
     for change in events.APPOINTMENT_CHANGES:
-        change.connect(outbox.appointment_changed)
-    events.appointment_recorded.connect(feedback.appointment_recorded)
+        change.connect(feedback.appointment_changed)
     extensions.api.register_blueprint(api.bp)
     app.register_blueprint(webhooks.bp)
     # Twilio signs its callbacks (X-Twilio-Signature); it cannot send a CSRF token.

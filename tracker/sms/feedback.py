@@ -24,6 +24,12 @@ PURPOSE = "feedback"
 STALE_AFTER_DAYS = 7
 
 
+def appointment_changed(appointment: Appointment) -> None:
+    """sms's one receiver of pathway's appointment changes: the reminders, then the feedback text."""
+    outbox.appointment_changed(appointment)
+    appointment_recorded(appointment)
+
+
 def appointment_recorded(appointment: Appointment) -> None:
     """Write the feedback text when this is the first attended community appointment since a release."""
     if appointment.outcome != "attended" or appointment.kind not in COMMUNITY_KINDS:
