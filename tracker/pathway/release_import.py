@@ -283,6 +283,8 @@ def _plan(
             return planned
         planned.person_fields = missing
         return planned, warnings
+    if establishment is not None and stage.establishment_team_id != establishment.id:
+        return Reject(row.line, "establishment_code", NOT_YOURS)
     if row.establishment_code and context.establishments[row.establishment_code].id != (
         stage.establishment_team_id
     ):
