@@ -74,6 +74,11 @@ def _system(tables, year_name):
                 relation[_key(by, row["group"], period, column, year_name)] = 1
             relations.append(relation)
     for (by, period), body in tables.items():
+        for row in [*body["rows"], body["total"]]:  # released = started + those who did not start
+            released = _key(by, row["group"], period, "released", year_name)
+            started = _key(by, row["group"], period, "started", year_name)
+            relations.append({released: -1, started: 1, ("not", released): 1})
+    for (by, period), body in tables.items():
         if period != year_name or by == "month":
             continue
         for row in [*body["rows"], body["total"]]:
@@ -114,6 +119,41 @@ def _recovered(known, relations):
     return found
 
 
+def _pinned_by_bounds(known, relations):
+    """The hidden cells an attacker pins with bounds alone: every count is 0 or more."""
+    inf = float("inf")
+    low, high = {}, {}
+    for relation in relations:
+        for key in relation:
+            if key not in known:
+                low[key], high[key] = 0, inf
+
+    def bounds(key):
+        return (known[key], known[key]) if key in known else (low[key], high[key])
+
+    changed = True
+    while changed:
+        changed = False
+        for relation in relations:  # sum(sign * x) = 0
+            for key, sign in relation.items():
+                if key in known:
+                    continue
+                rest_low = rest_high = 0  # of -sum(other sign * x), for sign * x
+                for other, other_sign in relation.items():
+                    if other == key:
+                        continue
+                    lo, hi = bounds(other)
+                    a, b = (-other_sign * lo, -other_sign * hi)
+                    rest_low += min(a, b)
+                    rest_high += max(a, b)
+                lo, hi = (rest_low, rest_high) if sign == 1 else (-rest_high, -rest_low)
+                new = (max(low[key], lo), min(high[key], hi))
+                if new != (low[key], high[key]):
+                    low[key], high[key] = new
+                    changed = True
+    return {key for key in low if low[key] == high[key]}
+
+
 def _rref(rows, width):
     pivots, r = [], 0
     for col in range(width):
@@ -138,7 +178,8 @@ def test_no_hidden_cell_can_be_worked_out(small_year, api_as, places):
     hidden = {k for r in relations for k in r if k not in known}
 
     assert hidden, "the fixture must make the API hide something"
-    assert _recovered(known, relations) == set()
+    assert {k for k in _recovered(known, relations) if k[0] != "not"} == set()
+    assert {k for k in _pinned_by_bounds(known, relations) if k[0] != "not"} == set()
 
 
 def test_nothing_shown_is_small(small_year, api_as, places):

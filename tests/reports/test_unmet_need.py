@@ -156,3 +156,18 @@ def test_each_role_counts_its_own_episodes(db, episode, places, last_year, today
     assert entered(places.resettlement) == {"custody": 1}
     assert entered(places.om) == {"court": 1}
     assert entered(places.treatment) == {"custody": 1}
+
+
+def test_all_of_a_group_unmet_is_not_given_away_by_bounds(db, episode, api_as, places, last_year):
+    """12 court episodes, each with a need and none referred: showing 12 unmet beside 12 started would
+    pin the need at 12 and so 0 referred, which is what hiding the 0 was for."""
+    start = last_year.start_on + timedelta(days=30)
+    for _ in range(12):
+        episode("court", start, need=True)
+    db.session.commit()
+
+    body = api_as(places.commissioner).get(f"/reports/unmet_need?period={last_year.name}&by=stage").json
+    court = next(r for r in body["rows"] if r["group"] == "court")
+
+    assert court["need_referred"] is None
+    assert court["need_unmet"] is None or court["need"] is None and court["entered"] is None

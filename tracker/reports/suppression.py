@@ -20,6 +20,7 @@ from dataclasses import dataclass
 THRESHOLD = 5
 # A rate (or any statistic over a group) is shown only over a denominator at least this large.
 MIN_DENOMINATOR = 10
+INFINITY = float("inf")
 
 Cell = Hashable
 
@@ -55,35 +56,146 @@ def protect(
     primary: Iterable[Cell] = (),
     may_hide: Callable[[Cell], bool] = lambda cell: True,
 ) -> Protected:
-    """Hide the `primary` cells, then enough others that none of them can be worked out."""
+    """Hide the `primary` cells, then enough others that none of them can be worked out, by subtraction
+    or by bounds (every count is 0 or more, so a part can pin a whole that another relation caps)."""
     hidden = set(primary)
     touching: dict[Cell, list[int]] = {}
     for n, relation in enumerate(relations):
         for cell in (relation.whole, *relation.parts):
             touching.setdefault(cell, []).append(n)
-    # Work through the relations; hiding a cell puts back every relation it is in, until none is exposed.
-    waiting, queued = deque(range(len(relations))), set(range(len(relations)))
     unprotected: dict[Relation, None] = {}
+    waiting = list(range(len(relations)))
+    while waiting:
+        _close(values, relations, hidden, may_hide, touching, waiting, unprotected)
+        waiting = []
+        for cell in pinned(values, relations, hidden, touching):
+            usable = _widest(cell, values, relations, hidden, may_hide, touching)
+            if usable is None:
+                unprotected.update({relations[n]: None for n in touching[cell]})
+                continue
+            chosen = _smallest(usable, values, hidden, may_hide)
+            if chosen not in hidden:
+                hidden.add(chosen)
+                waiting += touching[chosen]
+    still = tuple(r for r in unprotected if _exposed(r, values, hidden))
+    still += tuple(r for r in unprotected if r not in still and _pins(r, values, hidden, relations, touching))
+    return Protected(frozenset(hidden), still)
+
+
+def _close(
+    values: Mapping[Cell, int],
+    relations: Sequence[Relation],
+    hidden: set[Cell],
+    may_hide: Callable[[Cell], bool],
+    touching: Mapping[Cell, list[int]],
+    start: list[int],
+    unprotected: dict[Relation, None],
+) -> None:
+    """Hide cells until no relation has one hidden cell alone, or hidden parts adding up to nothing."""
+    waiting, queued = deque(start), set(start)
     while waiting:
         n = waiting.popleft()
         queued.discard(n)
         relation = relations[n]
         if not _exposed(relation, values, hidden):
             continue
-        cells = (relation.whole, *relation.parts)
-        candidates = [c for c in cells if c not in hidden and may_hide(c)]
-        if not candidates:
+        chosen = _smallest(relation, values, hidden, may_hide)
+        if chosen is None:
             unprotected[relation] = None
             continue
-        # The smallest positive cell; on a tie a part rather than the whole (a quarter, not the year).
-        chosen = min(candidates, key=lambda c: (values[c] == 0, values[c], c == relation.whole, repr(c)))
         hidden.add(chosen)
         for again in touching[chosen]:
             if again not in queued:
                 waiting.append(again)
                 queued.add(again)
-    still = tuple(r for r in unprotected if _exposed(r, values, hidden))
-    return Protected(frozenset(hidden), still)
+
+
+def _smallest(
+    relation: Relation, values: Mapping[Cell, int], hidden: set[Cell], may_hide: Callable[[Cell], bool]
+) -> Cell | None:
+    # The smallest positive cell; on a tie a part rather than the whole (a quarter, not the year).
+    candidates = [c for c in (relation.whole, *relation.parts) if c not in hidden and may_hide(c)]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda c: (values[c] == 0, values[c], c == relation.whole, repr(c)))
+
+
+def _widest(
+    cell: Cell,
+    values: Mapping[Cell, int],
+    relations: Sequence[Relation],
+    hidden: set[Cell],
+    may_hide: Callable[[Cell], bool],
+    touching: Mapping[Cell, list[int]],
+) -> Relation | None:
+    """A relation of the pinned cell with a shown cell that may be hidden."""
+    usable = [relations[n] for n in touching[cell] if _smallest(relations[n], values, hidden, may_hide)]
+    return usable[0] if usable else None
+
+
+def _pins(
+    relation: Relation,
+    values: Mapping[Cell, int],
+    hidden: set[Cell],
+    relations: Sequence[Relation],
+    touching: Mapping[Cell, list[int]],
+) -> bool:
+    return any(c in pinned(values, relations, hidden, touching) for c in (relation.whole, *relation.parts))
+
+
+def pinned(
+    values: Mapping[Cell, int],
+    relations: Sequence[Relation],
+    hidden: set[Cell] | frozenset[Cell],
+    touching: Mapping[Cell, list[int]] | None = None,
+) -> list[Cell]:
+    """The hidden cells whose value an attacker can pin from the shown ones with bounds alone: each
+    count is at least 0, a whole is at least its shown parts, a part at most its whole less the rest."""
+    if touching is None:
+        index: dict[Cell, list[int]] = {}
+        for n, relation in enumerate(relations):
+            for cell in (relation.whole, *relation.parts):
+                index.setdefault(cell, []).append(n)
+        touching = index
+    low: dict[Cell, float] = {c: 0 for c in hidden}
+    high: dict[Cell, float] = {c: INFINITY for c in hidden}
+
+    def bounds(cell: Cell) -> tuple[float, float]:
+        return (low[cell], high[cell]) if cell in hidden else (values[cell], values[cell])
+
+    waiting, queued = deque(range(len(relations))), set(range(len(relations)))
+    while waiting:
+        n = waiting.popleft()
+        queued.discard(n)
+        relation = relations[n]
+        changed = []
+        parts = [bounds(p) for p in relation.parts]
+        parts_low = sum(lo for lo, _ in parts)
+        finite_high = sum(hi for _, hi in parts if hi != INFINITY)
+        endless = sum(1 for _, hi in parts if hi == INFINITY)
+        whole_low, whole_high = bounds(relation.whole)
+        if relation.whole in hidden:
+            new = (max(whole_low, parts_low), min(whole_high, finite_high if not endless else INFINITY))
+            if new != (whole_low, whole_high):
+                low[relation.whole], high[relation.whole] = new
+                whole_low, whole_high = new
+                changed.append(relation.whole)
+        for part, (lo, hi) in zip(relation.parts, parts, strict=True):
+            if part not in hidden:
+                continue
+            others_high = (
+                INFINITY if endless - (hi == INFINITY) else finite_high - (0 if hi == INFINITY else hi)
+            )
+            new = (max(lo, whole_low - others_high), min(hi, whole_high - (parts_low - lo)))
+            if new != (lo, hi):
+                low[part], high[part] = new
+                changed.append(part)
+        for cell in changed:
+            for again in touching[cell]:
+                if again not in queued:
+                    waiting.append(again)
+                    queued.add(again)
+    return sorted((c for c in hidden if low[c] == high[c]), key=repr)
 
 
 def _exposed(relation: Relation, values: Mapping[Cell, int], hidden: set[Cell]) -> bool:
