@@ -19,7 +19,10 @@ KNOWN_RULES = (
     | set(rules.APPOINTMENT_RULES)
     | {"screening_due", "stage_overdue", "escalated"}
     | {"sms_reply", "sms_opted_out", "sms_failed"}
+    | {"data_problem"}
 )
+# data_problem must reach someone who can fix the record: its owning team and the offender manager.
+DATA_PROBLEM_RECIPIENTS = {"owning_team", "offender_manager"}
 RECIPIENTS = {"establishment", "probation", "treatment", "owning_team", "offender_manager"}
 
 
@@ -42,4 +45,6 @@ def alert_config(path: Path = ALERTS_TOML) -> dict[str, Any]:
             raise AlertConfigError(f"{path.name}: {rule_id} severity must be one of {SEVERITIES}")
         if not set(rule.get("recipients", ())) <= RECIPIENTS or not rule.get("recipients"):
             raise AlertConfigError(f"{path.name}: {rule_id} recipients must be some of {sorted(RECIPIENTS)}")
+    if not DATA_PROBLEM_RECIPIENTS <= set(config["rules"]["data_problem"]["recipients"]):
+        raise AlertConfigError(f"{path.name}: data_problem must reach {sorted(DATA_PROBLEM_RECIPIENTS)}")
     return config

@@ -8,6 +8,7 @@ key (rule, subject, checkpoint): running a sweep twice, or two at once, raises e
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -16,6 +17,7 @@ from sqlalchemy import Select, and_, bindparam, false, or_, select, update
 from tracker.alerts import facts, rules
 from tracker.alerts.config import alert_config
 from tracker.alerts.models import Alert, SweepMark
+from tracker.alerts.problems import data_problem
 from tracker.alerts.snapshots import snapshot_checklists
 from tracker.alerts.store import insert_new_alerts
 from tracker.audit import AuditEntry
@@ -28,6 +30,7 @@ CHUNK = 2000
 CAUSE_GONE = "Resolved by itself: the cause went away."
 # A rule not due yet is asked again as of this far ahead, to tell a moved checkpoint from a gone cause.
 FAR_AHEAD = date(9999, 1, 1)
+log = logging.getLogger("tracker.alerts")
 
 
 @dataclass(frozen=True)
@@ -92,28 +95,57 @@ def sweep(now: datetime, config: dict | None = None) -> SweepResult:
     among = list(changed) if len(changed) <= CHUNK else changed_query
     rule_config = config["rules"]
     families = (
-        (facts.release_subjects, _release_candidates(window, among, rule_config)),
-        (facts.stage_subjects, _stage_candidates(window, among, rule_config)),
-        (facts.screening_subjects, _screening_candidates(window, among)),
-        (facts.appointment_subjects, _appointment_candidates(window, among, rule_config)),
-        (facts.alert_subjects, _escalation_candidates(window, rule_config)),
+        ("handovers", facts.release_subjects, _release_candidates(window, among, rule_config)),
+        ("stages", facts.stage_subjects, _stage_candidates(window, among, rule_config)),
+        ("screenings", facts.screening_subjects, _screening_candidates(window, among)),
+        ("appointments", facts.appointment_subjects, _appointment_candidates(window, among, rule_config)),
+        ("alerts", facts.alert_subjects, _escalation_candidates(window, rule_config)),
     )
     raised = moved = resolved = 0
-    for load, candidates in families:
+    for subject_type, load, candidates in families:
         # In chunks, so a long catch-up never sends more bind parameters than a database takes.
         for start in range(0, len(candidates), CHUNK):
-            counts = _settle(load(candidates[start : start + CHUNK]), window, changed, config["rules"], now)
+            chunk = candidates[start : start + CHUNK]
+            counts = _settle_chunk(subject_type, load, chunk, window, changed, rule_config, now)
             raised, moved, resolved = raised + counts[0], moved + counts[1], resolved + counts[2]
     _advance_mark(now)
     db.session.commit()
     return SweepResult(raised, moved, resolved)
 
 
+def _settle_chunk(
+    subject_type: str, load, chunk: list, window: Window, changed: set[int], rule_config: dict, now: datetime
+):
+    """Settle a chunk with set-based writes in a savepoint; if they fail, retry it subject by subject,
+    so one bad record gets a data_problem alert and never stops the others."""
+    try:
+        with db.session.begin_nested():
+            return _settle(load(chunk), window, changed, rule_config, now)
+    except Exception:  # noqa: BLE001 - whatever one record does, the sweep goes on
+        log.warning("sweep: a chunk of %d %s failed; settling them one by one", len(chunk), subject_type)
+    totals = (0, 0, 0)
+    for item in chunk:
+        subject_id = item if isinstance(item, int) else item.id
+        try:
+            with db.session.begin_nested():
+                counts = _settle(
+                    load([subject_id] if isinstance(item, int) else [item]), window, changed, rule_config, now
+                )
+        except Exception as error:  # noqa: BLE001
+            data_problem(subject_type, subject_id, error, rule_config, now)
+            continue
+        totals = (totals[0] + counts[0], totals[1] + counts[1], totals[2] + counts[2])
+    return totals
+
+
 def _settle(
     subjects, window: Window, changed: set[int], rule_config: dict, now: datetime
 ) -> tuple[int, int, int]:
     """Evaluate one chunk of subjects: raise what is new, fix continuity, resolve what went away."""
-    findings, due = _evaluate(subjects, window, changed, rule_config)
+    findings, due, failed = _evaluate(subjects, window, changed, rule_config)
+    for subject, error in failed:
+        data_problem(subject.subject_type, subject.subject_id, error, rule_config, now)
+    subjects = [s for s in subjects if all(s is not f for f, _ in failed)]
     raised = insert_new_alerts(due, rule_config, now) + _reopen_returned(due)
     _fix_continuity(subjects, window.today)
     snapshot_checklists(subjects, window.today)
@@ -249,17 +281,31 @@ def _local_midnight(day: date) -> datetime:
 
 
 def _evaluate(subjects, w: Window, changed: set[int], rule_config: dict):
-    """Every rule on every subject; returns all current findings and those to raise now."""
+    """Every rule on every subject; returns all current findings, those to raise now, and the subjects
+    whose rules failed (each with its error), whose findings are left out."""
     findings: dict[tuple[str, str, int], rules.Finding | None] = {}
-    due = []
+    due: list = []
+    failed = []
     for subject in subjects:
-        for rule_id, rule in subject.rules.items():
-            clock = w.now if subject.subject_type == "appointments" else w.today
-            finding = rule(subject.facts, clock, rule_config[rule_id])
+        try:
+            own = _evaluate_one(subject, w, changed, rule_config)
+        except Exception as error:  # noqa: BLE001 - one subject's bad facts never stop the others
+            failed.append((subject, error))
+            continue
+        for rule_id, finding, is_due in own:
             findings[(rule_id, subject.subject_type, subject.subject_id)] = finding
-            if finding and _in_window(finding, subject, w, changed):
+            if is_due:
                 due.append((rule_id, subject, finding))
-    return findings, due
+    return findings, due, failed
+
+
+def _evaluate_one(subject, w: Window, changed: set[int], rule_config: dict) -> list:
+    clock = w.now if subject.subject_type == "appointments" else w.today
+    own = []
+    for rule_id, rule in subject.rules.items():
+        finding = rule(subject.facts, clock, rule_config[rule_id])
+        own.append((rule_id, finding, bool(finding and _in_window(finding, subject, w, changed))))
+    return own
 
 
 def _in_window(finding: rules.Finding, subject, w: Window, changed: set[int]) -> bool:

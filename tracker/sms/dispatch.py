@@ -87,7 +87,7 @@ def claim(now: datetime, limit: int, result: DispatchResult) -> list[tuple[int, 
     )
     rows = db.session.scalars(select(Message).where(Message.id.in_(taken))).all()
     ready = []
-    for row, text in compose.compose(rows, now):
+    for row, text in _compose_each(rows, now, result):
         if text is None:
             result.skipped += 1
             continue
@@ -95,6 +95,24 @@ def claim(now: datetime, limit: int, result: DispatchResult) -> list[tuple[int, 
         ready.append((row.id, row.to, row.body))
     db.session.commit()
     return ready
+
+
+def _compose_each(rows, now: datetime, result: DispatchResult) -> list:
+    """The batch composed in a fixed number of queries; if one row breaks it, row by row, and the rows
+    that cannot be composed are marked failed with a note, so the rest of the batch is sent."""
+    try:
+        return list(compose.compose(rows, now))
+    except Exception:  # noqa: BLE001 - one bad row never stops the batch
+        log.warning("dispatch: a batch of %d could not be composed; composing one by one", len(rows))
+    composed = []
+    for row in rows:
+        try:
+            composed += list(compose.compose([row], now))
+        except Exception as error:  # noqa: BLE001
+            log.warning("dispatch: message %s could not be composed (%s)", row.id, type(error).__name__)
+            row.status, row.note = "failed", "Could not be composed: a stored value is out of range."
+            result.failed += 1
+    return composed
 
 
 def _send_all(gateway: SmsGateway, claimed: list[tuple[int, str, str]], concurrency: int):
@@ -111,24 +129,51 @@ def record(
         r.id: r for r in db.session.scalars(select(Message).where(Message.id.in_([i for i, _ in outcomes])))
     }
     for message_id, outcome in outcomes:
-        row = rows[message_id]
-        row.attempts += 1
-        if outcome.sid:
-            row.status, row.gateway_sid, row.sent_at = "sent", outcome.sid, now
-            result.sent += 1
-        elif outcome.unknown:
-            row.note = f"Gateway answer lost ({outcome.error}); will be reconciled."
-        elif outcome.retryable and row.attempts < delivery["max_attempts"]:
-            backoff = delivery["backoff_seconds"][min(row.attempts, len(delivery["backoff_seconds"])) - 1]
-            row.status, row.next_attempt_at = "pending", now + timedelta(seconds=backoff)
-            row.error_code, row.note = outcome.error_code, f"Retrying: {outcome.error}"
-            result.retrying += 1
-        else:
-            row.status, row.error_code, row.note = "failed", outcome.error_code, outcome.error
-            result.failed += 1
-            _permanent_failure(row, outcome)
+        try:
+            # A savepoint each: one row whose record fails is marked failed, and the others are kept.
+            with db.session.begin_nested():
+                counted = _record_one(rows[message_id], outcome, now, delivery)
+        except Exception as error:  # noqa: BLE001
+            log.warning("dispatch: message %s could not be recorded (%s)", message_id, type(error).__name__)
+            _mark_failed(message_id, outcome, now)
+            counted = "failed"
+        if counted:
+            setattr(result, counted, getattr(result, counted) + 1)
     apply_waiting([r for r in rows.values() if r.gateway_sid])
     db.session.commit()
+
+
+def _record_one(row: Message, outcome: SendResult, now: datetime, delivery: dict) -> str | None:
+    """Write one gateway answer on its row; returns which count it adds to."""
+    row.attempts += 1
+    if outcome.sid:
+        row.status, row.gateway_sid, row.sent_at = "sent", outcome.sid, now
+        return "sent"
+    if outcome.unknown:
+        row.note = f"Gateway answer lost ({outcome.error}); will be reconciled."
+        return None
+    if outcome.retryable and row.attempts < delivery["max_attempts"]:
+        backoff = delivery["backoff_seconds"][min(row.attempts, len(delivery["backoff_seconds"])) - 1]
+        row.status, row.next_attempt_at = "pending", now + timedelta(seconds=backoff)
+        row.error_code, row.note = outcome.error_code, f"Retrying: {outcome.error}"
+        return "retrying"
+    row.status, row.error_code, row.note = "failed", outcome.error_code, outcome.error
+    _permanent_failure(row, outcome)
+    return "failed"
+
+
+def _mark_failed(message_id: int, outcome: SendResult, now: datetime) -> None:
+    """Mark a row whose answer could not be recorded failed; the gateway's id goes in the note only, since
+    writing it may be what failed (an id another row has)."""
+    sent = f" The gateway took it as {outcome.sid} at {now.isoformat()}." if outcome.sid else ""
+    db.session.execute(
+        update(Message)
+        .where(Message.id == message_id)
+        .values(
+            status="failed", attempts=Message.attempts + 1, note=f"Its answer could not be recorded.{sent}"
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _permanent_failure(row: Message, outcome: SendResult) -> None:
