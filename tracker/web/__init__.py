@@ -53,6 +53,7 @@ def _template_loaders(app: Flask) -> None:
 def _with_pages(bp: Blueprint) -> Blueprint:
     """The one `web` blueprint with every page module's routes, added once however many apps register it."""
     from tracker.web import (
+        add_person_views,
         admin_views,
         alert_views,
         board_views,
@@ -73,6 +74,7 @@ def _with_pages(bp: Blueprint) -> Blueprint:
         second_factor_views,
         credential_views,
         caseload_views,
+        add_person_views,
         person_views,
         stage_views,
         care_views,
