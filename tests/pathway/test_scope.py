@@ -488,3 +488,44 @@ def test_teams_lists_every_team_by_name(make_staff, make_team, api_as):
     assert teams.status_code == 200
     assert [t["name"] for t in teams.json] == ["Avon Police", "Commissioning", "HMP Bristol"]
     assert {t["name"]: t["code"] for t in teams.json}["HMP Bristol"] == "BCI"
+
+
+# Only the owning team or the offender manager changes an appointment (issue 10, item 5)
+
+
+@pytest.mark.parametrize("body", [{"outcome": "cancelled"}, {"starts_at": "MOVE"}])
+def test_a_resettlement_user_cannot_change_a_probation_appointment(caseload, make_staff, api_as, db, body):
+    resettlement = make_staff("resettlement", team=caseload.prison)  # holds the person: may see them
+    if "starts_at" in body:
+        body = {"starts_at": f"{caseload.today + timedelta(days=71)}T10:00:00+00:00"}
+    before = snapshot(db)
+
+    response = api_as(resettlement).patch(f"/appointments/{caseload.appointment}", body)
+
+    assert response.status_code == 403, response.json
+    assert snapshot(db) == before
+
+
+def test_a_resettlement_user_changes_its_own_appointment(caseload, make_staff, api_as):
+    resettlement = api_as(make_staff("resettlement", team=caseload.prison))
+    booked = resettlement.post(
+        f"/people/{caseload.person}/appointments",
+        {"kind": "probation", "starts_at": f"{caseload.today + timedelta(days=7)}T10:00:00+00:00"},
+    )
+    assert booked.status_code == 201, booked.json
+
+    response = resettlement.patch(f"/appointments/{booked.json['id']}", {"outcome": "cancelled"})
+
+    assert response.status_code == 200, response.json
+
+
+def test_the_offender_manager_changes_an_appointment_another_team_booked(caseload, make_staff, api_as):
+    resettlement = api_as(make_staff("resettlement", team=caseload.prison))
+    booked = resettlement.post(
+        f"/people/{caseload.person}/appointments",
+        {"kind": "probation", "starts_at": f"{caseload.today + timedelta(days=7)}T10:00:00+00:00"},
+    )
+
+    response = api_as(caseload.om).patch(f"/appointments/{booked.json['id']}", {"outcome": "cancelled"})
+
+    assert response.status_code == 200, response.json

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tracker import audit
 from tracker.alerts.config import alert_config
@@ -57,6 +57,25 @@ def note_text_reply(person: Person, text: str, inbound_id: int) -> None:
     alert.message = "\n".join([*alert.message.split("\n"), line][-REPLIES_KEPT:])
     alert.subject_id = inbound_id  # the latest text, which the inbox links to
     db.session.flush()
+
+
+def follow_transfer(person: Person, from_manager_id: int | None) -> None:
+    """Move a person's open alerts from their old offender manager and team to the new ones."""
+    old_team_id, new_team_id = (
+        db.session.scalar(select(Staff.team_id).where(Staff.id == staff_id)) if staff_id else None
+        for staff_id in (from_manager_id, person.offender_manager_id)
+    )
+    still_open = (Alert.person_id == person.id, Alert.status != "resolved")
+    if from_manager_id is not None:
+        db.session.execute(
+            update(Alert)
+            .where(*still_open, Alert.staff_id == from_manager_id)
+            .values(staff_id=person.offender_manager_id)
+        )
+    if old_team_id is not None:
+        db.session.execute(
+            update(Alert).where(*still_open, Alert.team_id == old_team_id).values(team_id=new_team_id)
+        )
 
 
 def acknowledge(alert: Alert, by: Staff) -> Alert:

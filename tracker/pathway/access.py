@@ -12,7 +12,7 @@ from tracker import audit, privacy
 from tracker.auth.models import Staff
 from tracker.extensions import db
 from tracker.pathway import referrals
-from tracker.pathway.models import Person, Referral, Stage
+from tracker.pathway.models import Appointment, Person, Referral, Stage
 from tracker.pathway.scope import may_change, people_visible_to
 
 T = TypeVar("T")
@@ -44,6 +44,20 @@ def own_team_only(staff: Staff, team_id: int | None, what: str) -> None:
     """A treatment service changes only its own team's appointments and referrals: else 403."""
     if staff.role == "treatment" and team_id != staff.team_id:
         abort(403, description=f"A treatment service changes only its own team's {what}.")
+
+
+def owning_team_or_manager(staff: Staff, appointment: Appointment, person: Person) -> None:
+    """Only the person's offender manager or the appointment's own team changes it: else 403.
+
+    An appointment booked with no team belongs to the team of whoever booked it.
+    """
+    if staff.role == "offender_manager" and person.offender_manager_id == staff.id:
+        return
+    owning_team_id = appointment.team_id or db.session.scalar(
+        select(Staff.team_id).where(Staff.id == appointment.created_by_id)
+    )
+    if owning_team_id != staff.team_id:
+        abort(403, description="Only the offender manager or the team that owns an appointment changes it.")
 
 
 def holds(staff: Staff, establishment_team_id: int | None) -> bool:

@@ -15,6 +15,7 @@ from tracker.pathway.access import (
     clinical_access,
     clinical_read,
     own_team_only,
+    owning_team_or_manager,
     person_or_404,
     record_or_404,
 )
@@ -92,8 +93,8 @@ def book_appointment(data, person_id):
 def update_appointment(data, appointment_id):
     """Record an appointment's outcome (a missed one with its absence), settle its absence, or move it."""
     staff = current_staff()
-    appointment, _ = record_or_404(staff, Appointment, appointment_id, "appointment")
-    own_team_only(staff, appointment.team_id, "appointments")
+    appointment, person = record_or_404(staff, Appointment, appointment_id, "appointment")
+    owning_team_or_manager(staff, appointment, person)
     care.update_appointment(appointment, data, by=staff, now=utcnow())
     db.session.commit()
     return appointment

@@ -6,7 +6,8 @@ there and then, in the same transaction. A text written by a receiver is committ
 a receiver that raises undoes the whole change.
 
 Every signal's sender is the record that changed: a Handover or an Appointment, and nothing else is
-sent with it, so a receiver is any function of that one record.
+sent with it, so a receiver is any function of that one record; only a caseload transfer (sender the
+Person) also says whose caseload the person left.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ appointment_moved = _pathway.signal("appointment-moved", doc="An appointment was
 appointment_cancelled = _pathway.signal("appointment-cancelled", doc="An appointment was cancelled.")
 appointment_recorded = _pathway.signal(
     "appointment-recorded", doc="An appointment's outcome was recorded: attended or missed."
+)
+
+caseload_transferred = _pathway.signal(
+    "caseload-transferred",
+    doc="A person moved to another offender manager; the sender is the Person, from_manager_id the old one.",
 )
 
 RELEASE_CHANGES = (release_dates_changed, released, back_in_custody, handover_status_changed)

@@ -31,6 +31,7 @@ def create_person(data: dict[str, Any], by: Staff) -> Person:
     """A new person; an offender manager who leaves out the assignment takes the person on."""
     if by.role == "offender_manager":
         data.setdefault("offender_manager_id", by.id)
+        _check_own_team(data["offender_manager_id"], by)
     person = Person(sms_consent=False)
     _apply_person_fields(person, data, by)
     db.session.add(person)
@@ -43,13 +44,22 @@ def create_person(data: dict[str, Any], by: Staff) -> Person:
 
 def update_person(person: Person, data: dict[str, Any], by: Staff) -> Person:
     """Change a person's details, keeping consent changes as history."""
-    consent_before = person.sms_consent
+    consent_before, manager_before = person.sms_consent, person.offender_manager_id
     _apply_person_fields(person, data, by)
     if person.sms_consent != consent_before:
         _consent_changed(person, by, how="recorded by staff")
     db.session.flush()
+    if person.offender_manager_id != manager_before:
+        events.caseload_transferred.send(person, from_manager_id=manager_before)
     audit.record(by.id, "update", person, person_id=person.id, fields=sorted(data))
     return person
+
+
+def _check_own_team(manager_id: int | None, by: Staff) -> None:
+    # An offender manager creates people on their own team's caseloads only; a transfer comes after.
+    team_id = db.session.scalar(select(Staff.team_id).where(Staff.id == manager_id))
+    if manager_id is not None and team_id != by.team_id:
+        raise Invalid({"offender_manager_id": "Must be an offender manager in your own team."})
 
 
 def _apply_person_fields(person: Person, data: dict[str, Any], by: Staff) -> None:

@@ -10,7 +10,7 @@ from tracker.auth.models import Team
 from tracker.clock import local_today, zone
 from tracker.extensions import db
 from tracker.pathway import care, enforcement, referrals, schemas
-from tracker.pathway.access import own_team_only, person_or_404, record_or_404
+from tracker.pathway.access import own_team_only, owning_team_or_manager, person_or_404, record_or_404
 from tracker.pathway.models import Appointment, Person, Referral
 from tracker.types import utcnow
 from tracker.web import formkit
@@ -85,7 +85,7 @@ def new_appointment(person_id: int) -> ResponseReturnValue:
 def _appointment(appointment_id: int) -> tuple[Appointment, Person]:
     me = staff()
     appointment, person = record_or_404(me, Appointment, appointment_id, "appointment")
-    own_team_only(me, appointment.team_id, "appointments")
+    owning_team_or_manager(me, appointment, person)
     return appointment, person
 
 
