@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, event, insert
+from sqlalchemy import JSON, Connection, ForeignKey, String, event, insert, text
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from tracker.extensions import db
@@ -24,6 +24,32 @@ class AuditEntry(db.Model):
     subject_id: Mapped[int | None]
     person_id: Mapped[int | None] = mapped_column(index=True)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class AuditPurge(db.Model):
+    """A row here lets SQLite's triggers allow a purge of the audit log, inside one transaction.
+
+    The database refuses UPDATE, DELETE (and on PostgreSQL TRUNCATE) of audit entries unless a purge
+    is allowed for the transaction: see allow_purge() and the migration that creates the triggers.
+    """
+
+    __tablename__ = "audit_purges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+def allow_purge(connection: Connection) -> None:
+    """Let this transaction remove audit entries (the test harness's reset, later retention); nothing else."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SET LOCAL tracker.audit_purge = 'on'"))
+    else:
+        connection.execute(text("INSERT INTO audit_purges (id) VALUES (1)"))
+
+
+def end_purge(connection: Connection) -> None:
+    """Close what allow_purge() opened, before the transaction commits (SQLite keeps a row)."""
+    if connection.dialect.name != "postgresql":
+        connection.execute(text("DELETE FROM audit_purges"))
 
 
 class AuditIsAppendOnly(RuntimeError):
