@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, case, exists, false, func, or_, select
+from sqlalchemy.orm import aliased
 
 from tracker.auth.models import Team
 from tracker.pathway import referrals
@@ -82,11 +83,26 @@ def _treatment_referral(team_id: int | None = None) -> Select:
 
 def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
     """(group, month, released, started) for each group and month of the financial year, in one statement."""
-    started = exists(
-        _treatment_referral().where(
+    last = min(year.end_on, today - timedelta(days=DAYS + 1))
+    # The releases of the year with a treatment start in their window, found once by joining (the
+    # database hashes the set), not looked for release by release.
+    release = aliased(Handover)
+    started_ids = (
+        select(release.id)
+        .join(Referral, Referral.person_id == release.person_id)
+        .join(Team, Team.id == Referral.to_team_id)
+        .where(
+            release.kind == "release",
+            release.released_on >= year.start_on,
+            release.released_on <= last,
+            Referral.kind.in_(referrals.STRUCTURED_KINDS),
+            Team.kind == "treatment",
             Referral.status.in_(STARTED_STATUSES),
-            Referral.treatment_started_on >= Handover.released_on,
-            Referral.treatment_started_on <= plus_days(Handover.released_on, DAYS),
+            # The year's starts only (indexed), then each within its release's window.
+            Referral.treatment_started_on >= year.start_on,
+            Referral.treatment_started_on <= last + timedelta(days=DAYS),
+            Referral.treatment_started_on >= release.released_on,
+            Referral.treatment_started_on <= plus_days(release.released_on, DAYS),
         )
     )
     group, month = group_expression(by, FACTS, year), month_index(Handover.released_on, year)
@@ -95,12 +111,12 @@ def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
             group.label("grp"),
             month.label("month"),
             func.count().label("released"),
-            func.sum(case((started, 1), else_=0)).label("started"),
+            func.sum(case((Handover.id.in_(started_ids), 1), else_=0)).label("started"),
         )
         .where(
             Handover.kind == "release",
             Handover.released_on >= year.start_on,
-            Handover.released_on <= min(year.end_on, today - timedelta(days=DAYS + 1)),
+            Handover.released_on <= last,
             Handover.alcohol_need.is_(True),
             or_(Handover.age_band.is_(None), Handover.age_band != "under_18"),
             _scope(scope),
