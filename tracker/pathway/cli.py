@@ -81,7 +81,7 @@ def releases(file: Path, dry_run: bool, source: str | None) -> None:
 
 def _progress(data: bytes):
     """A progress bar over the rows on a terminal; nothing otherwise (the summary line follows)."""
-    length = max(data.count(b"\n"), 1)
+    length = max(data.rstrip(b"\r\n").count(b"\n"), 1)  # the rows: lines after the header
     if not sys.stdout.isatty():
         return _Quiet()
     bar = click.progressbar(length=length, label="Importing", file=sys.stdout)
