@@ -70,6 +70,8 @@ class Settings:
     # The scheduler's tick (the sweep and dispatch run every tick) and how often a standby polls.
     SCHEDULER_TICK_SECONDS = float(os.environ.get("SCHEDULER_TICK_SECONDS", "60"))
     SCHEDULER_POLL_SECONDS = float(os.environ.get("SCHEDULER_POLL_SECONDS", "5"))
+    # /healthz calls a job stale, and /healthz/jobs answers 503, when it has not run for this many ticks.
+    JOBS_STALE_TICKS = float(os.environ.get("JOBS_STALE_TICKS", "3"))
     # What one request may send: a body over MAX_CONTENT_LENGTH is refused unread (413), before any
     # authentication; a form keeps at most MAX_FORM_MEMORY_SIZE bytes of fields in at most
     # MAX_FORM_PARTS parts. Only a view marked tracker.inputs.accepts_uploads takes up to

@@ -2,6 +2,7 @@
 were bounded, sets its subject aside with a data_problem alert to its owners, and every other alert is raised.
 """
 
+# ruff: noqa: F811 - the tests take as arguments the fixtures imported from test_sweep
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
