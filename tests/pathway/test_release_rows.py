@@ -104,3 +104,16 @@ def test_rejects_escape_every_cell_a_spreadsheet_would_run(start):
         ["line", "column", "reason", "crd"],
         ["2", "crd", "Bad.", "'" + value],
     ]
+
+
+def test_a_nul_byte_is_a_rejected_cell_or_an_unreadable_file_never_a_crash():
+    try:
+        rows = rows_of(HEADER + "A1234BC,X12\x003456,\r\n")
+    except Unreadable:
+        return
+    assert release_rows.parse(*rows[0], TODAY) == [Reject(2, "crn", "Contains a control character (U+0000).")]
+
+
+def test_a_cell_larger_than_the_csv_module_takes_makes_the_file_unreadable():
+    with pytest.raises(Unreadable, match="Line 2"):
+        rows_of(HEADER + "A1234BC," + "x" * 200_000 + ",\r\n")
