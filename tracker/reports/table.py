@@ -68,6 +68,8 @@ def _columns(counts: tuple[Count, ...]) -> list[tuple[str, str | None, str | Non
 
 def _cells(raw, groups, by, quarters, months, counts) -> dict[tuple[Any, int, str], int]:
     index = {c.name: i for i, c in enumerate(counts)}
+    columns = _columns(counts)
+    totals = {month: _sum_months(raw, month, len(counts)) for month in months}
     values: dict[tuple[Any, int, str], int] = defaultdict(int)
     for group in [*groups, TOTAL]:
         for key in [YEAR, *quarters]:
@@ -75,8 +77,8 @@ def _cells(raw, groups, by, quarters, months, counts) -> dict[tuple[Any, int, st
                 in_period = key == YEAR or month // 3 + 1 == key
                 if by == "month" and group != TOTAL and (group != month or not in_period):
                     continue
-                found = raw.get((group, month)) if group != TOTAL else _sum_months(raw, month, len(counts))
-                for name, of, numerator in _columns(counts):
+                found = raw.get((group, month)) if group != TOTAL else totals[month]
+                for name, of, numerator in columns:
                     cell = (group, key, name)
                     values[cell] += _value(found, index, name, of, numerator) if in_period else 0
     return dict(values)
