@@ -80,19 +80,12 @@ class OutcomeForm(FlaskForm):
     )
     # Shown under "Missed"; sent only with it (left blank it is recorded as not decided yet).
     absence = RadioField(
-        "Was the absence acceptable?",
+        "If missed: was the absence acceptable?",
         widget=formkit.Radios(),
         description=ABSENCE_HINT,
         choices=options(ABSENCES.items()),
         validators=[Optional()],
     )
-
-    def reveal_absence(self) -> list[dict[str, Any]]:
-        """The outcome radios' extra params: the absence question revealed under "Missed"."""
-        return [
-            {"conditional": {"html": self.absence()}} if choice.value == "missed" else {}
-            for choice in self.outcome.choices
-        ]
 
 
 class AbsenceForm(FlaskForm):
