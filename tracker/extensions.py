@@ -47,3 +47,16 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+
+
+def hold_transaction() -> None:
+    """Open the session's transaction now, so savepoints nest inside it and only its commit commits.
+
+    pysqlite begins a transaction only before a write: a SAVEPOINT sent first runs outside any, and
+    its RELEASE commits, so work meant to be undone as a whole (a fenced job) would already be kept.
+    On SQLite it takes the write lock at once (IMMEDIATE), as a read snapshot cannot always become a
+    writer later; PostgreSQL is in a transaction already.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

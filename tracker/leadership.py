@@ -1,23 +1,24 @@
-"""Which scheduler process leads: a lease row, or an advisory lock on PostgreSQL, and its heartbeat.
+"""Which scheduler process leads: a lease row with a fencing token, on both databases, and its heartbeat.
 
-One process leads at a time: on PostgreSQL it holds a session-level advisory lock on a connection
-of its own; on SQLite it holds a lease row that it renews every tick. Either way the row keeps the
-leader's heartbeat, which /healthz reports.
+One process leads at a time: it holds the lease row, renewed every tick with a conditional UPDATE
+(only if the lease is still ours or has lapsed). Whoever takes the row over from another holder, or
+after it lapsed, increments its token. A leader that stops renewing (killed, frozen, cut off) loses the
+lease when it expires, and a `Fence` checks holder and token before anything the leader sends or
+commits, so a leader that wakes up after losing it does nothing. The row keeps the heartbeat /healthz
+reports.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from flask import Flask
-from sqlalchemy import Connection, String, create_engine, or_, select, text, update
+from flask import Flask, has_app_context
+from sqlalchemy import BigInteger, String, case, event, false, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.pool import NullPool
 
 from tracker.extensions import db
 from tracker.types import UTCDateTime, utcnow
@@ -25,51 +26,58 @@ from tracker.types import UTCDateTime, utcnow
 log = logging.getLogger("tracker.scheduler")
 
 LEASE_NAME = "scheduler"
-# Any bigint works so long as nothing else takes advisory locks with it in this database.
-ADVISORY_LOCK_KEY = 7_316_735_105_007_001
 
 
 class SchedulerLease(db.Model):
-    """Which scheduler process is active and its last heartbeat (one row per lease name)."""
+    """Which scheduler process is active, its fencing token and its last heartbeat (one row per name)."""
 
     __tablename__ = "scheduler_leases"
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     holder: Mapped[str | None] = mapped_column(String(100))
+    # Incremented at every change of holder, and never otherwise, so an old leader's token never matches.
+    token: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-def _claim_row(holder: str, now: datetime, lease: timedelta, only_if_free: bool) -> bool:
-    """Write holder, heartbeat and expiry to the lease row; with only_if_free, only if ours or expired."""
+class LeadershipLost(Exception):
+    """This process no longer holds the lease: what it was doing must be neither sent nor committed."""
+
+
+def _claim_row(holder: str, token: int | None, now: datetime, lease: timedelta) -> int | None:
+    """Take or renew the lease if it is ours (same holder and token) or has lapsed; the token, or None."""
+    row = SchedulerLease
+    ours = (row.holder == holder) & (row.token == token) if token is not None else false()
+    lapsed = row.expires_at.is_(None) | (row.expires_at < now)
     values = {"holder": holder, "heartbeat_at": now, "expires_at": now + lease}
-    claim = update(SchedulerLease).where(SchedulerLease.name == LEASE_NAME).values(**values)
-    if only_if_free:
-        lapsed = or_(SchedulerLease.expires_at.is_(None), SchedulerLease.expires_at < now)
-        claim = claim.where(or_(SchedulerLease.holder == holder, lapsed))
+    claim = (
+        update(row)
+        .where(row.name == LEASE_NAME, ours | lapsed)
+        .values(token=case((ours, row.token), else_=row.token + 1), **values)
+        .returning(row.token)
+        .execution_options(synchronize_session=False)
+    )
     try:
-        if db.session.execute(claim).rowcount == 0:
-            if db.session.scalar(select(SchedulerLease.name).where(SchedulerLease.name == LEASE_NAME)):
+        taken = db.session.execute(claim).scalar()
+        if taken is None:
+            if db.session.scalar(select(row.name).where(row.name == LEASE_NAME)):
                 db.session.rollback()
-                return False  # the row exists and someone else holds it
-            db.session.add(SchedulerLease(name=LEASE_NAME, **values))
+                return None  # the row exists and someone else holds it
+            taken = 1
+            db.session.add(SchedulerLease(name=LEASE_NAME, token=taken, **values))
         db.session.commit()
     except IntegrityError:  # another process inserted the first row at the same moment
         db.session.rollback()
-        return False
-    return True
-
-
-def _expire_row(app: Flask, holder: str) -> None:
-    """Mark the row as no longer held by `holder`, if it was (should this fail, it simply expires)."""
-    mine = (SchedulerLease.name == LEASE_NAME) & (SchedulerLease.holder == holder)
-    with app.app_context(), suppress(SQLAlchemyError):
-        db.session.execute(update(SchedulerLease).where(mine).values(expires_at=utcnow()))
-        db.session.commit()
+        return None
+    return taken
 
 
 class Leadership(Protocol):
     """Who is the active scheduler: taken by one process, renewed every tick, given up on exit."""
+
+    holder: str
+    token: int | None
 
     def acquire(self) -> bool: ...
     def renew(self) -> bool: ...
@@ -77,96 +85,98 @@ class Leadership(Protocol):
     def release(self) -> None: ...
 
 
-class SqliteLease:
+class Lease:
     """Leadership as the lease row: taken with a conditional UPDATE, lost when it expires unrenewed."""
 
     def __init__(self, app: Flask, holder: str, lease: timedelta) -> None:
         self.app, self.holder, self.lease = app, holder, lease
+        self.token: int | None = None
         self.until: datetime | None = None
 
     def acquire(self) -> bool:
-        """Take the lease if it is ours or has expired; also writes the heartbeat."""
+        """Take the lease if it is ours or has lapsed; also writes the heartbeat."""
         now = utcnow()
         try:
             with self.app.app_context():
-                taken = _claim_row(self.holder, now, self.lease, only_if_free=True)
+                token = _claim_row(self.holder, self.token, now, self.lease)
         except SQLAlchemyError:
             # "database is locked" and the like: the lease we hold is still ours until it expires.
             log.warning("could not renew the lease; it holds until %s", self.until, exc_info=True)
             return self.held()
-        self.until = now + self.lease if taken else None
-        return taken
+        self.token, self.until = token, (now + self.lease if token is not None else None)
+        return token is not None
 
     renew = acquire
 
     def held(self) -> bool:
-        """Whether our lease has not yet expired (no one can take it before then)."""
+        """Whether our lease has not yet expired by our own clock (no one can take it before then)."""
         return self.until is not None and utcnow() < self.until
 
     def release(self) -> None:
         """Expire our lease now, so a standby takes over at its next poll rather than after two ticks."""
-        self.until = None
-        _expire_row(self.app, self.holder)
+        token, self.token, self.until = self.token, None, None
+        if token is None:
+            return
+        row = SchedulerLease
+        mine = (row.name == LEASE_NAME) & (row.holder == self.holder) & (row.token == token)
+        with self.app.app_context(), suppress(SQLAlchemyError):  # should this fail, it simply expires
+            db.session.execute(update(row).where(mine).values(expires_at=utcnow()))
+            db.session.commit()
 
 
-class PostgresAdvisoryLock:
-    """Leadership as a session-level advisory lock on a dedicated connection, outside the jobs' pool."""
+class Fence:
+    """The leader's token, checked where its work would leave a mark: a claim, a send, a commit.
 
-    def __init__(self, app: Flask, holder: str, lease: timedelta) -> None:
-        self.app, self.holder, self.lease = app, holder, lease
-        # Keepalives notice a vanished server on this idle connection; the name is for pg_stat_activity.
-        options = {"application_name": "tracker-scheduler", "keepalives": 1, "keepalives_idle": 30}
-        url = app.config["SQLALCHEMY_DATABASE_URI"]
-        self.engine = create_engine(url, poolclass=NullPool, connect_args=options)
-        self.connection: Connection | None = None
-        self.mutex = threading.Lock()  # the lock connection is shared by the job threads
+    Called inside a job's transaction, the check reads the lease row in that transaction (FOR SHARE
+    on PostgreSQL, and SQLite's write lock is already held after the job's writes), so no takeover can
+    slip between the check and the commit. Called outside an app context (a sending thread), it asks
+    on a connection of its own.
+    """
 
-    def acquire(self) -> bool:
-        """Try the advisory lock once (never waits); on success write the first heartbeat."""
-        with self.mutex:
-            try:
-                if self.connection is None:
-                    self.connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-                try_lock = text("SELECT pg_try_advisory_lock(:key)")
-                taken = bool(self.connection.scalar(try_lock, {"key": ADVISORY_LOCK_KEY}))
-            except SQLAlchemyError:
-                log.warning("could not reach PostgreSQL for the scheduler lock", exc_info=True)
-                self._drop_connection()
-                return False
-        return taken and self.renew()
+    def __init__(self, app: Flask, leadership: Leadership) -> None:
+        self.app, self.leadership = app, leadership
 
-    def renew(self) -> bool:
-        """Check the lock is still ours and write the heartbeat; a failed heartbeat alone loses nothing."""
-        if not self.held():
+    def still_leader(self) -> bool:
+        """Whether the lease row still names us, with our token, unexpired: one SELECT by primary key."""
+        token = self.leadership.token
+        if token is None:
             return False
-        try:
+        if not has_app_context():
             with self.app.app_context():
-                _claim_row(self.holder, utcnow(), self.lease, only_if_free=False)
-        except SQLAlchemyError:
-            log.warning("could not write the scheduler heartbeat", exc_info=True)
-        return True
+                return self.still_leader()
+        query = select(SchedulerLease.holder, SchedulerLease.token, SchedulerLease.expires_at)
+        query = query.where(SchedulerLease.name == LEASE_NAME)
+        if db.engine.dialect.name == "postgresql":
+            query = query.with_for_update(read=True)
+        row = db.session.execute(query).first()
+        return (
+            row is not None
+            and (row.holder, row.token) == (self.leadership.holder, token)
+            and row.expires_at is not None
+            and utcnow() < row.expires_at
+        )
 
-    def held(self) -> bool:
-        """Whether the lock connection is alive: the session-level lock lasts exactly as long as it."""
-        with self.mutex:
-            if self.connection is None:
-                return False
-            try:
-                self.connection.execute(text("SELECT 1"))
-                return True
-            except SQLAlchemyError:
-                self._drop_connection()
-                return False
+    def __call__(self) -> None:
+        """Raise LeadershipLost unless this process still leads."""
+        if not self.still_leader():
+            raise LeadershipLost(f"the scheduler lease is no longer held with token {self.leadership.token}")
 
-    def release(self) -> None:
-        """Close the lock connection, which releases the lock, and say so on the heartbeat row."""
-        with self.mutex:
-            self._drop_connection()
-        self.engine.dispose()
-        _expire_row(self.app, self.holder)
 
-    def _drop_connection(self) -> None:
-        if self.connection is not None:
-            with suppress(SQLAlchemyError):  # a connection already gone is what we wanted
-                self.connection.close()
-            self.connection = None
+def end_idle_transactions_after(seconds: float) -> None:
+    """On PostgreSQL, let the server end any of this process's transactions left idle for `seconds`.
+
+    A frozen leader must not keep row locks (the lease row's FOR SHARE, alerts it was inserting) that
+    would stall the leader that took over; its transaction is rolled back and it is fenced off anyway.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(db.engine, "connect")
+    def _set_timeout(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True  # a SET inside a transaction would be rolled back with it
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET idle_in_transaction_session_timeout = {max(1, int(seconds * 1000))}")
+        dbapi_connection.autocommit = autocommit
+
+    db.engine.dispose()  # connections opened before now lack the setting

@@ -1,9 +1,11 @@
 """`flask scheduler run`: APScheduler in a process of its own, running the sweep and the dispatch
 only while it leads.
 
-Others stand by, polling, and take over within two ticks of the leader dying (tracker/leadership.py).
-Every job is idempotent, so a job that runs twice around a handover changes nothing. Nothing starts
-this from create_app: every web worker would run it.
+Others stand by, polling, and take over within two ticks of the leader dying or freezing
+(tracker/leadership.py). The jobs check the lease's fencing token before they send or commit, so a
+leader that wakes up after losing the lease does nothing; and every job is idempotent, so a job that
+runs twice around a handover changes nothing. Nothing starts this from create_app: every web worker
+would run it.
 """
 
 from __future__ import annotations
@@ -27,8 +29,7 @@ from flask.cli import AppGroup
 
 from tracker.alerts.sweep import sweep
 from tracker.extensions import db
-from tracker.jobs import recorded
-from tracker.leadership import Leadership, PostgresAdvisoryLock, SqliteLease
+from tracker.leadership import Fence, Leadership, LeadershipLost, Lease, end_idle_transactions_after
 from tracker.sms.dispatch import dispatch
 from tracker.sms.gateways import gateway_for
 from tracker.types import utcnow
@@ -36,17 +37,15 @@ from tracker.types import utcnow
 log = logging.getLogger("tracker.scheduler")
 
 
-@recorded("sweep")  # when, how long, whether it failed: for /healthz and /healthz/jobs
-def run_sweep() -> None:
+def run_sweep(fence: Fence) -> None:
     """Sweep as of now and log its counts (never whom they concern)."""
-    result = sweep(utcnow())
+    result = sweep(utcnow(), fence=fence)
     log.info("sweep: raised %d, moved %d, resolved %d", result.raised, result.moved, result.resolved)
 
 
-@recorded("dispatch")
-def run_dispatch() -> None:
+def run_dispatch(fence: Fence) -> None:
     """Send the texts that are due and log the counts (never to whom)."""
-    result = dispatch(utcnow(), gateway_for(current_app))
+    result = dispatch(utcnow(), gateway_for(current_app), fence=fence)
     log.info(
         "dispatch: sent %d, retrying %d, failed %d, not sent %d, reconciled %d",
         result.sent,
@@ -57,9 +56,9 @@ def run_dispatch() -> None:
     )
 
 
-# What runs every tick while this process leads, by job id. Each job owns its transaction and must
-# be idempotent: around a change of leader it may run twice.
-LEADER_JOBS: dict[str, Callable[[], None]] = {"sweep": run_sweep, "dispatch": run_dispatch}
+# What runs every tick while this process leads, by job id. Each job owns its transaction, calls the
+# fence before it sends or commits, and must be idempotent: around a change of leader it may run twice.
+LEADER_JOBS: dict[str, Callable[[Fence], None]] = {"sweep": run_sweep, "dispatch": run_dispatch}
 
 
 class SchedulerProcess:
@@ -71,8 +70,9 @@ class SchedulerProcess:
         # Death to takeover is at most the lease plus a poll: within two ticks with a poll to spare for
         # slow queries, while a leader renewing every tick still has a tick less two polls in hand.
         lease = timedelta(seconds=2 * tick - 2 * poll)
-        kind = PostgresAdvisoryLock if db.engine.dialect.name == "postgresql" else SqliteLease
-        self.leadership: Leadership = kind(app, self.holder, lease)
+        self.leadership: Leadership = Lease(app, self.holder, lease)
+        self.fence = Fence(app, self.leadership)
+        end_idle_transactions_after(tick)  # a frozen leader's open transaction must not stall the next
 
     def run(self) -> None:
         """Run until the process is stopped; always give up leadership on the way out."""
@@ -120,12 +120,17 @@ class SchedulerProcess:
         if not self.leadership.renew():
             _stop(scheduler)
 
-    def _run_if_leader(self, scheduler: BlockingScheduler, job: Callable[[], None]) -> None:
+    def _run_if_leader(self, scheduler: BlockingScheduler, job: Callable[[Fence], None]) -> None:
         if not self.leadership.held():
             _stop(scheduler)
             return
         with self.app.app_context():
-            job()
+            try:
+                job(self.fence)
+            except LeadershipLost:
+                db.session.rollback()  # nothing this job did is committed: another process leads now
+                log.warning("%s: the lease was lost mid-job; nothing of it was committed", job.__name__)
+                _stop(scheduler)
 
 
 def _stop(scheduler: BlockingScheduler) -> None:

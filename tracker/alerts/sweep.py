@@ -9,6 +9,7 @@ key (rule, subject, checkpoint): running a sweep twice, or two at once, raises e
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -22,7 +23,7 @@ from tracker.alerts.snapshots import snapshot_checklists
 from tracker.alerts.store import insert_new_alerts
 from tracker.audit import AuditEntry
 from tracker.clock import local_today, zone
-from tracker.extensions import db
+from tracker.extensions import db, hold_transaction
 from tracker.pathway.handovers import CONTINUITY_DAYS
 from tracker.pathway.models import Appointment, Handover, Screening, Stage
 
@@ -85,8 +86,12 @@ def _spans(rule_config: dict, anchor: str) -> list[tuple[int, int]]:
     return sorted({span(r) for r in rule_config.values() if r.get("anchor") == anchor})
 
 
-def sweep(now: datetime, config: dict | None = None) -> SweepResult:
-    """Evaluate every rule as of `now`, raise what is new, resolve what went away; commits."""
+def sweep(now: datetime, config: dict | None = None, fence: Callable[[], None] | None = None) -> SweepResult:
+    """Evaluate every rule as of `now`, raise what is new, resolve what went away; commits.
+
+    `fence`, from the scheduler, raises if this process no longer leads: it is called just before the
+    commit, so a leader that lost its lease commits nothing (the CLI runs without one).
+    """
     config = config or alert_config()
     window = _window(now, config["sweep"])
     changed_query = _changed_people(window)
@@ -101,6 +106,7 @@ def sweep(now: datetime, config: dict | None = None) -> SweepResult:
         ("appointments", facts.appointment_subjects, _appointment_candidates(window, among, rule_config)),
         ("alerts", facts.alert_subjects, _escalation_candidates(window, rule_config)),
     )
+    hold_transaction()  # savepoints per chunk inside one transaction: the fence can still undo it all
     raised = moved = resolved = 0
     for subject_type, load, candidates in families:
         # In chunks, so a long catch-up never sends more bind parameters than a database takes.
@@ -109,6 +115,8 @@ def sweep(now: datetime, config: dict | None = None) -> SweepResult:
             counts = _settle_chunk(subject_type, load, chunk, window, changed, rule_config, now)
             raised, moved, resolved = raised + counts[0], moved + counts[1], resolved + counts[2]
     _advance_mark(now)
+    if fence is not None:
+        fence()
     db.session.commit()
     return SweepResult(raised, moved, resolved)
 

@@ -9,6 +9,7 @@ gateway's own list and never blindly sent again.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from sqlalchemy import select, update
 
 from tracker.alerts.service import raise_event_alert
 from tracker.clock import zone
-from tracker.extensions import db
+from tracker.extensions import db, hold_transaction
 from tracker.sms import compose, replies
 from tracker.sms.delivery import apply_waiting
 from tracker.sms.gateways import INVALID_NUMBER, OPTED_OUT, SendResult, SmsGateway
@@ -27,6 +28,9 @@ from tracker.sms.templates import clock_time, schedule
 from tracker.types import utcnow
 
 log = logging.getLogger("tracker.sms")
+
+# Raises when the scheduler process running this has lost its lease (tracker/leadership.py).
+Fence = Callable[[], None]
 
 
 @dataclass
@@ -39,27 +43,32 @@ class DispatchResult:
     details: list[str] = field(default_factory=list)
 
 
-def dispatch(now: datetime, gateway: SmsGateway) -> DispatchResult:
+def dispatch(now: datetime, gateway: SmsGateway, fence: Fence | None = None) -> DispatchResult:
     """Send every text due at `now` inside the sending window, stamped as sent at `now`; commits as it goes.
 
     Claims and their lease (`claimed_at`) stay on the wall clock: they guard against another live
-    dispatcher, whatever instant each was asked to act as of.
+    dispatcher, whatever instant each was asked to act as of. `fence`, from the scheduler, raises if
+    this process no longer leads: it is called before each claim's commit, each text handed to the
+    gateway and each commit of what it answered, so a leader that lost its lease sends and writes
+    nothing more (rows it left "sending" are reconciled by the next leader). The CLI runs without one.
     """
     plan = schedule()
     result = DispatchResult()
-    result.reconciled = reconcile(gateway, plan["delivery"]["sending_lease_seconds"])
+    result.reconciled = reconcile(gateway, plan["delivery"]["sending_lease_seconds"], fence)
     hours = plan["quiet_hours"]
     if not within_quiet_hours(now, clock_time(hours["start"]), clock_time(hours["end"]), zone()):
         return result  # due texts wait for the window
     delivery = plan["delivery"]
     # A batch none of which may be sent (no consent, say) is empty but not the end: go on until none is due.
-    while (claimed := claim(now, delivery["batch_size"], result)) is not None:
+    while (claimed := claim(now, delivery["batch_size"], result, fence)) is not None:
         if claimed:
-            record(_send_all(gateway, claimed, delivery["concurrency"]), now, delivery, result)
+            record(_send_all(gateway, claimed, delivery["concurrency"], fence), now, delivery, result, fence)
     return result
 
 
-def claim(now: datetime, limit: int, result: DispatchResult) -> list[tuple[int, str, str]] | None:
+def claim(
+    now: datetime, limit: int, result: DispatchResult, fence: Fence | None = None
+) -> list[tuple[int, str, str]] | None:
     """Take up to `limit` due rows: check consent, compose, mark them sending; commits (None: none due)."""
     query = (
         select(Message.id)
@@ -93,6 +102,7 @@ def claim(now: datetime, limit: int, result: DispatchResult) -> list[tuple[int, 
             continue
         row.to, row.body = text
         ready.append((row.id, row.to, row.body))
+    _check(fence)
     db.session.commit()
     return ready
 
@@ -115,16 +125,27 @@ def _compose_each(rows, now: datetime, result: DispatchResult) -> list:
     return composed
 
 
-def _send_all(gateway: SmsGateway, claimed: list[tuple[int, str, str]], concurrency: int):
+def _send_all(
+    gateway: SmsGateway, claimed: list[tuple[int, str, str]], concurrency: int, fence: Fence | None
+):
+    def send(to: str, body: str) -> SendResult:
+        _check(fence)  # immediately before the provider call: a leader that lost its lease sends nothing
+        return gateway.send(to, body)
+
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        results = pool.map(lambda c: gateway.send(c[1], c[2]), claimed)
+        results = pool.map(lambda c: send(c[1], c[2]), claimed)
         return list(zip((c[0] for c in claimed), results, strict=True))
 
 
 def record(
-    outcomes: list[tuple[int, SendResult]], now: datetime, delivery: dict, result: DispatchResult
+    outcomes: list[tuple[int, SendResult]],
+    now: datetime,
+    delivery: dict,
+    result: DispatchResult,
+    fence: Fence | None = None,
 ) -> None:
     """Write what the gateway answered for each row; commits."""
+    hold_transaction()  # a savepoint per row inside one transaction: the fence can still undo it all
     rows = {
         r.id: r for r in db.session.scalars(select(Message).where(Message.id.in_([i for i, _ in outcomes])))
     }
@@ -140,6 +161,7 @@ def record(
         if counted:
             setattr(result, counted, getattr(result, counted) + 1)
     apply_waiting([r for r in rows.values() if r.gateway_sid])
+    _check(fence)
     db.session.commit()
 
 
@@ -176,6 +198,12 @@ def _mark_failed(message_id: int, outcome: SendResult, now: datetime) -> None:
     )
 
 
+def _check(fence: Fence | None) -> None:
+    """Let the scheduler's fence raise if this process no longer leads (no fence: the CLI)."""
+    if fence is not None:
+        fence()
+
+
 def _permanent_failure(row: Message, outcome: SendResult) -> None:
     if outcome.error_code == OPTED_OUT:
         replies.opt_out(row.person, how="Twilio error 21610 (opt-out)")
@@ -196,7 +224,7 @@ def _permanent_failure(row: Message, outcome: SendResult) -> None:
         )
 
 
-def reconcile(gateway: SmsGateway, lease_seconds: int) -> int:
+def reconcile(gateway: SmsGateway, lease_seconds: int, fence: Fence | None = None) -> int:
     """Settle rows left "sending" past their lease: sent if the gateway has them, else due again."""
     stale_before = utcnow() - timedelta(seconds=lease_seconds)
     query = select(Message).where(Message.status == "sending", Message.claimed_at < stale_before)
@@ -207,6 +235,7 @@ def reconcile(gateway: SmsGateway, lease_seconds: int) -> int:
     found = [_look_up(gateway, row) for row in rows]
     settled = [row for row, (asked, sid) in zip(rows, found, strict=True) if asked and _settle(row, sid)]
     apply_waiting([row for row in settled if row.gateway_sid])
+    _check(fence)
     db.session.commit()
     return len(settled)
 
