@@ -312,3 +312,21 @@ def test_a_stop_hidden_by_a_zero_width_space_still_opts_out(reminded, text_in, d
     assert db.session.get(Person, person["id"]).sms_consent is False
     assert consent_history(db, person)[-1][0] is False
     assert alerts(db, "sms_reply") == []
+
+
+def test_stop_and_start_are_in_the_audit_log(reminded, text_in, db):
+    from tracker.audit import AuditEntry
+
+    person = reminded()
+
+    text_in(person["mobile"], "STOP")
+    text_in(person["mobile"], "START")
+
+    db.session.expire_all()
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action.like("sms_opt%")).order_by(AuditEntry.id)
+    )
+    assert [(e.action, e.person_id, e.detail) for e in entries] == [
+        ("sms_opt_out", person["id"], {"how": "replied STOP"}),
+        ("sms_opt_in", person["id"], {"how": "replied START"}),
+    ]

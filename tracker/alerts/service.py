@@ -24,9 +24,20 @@ from tracker.types import utcnow
 
 
 def raise_event_alert(
-    person: Person, rule: str, message: str, subject_type: str = "people", subject_id: int | None = None
+    person: Person,
+    rule: str,
+    message: str,
+    subject_type: str = "people",
+    subject_id: int | None = None,
+    merge: bool = False,
 ) -> None:
-    """An alert to the person's offender manager (and their team), once per subject and day."""
+    """An alert to the person's offender manager (and their team), once per subject and day.
+
+    With `merge`, a person's open alert of this rule takes the new message as a further line (the latest
+    REPLIES_KEPT kept) and the new subject instead: one open alert per person, never one per event.
+    """
+    if merge and _merged(person, rule, message, subject_id):
+        return
     team_id = db.session.scalar(select(Staff.team_id).where(Staff.id == person.offender_manager_id))
     subject = SimpleNamespace(
         subject_type=subject_type,
@@ -38,25 +49,23 @@ def raise_event_alert(
     insert_new_alerts([(rule, subject, Finding(local_today(), message))], alert_config()["rules"], utcnow())
 
 
-# How many replies an sms_reply alert keeps in its message: the latest, newest last.
+# How many lines a merged alert keeps in its message: the latest, newest last.
 REPLIES_KEPT = 10
 
 
-def note_text_reply(person: Person, text: str, inbound_id: int) -> None:
-    """Add a reply to the person's open sms_reply alert, or raise one: never one alert per reply."""
+def _merged(person: Person, rule: str, message: str, subject_id: int | None) -> bool:
     alert = db.session.scalar(
         select(Alert)
-        .where(Alert.rule == "sms_reply", Alert.person_id == person.id, Alert.status == "open")
+        .where(Alert.rule == rule, Alert.person_id == person.id, Alert.status == "open")
         .order_by(Alert.id.desc())
         .limit(1)
     )
-    line = f"Text reply: {text}"
     if alert is None:
-        raise_event_alert(person, "sms_reply", line, "sms_inbound", inbound_id)
-        return
-    alert.message = "\n".join([*alert.message.split("\n"), line][-REPLIES_KEPT:])
-    alert.subject_id = inbound_id  # the latest text, which the inbox links to
+        return False
+    alert.message = "\n".join([*alert.message.split("\n"), message][-REPLIES_KEPT:])
+    alert.subject_id = subject_id or person.id  # the latest, which the inbox links to
     db.session.flush()
+    return True
 
 
 def follow_transfer(person: Person, from_manager_id: int | None) -> None:

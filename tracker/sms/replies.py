@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tracker.alerts.service import note_text_reply
+from tracker import audit
+from tracker.alerts.service import raise_event_alert
 from tracker.extensions import db
 from tracker.pathway.models import ConsentChange, Handover, Person
 from tracker.sms import feedback, outbox
@@ -19,6 +20,7 @@ def opt_out(person: Person, how: str) -> None:
     if person.sms_consent:
         person.sms_consent = False
         db.session.add(ConsentChange(person_id=person.id, consent=False, how=how))
+    audit.record(None, "sms_opt_out", person, person_id=person.id, how=how)
     outbox.cancel_all_pending(person.id, f"Opted out ({how}).")
 
 
@@ -27,6 +29,7 @@ def opt_in(person: Person, how: str) -> None:
     if not person.sms_consent and person.mobile:
         person.sms_consent = True
         db.session.add(ConsentChange(person_id=person.id, consent=True, how=how))
+    audit.record(None, "sms_opt_in", person, person_id=person.id, how=how)
 
 
 def handle_inbound(sid: str, from_number: str, body: str) -> str:
@@ -56,7 +59,15 @@ def handle_inbound(sid: str, from_number: str, body: str) -> str:
             inbound.body, inbound.meaning = "", "rating"
             continue
         elif meaning in ("answer", "other"):
-            note_text_reply(person, body.strip()[:300], inbound.id)
+            # One open alert per person: a further reply is added to it, never an alert per reply.
+            raise_event_alert(
+                person,
+                "sms_reply",
+                f"Text reply: {body.strip()[:300]}",
+                "sms_inbound",
+                inbound.id,
+                merge=True,
+            )
     return inbound.meaning
 
 
