@@ -52,12 +52,15 @@ class AlertOut(Schema):
 def list_alerts(status):
     """The caller's alerts and their team's, most urgent first."""
     staff = current_staff()
-    return db.session.scalars(
+    rows = db.session.scalars(
         select(Alert)
         .where(alerts_for(staff), Alert.status == status)
         .order_by(URGENCY, Alert.checkpoint_on, Alert.id)
         .limit(1000)
     ).all()
+    audit.record_views(staff.id, sorted({a.person_id for a in rows if a.person_id}), via="alerts")
+    db.session.commit()
+    return rows
 
 
 def _alert_or_404(alert_id: int) -> Alert:

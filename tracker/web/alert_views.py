@@ -17,6 +17,7 @@ from tracker.alerts.models import Alert
 from tracker.extensions import db
 from tracker.pathway.models import Person
 from tracker.web import formkit
+from tracker.web.audited import shown
 from tracker.web.blueprint import roles, staff
 from tracker.web.routes import Routes
 
@@ -53,6 +54,8 @@ def alerts() -> ResponseReturnValue:
     people = {p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_(ids)))} if ids else {}
     mine = [a for a in rows if a.staff_id == me.id]
     team = [a for a in rows if a.staff_id != me.id]
+    audit.record_views(me.id, sorted(ids), via="alerts")
+    db.session.commit()
     return render_template("alerts.html", title="Alerts", mine=mine, team=team, people=people)
 
 
@@ -94,6 +97,7 @@ def resolve_alert(alert_id: int) -> ResponseReturnValue:
     ):
         flash("Alert resolved.", "success")
         return redirect(url_for("web.alerts"))
+    shown(staff(), alert.person_id, alert)
     return render_template(
         "form_page.html",
         title="Resolve the alert",

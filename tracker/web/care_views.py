@@ -14,6 +14,7 @@ from tracker.pathway.access import own_team_only, owning_team_or_manager, person
 from tracker.pathway.models import Appointment, Person, Referral
 from tracker.types import utcnow
 from tracker.web import formkit
+from tracker.web.audited import shown
 from tracker.web.blueprint import staff
 from tracker.web.care_forms import (
     AbsenceForm,
@@ -72,6 +73,7 @@ def new_appointment(person_id: int) -> ResponseReturnValue:
             if formkit.attempt(form, lambda: care.book_appointment(person, data, by=me), WHEN_ALIASES):
                 flash(f"{label(data['kind'])} booked.", "success")
                 return redirect(_back(person))
+    shown(me, person.id)
     return render_template(
         "form_page.html",
         title="Book an appointment",
@@ -117,6 +119,7 @@ def _change_page(
 
     absence = absence or AbsenceForm(formdata=None, prefix="absence")
     forms = (outcome, move, absence)
+    shown(staff(), person.id, appointment)
     return render_template(
         "appointment.html",
         title=f"{label(appointment.kind)}",
@@ -210,6 +213,7 @@ def new_referral(person_id: int) -> ResponseReturnValue:
         if data is not None and formkit.attempt(form, lambda: care.make_referral(person, data, by=me)):
             flash("Referral made.", "success")
             return redirect(_back(person))
+    shown(me, person.id)
     return render_template(
         "form_page.html",
         title="Make a referral",
@@ -241,6 +245,7 @@ def change_referral(referral_id: int) -> ResponseReturnValue:
         ):
             flash(f"Referral updated: {_referral_words(referral)}.", "success")
             return redirect(_back(person))
+    shown(me, person.id, referral)
     return render_template(
         "form_page.html",
         title="Update the referral",

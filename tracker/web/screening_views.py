@@ -14,6 +14,7 @@ from tracker.pathway.models import Screening
 from tracker.pathway.screening import AUDIT_SCALES, TOOL_QUESTIONS
 from tracker.privacy import need_label
 from tracker.web import formkit
+from tracker.web.audited import shown
 from tracker.web.blueprint import staff
 from tracker.web.care_forms import ConsentForm, answer_aliases, answers, screening_form
 from tracker.web.routes import Routes
@@ -51,6 +52,7 @@ def screen(person_id: int, tool: str) -> ResponseReturnValue:
         row = data and formkit.attempt(form, lambda: care.record_screening(person, data, by=me), aliases)
         if row:
             return redirect(url_for("web.screening_result", person_id=person.id, screening_id=row.id))
+    shown(me, person.id)
     return render_template(
         "form_page.html",
         title=f"{TOOL_NAMES[tool]} screening",
@@ -104,6 +106,7 @@ def consent(person_id: int) -> ResponseReturnValue:
                 "success",
             )
             return redirect(url_for("web.person", person_id=person.id))
+    shown(me, person.id)
     return render_template(
         "form_page.html",
         title="Consent to texts",

@@ -13,6 +13,7 @@ from tracker.pathway.access import holding_establishment_only, person_or_404, re
 from tracker.pathway.dates import RELEASE_DATE_KINDS
 from tracker.pathway.models import Person, Stage
 from tracker.web import formkit
+from tracker.web.audited import shown
 from tracker.web.blueprint import staff
 from tracker.web.labels import choices, label
 from tracker.web.routes import Routes
@@ -63,6 +64,7 @@ def new_stage(person_id: int) -> ResponseReturnValue:
         )
     elif form.validate_on_submit():
         return redirect(url_for("web.new_stage_of_kind", person_id=person.id, kind=form.kind.data))
+    shown(staff(), person.id)
     return render_template(
         "form_page.html",
         title="Record the next stage",
@@ -90,6 +92,7 @@ def new_stage_of_kind(person_id: int, kind: str) -> ResponseReturnValue:
         ):
             flash(f"{label(kind)} stage recorded.", "success")
             return redirect(url_for("web.person", person_id=person.id))
+    shown(me, person.id)
     return render_template(
         "form_page.html",
         title=f"Record a stage: {label(kind)}",
@@ -116,6 +119,7 @@ def release_dates(stage_id: int) -> ResponseReturnValue:
         ):
             flash("Release dates saved.", "success")
             return redirect(url_for("web.person", person_id=person.id))
+    shown(me, person.id, stage)
     return render_template(
         "form_page.html",
         title="Change release dates",
