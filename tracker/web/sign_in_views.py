@@ -14,6 +14,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired
 
 from tracker import audit
+from tracker.auth.models import Staff
 from tracker.auth.service import authenticate
 from tracker.clock import local_today
 from tracker.extensions import db, limiter
@@ -78,14 +79,22 @@ def sign_in() -> ResponseReturnValue:
     if form.validate_on_submit():
         account = authenticate(form.email.data, form.password.data)
         if account is None:
+            # The address typed is not kept: it may be a password typed in the wrong box.
+            _audit_refusal(None, "wrong email address or password")
             formkit.place(form, {"email": WRONG})
         elif not account.active:
+            _audit_refusal(account, "account disabled")
             formkit.place(
                 form, {"email": "Your account has been disabled. Ask an administrator to enable it."}
             )
         else:
             return signing_in.after_password(account, local_path(request.args.get("next")))
     return render_template("sign_in.html", title="Sign in", form=form), formkit.status(form)
+
+
+def _audit_refusal(account: Staff | None, why: str) -> None:
+    audit.record(None, "sign_in_failed", account, subject_type="staff", why=why, ip=request.remote_addr)
+    db.session.commit()
 
 
 def local_path(target: str | None) -> str | None:
