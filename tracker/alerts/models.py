@@ -51,3 +51,14 @@ class SweepMark(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     swept_to: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ChangedPerson(db.Model):
+    """A person whose records changed, queued in the transaction of the change and taken by the next sweep,
+    so every committed change is evaluated once, whatever the clocks say (duplicates are harmless)."""
+
+    __tablename__ = "changed_people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

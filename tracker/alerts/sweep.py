@@ -1,8 +1,9 @@
 """The sweep: find what can be due since the last sweep, run the pure rules, raise what is new.
 
 It asks the database only for subjects whose checkpoint day was crossed since the last sweep
-(indexed date windows) and for people whose records changed since then (the audit log), so a
-sweep with nothing due costs a few indexed queries whatever the population. Alerts have a unique
+(indexed date windows) and for people whose records changed since then (the queue of changed people,
+written with each change: tracker/alerts/changes.py), so a sweep with nothing due costs a few indexed
+queries whatever the population. Alerts have a unique
 key (rule, subject, checkpoint): running a sweep twice, or two at once, raises each alert once.
 """
 
@@ -15,13 +16,12 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, and_, bindparam, false, or_, select, update
 
-from tracker.alerts import facts, rules
+from tracker.alerts import changes, facts, rules
 from tracker.alerts.config import alert_config
-from tracker.alerts.models import Alert, SweepMark
+from tracker.alerts.models import Alert, ChangedPerson, SweepMark
 from tracker.alerts.problems import data_problem
 from tracker.alerts.snapshots import snapshot_checklists
 from tracker.alerts.store import insert_new_alerts
-from tracker.audit import AuditEntry
 from tracker.clock import local_today, zone
 from tracker.extensions import db, hold_transaction
 from tracker.pathway.handovers import CONTINUITY_DAYS
@@ -94,10 +94,11 @@ def sweep(now: datetime, config: dict | None = None, fence: Callable[[], None] |
     """
     config = config or alert_config()
     window = _window(now, config["sweep"])
-    changed_query = _changed_people(window)
-    changed = set(db.session.scalars(changed_query))
-    # A literal list keeps the planner on its indexes; past a chunk, the subquery keeps binds few.
-    among = list(changed) if len(changed) <= CHUNK else changed_query
+    # Every change committed before this point, whatever its timestamp; later ones wait for the next sweep.
+    taken, changed = changes.take()
+    # A literal list keeps the planner on its indexes; past a chunk, the subquery keeps binds few (it may
+    # also name people queued since: they are looked at once more, harmlessly).
+    among = list(changed) if len(changed) <= CHUNK else select(ChangedPerson.person_id).distinct()
     rule_config = config["rules"]
     families = (
         ("handovers", facts.release_subjects, _release_candidates(window, among, rule_config)),
@@ -114,6 +115,7 @@ def sweep(now: datetime, config: dict | None = None, fence: Callable[[], None] |
             chunk = candidates[start : start + CHUNK]
             counts = _settle_chunk(subject_type, load, chunk, window, changed, rule_config, now)
             raised, moved, resolved = raised + counts[0], moved + counts[1], resolved + counts[2]
+    changes.forget(taken)
     _advance_mark(now)
     if fence is not None:
         fence()
@@ -170,20 +172,6 @@ def _window(now: datetime, settings: dict) -> Window:
     today = local_today(now)
     return Window(
         since, now, local_today(since), today, today - timedelta(days=settings["late_entry_horizon_days"])
-    )
-
-
-def _changed_people(w: Window) -> Select:
-    """People whose records were written since the last sweep (from the audit log)."""
-    return (
-        select(AuditEntry.person_id)
-        .distinct()
-        .where(
-            AuditEntry.at > w.since,
-            AuditEntry.at <= w.now,
-            AuditEntry.action.in_(("create", "update")),
-            AuditEntry.person_id.is_not(None),
-        )
     )
 
 
