@@ -29,6 +29,7 @@ from flask.cli import AppGroup
 
 from tracker.alerts.sweep import sweep
 from tracker.extensions import db
+from tracker.jobs import recorded
 from tracker.leadership import Fence, Leadership, LeadershipLost, Lease, end_idle_transactions_after
 from tracker.sms.dispatch import dispatch
 from tracker.sms.gateways import gateway_for
@@ -37,12 +38,14 @@ from tracker.types import utcnow
 log = logging.getLogger("tracker.scheduler")
 
 
+@recorded("sweep")  # when, how long, whether it failed: for /healthz and /healthz/jobs
 def run_sweep(fence: Fence) -> None:
     """Sweep as of now and log its counts (never whom they concern)."""
     result = sweep(utcnow(), fence=fence)
     log.info("sweep: raised %d, moved %d, resolved %d", result.raised, result.moved, result.resolved)
 
 
+@recorded("dispatch")
 def run_dispatch(fence: Fence) -> None:
     """Send the texts that are due and log the counts (never to whom)."""
     result = dispatch(utcnow(), gateway_for(current_app), fence=fence)
