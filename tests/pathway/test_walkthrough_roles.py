@@ -387,7 +387,8 @@ def test_the_treatment_service_referred_to_sees_clinical_detail_while_the_referr
     assert j.alert_rules(j.treatment) == {"not_engaged_7"}
 
     # Declining ends the care relationship: the need only, from then on.
-    assert api.patch(f"/referrals/{j.referral['id']}", {"status": "declined"}).status_code == 200
+    declined = {"status": "declined", "decline_reason": "did_not_engage"}
+    assert api.patch(f"/referrals/{j.referral['id']}", declined).status_code == 200
     assert api.get(j.path).status_code == 200
     assert clinical_shapes(api, j) == (False, False)
     assert last_reads_audited_as_clinical(db, j.treatment) == [False, False]
