@@ -330,3 +330,16 @@ def test_stop_and_start_are_in_the_audit_log(reminded, text_in, db):
         ("sms_opt_out", person["id"], {"how": "replied STOP"}),
         ("sms_opt_in", person["id"], {"how": "replied START"}),
     ]
+
+
+def test_a_text_sent_is_in_the_audit_log(twilio, reminded, dispatch_at, texts, db, today):
+    from tracker.audit import AuditEntry
+
+    person = reminded()
+
+    dispatch_at(london(today + timedelta(days=3), "10:00"))
+
+    [sent] = [t for t in texts(person) if t.status == "sent"]
+    [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "sms_sent"))
+    assert (entry.subject_type, entry.subject_id, entry.person_id) == ("sms_messages", sent.id, person["id"])
+    assert entry.detail == {"purpose": sent.purpose}

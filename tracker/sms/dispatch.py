@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from tracker import audit
 from tracker.alerts.service import raise_event_alert
 from tracker.clock import zone
 from tracker.extensions import db, hold_transaction
@@ -170,6 +171,7 @@ def _record_one(row: Message, outcome: SendResult, now: datetime, delivery: dict
     row.attempts += 1
     if outcome.sid:
         row.status, row.gateway_sid, row.sent_at = "sent", outcome.sid, now
+        audit.record(None, "sms_sent", row, person_id=row.person_id, purpose=row.purpose)
         return "sent"
     if outcome.unknown:
         row.note = f"Gateway answer lost ({outcome.error}); will be reconciled."
@@ -267,5 +269,7 @@ def _settle(row: Message, sid: str | None) -> bool:
     written = db.session.execute(
         update(Message).where(*still_ours).values(**values).execution_options(synchronize_session=False)
     ).rowcount
+    if written and sid:
+        audit.record(None, "sms_sent", row, person_id=row.person_id, purpose=row.purpose, reconciled=True)
     db.session.expire(row)
     return written == 1
