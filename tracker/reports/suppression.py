@@ -21,6 +21,9 @@ THRESHOLD = 5
 # A rate (or any statistic over a group) is shown only over a denominator at least this large.
 MIN_DENOMINATOR = 10
 INFINITY = float("inf")
+# Rounds of hiding more for cells pinned by bounds, and how many times over the relations the attacker's
+# bounds are tightened in each, before what is still pinned has its columns hidden in every row.
+ROUNDS, PASSES = 2, 5
 
 Cell = Hashable
 
@@ -65,10 +68,13 @@ def protect(
             touching.setdefault(cell, []).append(n)
     unprotected: dict[Relation, None] = {}
     waiting = list(range(len(relations)))
-    while waiting:
+    for round_ in range(ROUNDS + 1):
         _close(values, relations, hidden, may_hide, touching, waiting, unprotected)
         waiting = []
         for cell in pinned(values, relations, hidden, touching):
+            if round_ == ROUNDS:  # still pinned after every round: give up on its relations (the caller
+                unprotected.update({relations[n]: None for n in touching[cell]})  # hides their columns)
+                continue
             usable = _widest(cell, values, relations, hidden, may_hide, touching)
             if usable is None:
                 unprotected.update({relations[n]: None for n in touching[cell]})
@@ -77,8 +83,10 @@ def protect(
             if chosen not in hidden:
                 hidden.add(chosen)
                 waiting += touching[chosen]
+        if not waiting:
+            break
     still = tuple(r for r in unprotected if _exposed(r, values, hidden))
-    still += tuple(r for r in unprotected if r not in still and _pins(r, values, hidden, relations, touching))
+    still += tuple(r for r in unprotected if r not in still)  # gave up on by bounds: hide their columns
     return Protected(frozenset(hidden), still)
 
 
@@ -133,16 +141,6 @@ def _widest(
     return usable[0] if usable else None
 
 
-def _pins(
-    relation: Relation,
-    values: Mapping[Cell, int],
-    hidden: set[Cell],
-    relations: Sequence[Relation],
-    touching: Mapping[Cell, list[int]],
-) -> bool:
-    return any(c in pinned(values, relations, hidden, touching) for c in (relation.whole, *relation.parts))
-
-
 def pinned(
     values: Mapping[Cell, int],
     relations: Sequence[Relation],
@@ -164,7 +162,12 @@ def pinned(
         return (low[cell], high[cell]) if cell in hidden else (values[cell], values[cell])
 
     waiting, queued = deque(range(len(relations))), set(range(len(relations)))
+    budget = PASSES * len(relations)
     while waiting:
+        budget -= 1
+        if budget < 0:  # tightening by ones around a cycle: whatever is still moving counts as pinned
+            moving = {c for n in waiting for c in (relations[n].whole, *relations[n].parts)}
+            return sorted({c for c in hidden if low[c] == high[c] or c in moving}, key=repr)
         n = waiting.popleft()
         queued.discard(n)
         relation = relations[n]
