@@ -20,7 +20,7 @@ from sqlalchemy import BigInteger, String, case, event, false, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.extensions import db, hold_transaction
 from tracker.types import UTCDateTime, utcnow
 
 log = logging.getLogger("tracker.scheduler")
@@ -45,12 +45,16 @@ class LeadershipLost(Exception):
     """This process no longer holds the lease: what it was doing must be neither sent nor committed."""
 
 
-def _claim_row(holder: str, token: int | None, now: datetime, lease: timedelta) -> int | None:
-    """Take or renew the lease if it is ours (same holder and token) or has lapsed; the token, or None."""
+def _claim_row(holder: str, token: int | None, lease: timedelta) -> tuple[int | None, datetime]:
+    """Take or renew the lease if it is ours (same holder and token) or has lapsed; the token (None if
+    another holds it) and the instant the lease now runs from."""
     row = SchedulerLease
+    hold_transaction()  # SQLite's write lock, and on PostgreSQL the row's lock, before reading the clock:
+    exists = db.session.scalar(select(row.name).where(row.name == LEASE_NAME).with_for_update())
+    now = utcnow()  # so a wait for either lock never shortens the lease it writes
+    values = {"holder": holder, "heartbeat_at": now, "expires_at": now + lease}
     ours = (row.holder == holder) & (row.token == token) if token is not None else false()
     lapsed = row.expires_at.is_(None) | (row.expires_at < now)
-    values = {"holder": holder, "heartbeat_at": now, "expires_at": now + lease}
     claim = (
         update(row)
         .where(row.name == LEASE_NAME, ours | lapsed)
@@ -59,18 +63,17 @@ def _claim_row(holder: str, token: int | None, now: datetime, lease: timedelta) 
         .execution_options(synchronize_session=False)
     )
     try:
-        taken = db.session.execute(claim).scalar()
-        if taken is None:
-            if db.session.scalar(select(row.name).where(row.name == LEASE_NAME)):
-                db.session.rollback()
-                return None  # the row exists and someone else holds it
-            taken = 1
+        if exists is None:
+            taken: int | None = 1
             db.session.add(SchedulerLease(name=LEASE_NAME, token=taken, **values))
+        else:
+            taken = db.session.execute(claim).scalar()
         db.session.commit()
     except IntegrityError:  # another process inserted the first row at the same moment
-        db.session.rollback()
-        return None
-    return taken
+        taken = None
+    if taken is None:
+        db.session.rollback()  # someone else holds it
+    return taken, now
 
 
 class Leadership(Protocol):
@@ -95,10 +98,9 @@ class Lease:
 
     def acquire(self) -> bool:
         """Take the lease if it is ours or has lapsed; also writes the heartbeat."""
-        now = utcnow()
         try:
             with self.app.app_context():
-                token = _claim_row(self.holder, self.token, now, self.lease)
+                token, now = _claim_row(self.holder, self.token, self.lease)
         except SQLAlchemyError:
             # "database is locked" and the like: the lease we hold is still ours until it expires.
             log.warning("could not renew the lease; it holds until %s", self.until, exc_info=True)
