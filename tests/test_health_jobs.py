@@ -79,3 +79,19 @@ def test_a_job_not_run_for_more_than_the_stale_ticks_turns_healthz_jobs_503(app,
 
 def test_the_scheduler_records_both_jobs():
     assert scheduler.run_sweep.__wrapped__ and scheduler.run_dispatch.__wrapped__
+
+
+def test_a_deposed_leaders_run_is_not_recorded_as_a_failure(app, db):
+    import pytest
+
+    from tracker.jobs import JobRun, recorded
+    from tracker.leadership import LeadershipLost
+
+    @recorded("sweep")
+    def deposed() -> None:
+        raise LeadershipLost("another scheduler holds the lease")
+
+    with pytest.raises(LeadershipLost):
+        deposed()
+
+    assert db.session.get(JobRun, "sweep") is None

@@ -17,6 +17,7 @@ from sqlalchemy import Boolean, Float, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.extensions import db
+from tracker.leadership import LeadershipLost
 from tracker.types import UTCDateTime, utcnow
 
 log = logging.getLogger("tracker.jobs")
@@ -47,6 +48,10 @@ def recorded(name: str) -> Callable[[Callable[P, None]], Callable[P, None]]:
             started, clock = utcnow(), time.monotonic()
             try:
                 job(*args, **kwargs)
+            except LeadershipLost:
+                # A deposed leader's run is not a failure of the job: the new leader runs it.
+                db.session.rollback()
+                raise
             except Exception as error:
                 db.session.rollback()
                 _save(name, started, time.monotonic() - clock, type(error).__name__)
