@@ -12,8 +12,8 @@ import pytest
 import schemathesis
 import schemathesis.checks
 from schemathesis.config import SchemathesisConfig
-from sqlalchemy import text
 
+from tests.conftest import _empty_tables
 from tests.fuzz.world import ROLE_ACCOUNTS, SEED, known_ids, seed_world, with_real_ids
 
 ROLES = [*ROLE_ACCOUNTS, "anonymous"]
@@ -51,13 +51,7 @@ def fuzz_world(_migrated_app):
     yield tokens, known
     with _migrated_app.app_context():
         db.session.remove()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            else:
-                for name in tables:
-                    conn.execute(text(f"DELETE FROM {name}"))
+        _empty_tables(db)  # the one reset that may empty the append-only audit log
 
 
 def _document() -> dict:
