@@ -20,7 +20,7 @@ from tracker.reports import breakdowns, periods
 from tracker.reports.measures import Count
 from tracker.reports.periods import Period
 from tracker.reports.scope import Scope
-from tracker.reports.suppression import Relation, is_small, protect, rate
+from tracker.reports.suppression import Relation, _exposed, is_small, protect, rate
 
 TOTAL = "__total__"
 YEAR = 0  # the period key of the whole year; quarters are 1 to 4
@@ -114,11 +114,22 @@ def _suppress(values, groups, by, quarters, counts, parts=None) -> frozenset:
     )
     small = _small({c: v for c, v in values.items() if c[0] != TOTAL}, columns)
     result = protect(values, relations, primary=small | hidden_totals, may_hide=lambda c: c[0] != TOTAL)
-    hidden = set(result.hidden)
-    for relation in result.unprotected:  # safe before exact: hide that column in every row
-        name = relation.whole[2]
-        hidden |= {c for c in values if c[2] == name and c[0] != TOTAL}
-    return frozenset(hidden)
+    # Safe before exact: hide every column of an unprotected relation in every row, its parts' too (a
+    # whole hidden alone beside shown parts, like declines beside their reasons, is their sum), and
+    # again for any relation that hiding them leaves with one hidden cell, until none does.
+    names = {c[2] for r in result.unprotected for c in (r.whole, *r.parts)}
+    while True:
+        hidden = set(result.hidden) | {c for c in values if c[2] in names and c[0] != TOTAL}
+        more = {
+            c[2]
+            for r in relations
+            if _exposed(r, values, hidden)
+            and any(c not in hidden and c[0] != TOTAL for c in (r.whole, *r.parts))
+            for c in (r.whole, *r.parts)
+        } - names
+        if not more:
+            return frozenset(hidden)
+        names |= more
 
 
 def _parts(groups, quarters, parts, values) -> list[Relation]:
