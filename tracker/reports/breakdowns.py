@@ -38,6 +38,8 @@ BY = (
     "service",
     "stage",
 )
+# What a report about releases can be broken down by: each value as it was at the release.
+RELEASE_BREAKDOWNS = BY[:7]
 # service: the team a referral went to (the receiving service).
 TEAM_BREAKDOWNS = ("establishment", "probation_team", "service")
 UNKNOWN = {"sex": "not_stated", "ethnic_group": "not_stated", "age_band": "unknown"}

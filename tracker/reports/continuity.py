@@ -14,7 +14,14 @@ from sqlalchemy.orm import aliased
 from tracker.auth.models import Team
 from tracker.pathway import referrals
 from tracker.pathway.models import Handover, Referral
-from tracker.reports.breakdowns import BY_GROUP_AND_MONTH, Facts, group_expression, month_index, plus_days
+from tracker.reports.breakdowns import (
+    BY_GROUP_AND_MONTH,
+    RELEASE_BREAKDOWNS,
+    Facts,
+    group_expression,
+    month_index,
+    plus_days,
+)
 from tracker.reports.measures import Count, Rate, Reference
 from tracker.reports.periods import Period
 from tracker.reports.scope import Scope, scope_filter
@@ -33,15 +40,7 @@ NOTE = {
     "declined, with treatment started from the day of release to 21 days after it; an assessment "
     "alone does not count. Counts under 5, and any figure one could be worked out from, are suppressed.",
 }
-BREAKDOWNS = (
-    "establishment",
-    "probation_team",
-    "sex",
-    "age_band",
-    "ethnic_group",
-    "sentence_length",
-    "month",
-)
+BREAKDOWNS = RELEASE_BREAKDOWNS
 COUNTS = (
     Count("released", "Released with an alcohol need"),
     Count("started", "Started treatment within 21 days", of="released"),

@@ -10,7 +10,14 @@ from sqlalchemy import ColumnElement, Date, Select, and_, case, exists, func, or
 from tracker.pathway import dates
 from tracker.pathway.checklist import RELEASE_ITEMS
 from tracker.pathway.models import Appointment, Handover, HandoverItem, ReleaseDate
-from tracker.reports.breakdowns import BY_GROUP_AND_MONTH, Facts, group_expression, month_index, plus_days
+from tracker.reports.breakdowns import (
+    BY_GROUP_AND_MONTH,
+    RELEASE_BREAKDOWNS,
+    Facts,
+    group_expression,
+    month_index,
+    plus_days,
+)
 from tracker.reports.measures import Count, Rate
 from tracker.reports.periods import Period
 from tracker.reports.scope import Scope, scope_filter
@@ -29,15 +36,7 @@ NOTE = {
     "release: its checklist item was not done, or was marked done after the day of release. Counts under "
     "5, and any figure one could be worked out from, are suppressed.",
 }
-BREAKDOWNS = (
-    "establishment",
-    "probation_team",
-    "sex",
-    "age_band",
-    "ethnic_group",
-    "sentence_length",
-    "month",
-)
+BREAKDOWNS = RELEASE_BREAKDOWNS
 COUNTS = (
     Count("released", "Released"),
     Count("checked_at_p7", "Checklist kept at P-7", of="released"),
