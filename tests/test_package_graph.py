@@ -8,7 +8,7 @@ out: its scripts are frozen history and import no application code. The arrows p
     features    alerts, sms, reports            sideways only sms -> alerts (raise_event_alert alone)
                                                 and reports -> alerts, sms
     pathway     the records, their use cases and the scope of who sees which person
-    base        auth, extensions, audit, errors, clock, types, leadership, inputs, jobs, config/
+    base        auth, extensions, audit, errors, clock, types, leadership, inputs, jobs, paging, config/
     PURE        pathway/{stages,dates,screening,checklist,referrals,enforcement,bounds,release_rows},
                 alerts/rules, sms/policy, privacy: the standard library, `holidays`, and each other
 
@@ -57,6 +57,7 @@ BASE = {
     "tracker.leadership",
     "tracker.inputs",
     "tracker.jobs",
+    "tracker.paging",
 }
 TOP_SHELLS = {"tracker", "tracker.scheduler", "tracker.health"}
 FEATURES = ("alerts", "sms", "reports")

@@ -13,6 +13,7 @@ from tracker.alerts.models import STATUSES, Alert
 from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.extensions import db
 from tracker.inputs import InputSchema
+from tracker.paging import page_of, paginated
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/v1", description="Alerts for the caller and their team.")
 bp.before_request(authenticate_bearer)
@@ -49,15 +50,16 @@ class AlertOut(Schema):
 @bp.get("/alerts")
 @bp.arguments(AlertQuery, location="query", as_kwargs=True)
 @bp.response(200, AlertOut(many=True))
-def list_alerts(status):
+@paginated(bp)
+def list_alerts(pagination_parameters, status):
     """The caller's alerts and their team's, most urgent first."""
     staff = current_staff()
-    rows = db.session.scalars(
+    rows = page_of(
         select(Alert)
         .where(alerts_for(staff), Alert.status == status)
-        .order_by(URGENCY, Alert.checkpoint_on, Alert.id)
-        .limit(1000)
-    ).all()
+        .order_by(URGENCY, Alert.checkpoint_on, Alert.id),
+        pagination_parameters,
+    )
     audit.record_views(staff.id, sorted({a.person_id for a in rows if a.person_id}), via="alerts")
     db.session.commit()
     return rows

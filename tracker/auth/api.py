@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tracker.auth import schemas
 from tracker.auth.models import Team
 from tracker.auth.tokens import authenticate_bearer, current_staff
-from tracker.extensions import db
+from tracker.paging import page_of, paginated
 
 bp = Blueprint("staff", __name__, url_prefix="/api/v1", description="The caller and the teams.")
 bp.before_request(authenticate_bearer)
@@ -23,6 +23,7 @@ def me():
 
 @bp.get("/teams")
 @bp.response(200, schemas.TeamOut(many=True))
-def teams():
+@paginated(bp)
+def teams(pagination_parameters):
     """Every team, by name (needed to choose a team id)."""
-    return db.session.scalars(select(Team).order_by(Team.name)).all()
+    return page_of(select(Team).order_by(Team.name, Team.id), pagination_parameters)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint, abort
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker import audit
 from tracker.auth.tokens import authenticate_bearer, current_staff, require_role
 from tracker.extensions import db
+from tracker.paging import page_of, paginated
 from tracker.pathway import queries, schemas, service
 from tracker.pathway.access import holding_establishment_only, person_or_404, record_or_404
 from tracker.pathway.models import Pathway, Person, Stage
@@ -21,25 +22,14 @@ bp.before_request(authenticate_bearer)
 @bp.get("/people")
 @bp.arguments(schemas.PersonQuery, location="query", as_kwargs=True)
 @bp.response(200, schemas.PersonOut(many=True))
-@bp.paginate(page_size=50, max_page_size=1000)
+@paginated(bp)
 def list_people(pagination_parameters, stage=None, q=None):
     """The people the caller may see, filtered by current stage and searched by name or reference."""
     staff = current_staff()
     if staff.role in ("commissioner", "admin"):
         abort(403, message="Your role sees aggregate reports only, never a person.")
     query = queries.people_query(staff, stage, q)
-    pagination_parameters.item_count = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    # A page past the last is empty; asking the database for it could overflow its OFFSET.
-    past_the_end = pagination_parameters.first_item >= pagination_parameters.item_count
-    people = (
-        []
-        if past_the_end
-        else db.session.scalars(
-            query.order_by(Person.family_name, Person.given_name, Person.id)
-            .offset(pagination_parameters.first_item)
-            .limit(pagination_parameters.page_size)
-        ).all()
-    )
+    people = page_of(query.order_by(Person.family_name, Person.given_name, Person.id), pagination_parameters)
     audit.record_views(staff.id, [p.id for p in people], via="list")
     db.session.commit()
     return people
@@ -124,16 +114,18 @@ def get_pathway(person_id):
 
 @bp.get("/people/<int:person_id>/pathways")
 @bp.response(200, schemas.PathwayOut(many=True))
-def past_pathways(person_id):
+@paginated(bp)
+def past_pathways(pagination_parameters, person_id):
     """The person's closed pathways, oldest first."""
     staff = current_staff()
     person = person_or_404(staff, person_id)
-    closed = db.session.scalars(
+    closed = page_of(
         select(Pathway)
         .where(Pathway.person_id == person.id, Pathway.closed_on.is_not(None))
         .options(selectinload(Pathway.stages).selectinload(Stage.release_dates))
-        .order_by(Pathway.id)
-    ).all()
+        .order_by(Pathway.id),
+        pagination_parameters,
+    )
     audit.record(staff.id, "view", subject_type="pathways", person_id=person.id, past=True)
     db.session.commit()
     return [pathway_summary(person, p) for p in closed]

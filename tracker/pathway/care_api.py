@@ -10,6 +10,7 @@ from tracker import audit
 from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.clock import local_today
 from tracker.extensions import db
+from tracker.paging import page_of, paginated
 from tracker.pathway import care, schemas
 from tracker.pathway.access import (
     clinical_access,
@@ -26,10 +27,16 @@ bp = Blueprint("care", __name__, url_prefix="/api/v1", description="Appointments
 bp.before_request(authenticate_bearer)
 
 
-def _listed(model, person_id: int, order_by):
+def _rows(model, person: Person, order_by, pagination):
+    """One page of the person's records of this kind, in order (the id breaks ties)."""
+    query = select(model).where(model.person_id == person.id).order_by(order_by, model.id)
+    return page_of(query, pagination)
+
+
+def _listed(model, person_id: int, order_by, pagination):
     staff = current_staff()
     person = person_or_404(staff, person_id)
-    rows = db.session.scalars(select(model).where(model.person_id == person.id).order_by(order_by)).all()
+    rows = _rows(model, person, order_by, pagination)
     audit.record(staff.id, "view", subject_type=model.__tablename__, person_id=person.id)
     db.session.commit()
     return rows
@@ -55,11 +62,11 @@ def _for_caller(full, need_only, data, clinical: bool, status: int = 200, many: 
     return jsonify((full if clinical else need_only).dump(data, many=many)), status
 
 
-def _clinical_listed(model, person_id: int, order_by, full, need_only):
+def _clinical_listed(model, person_id: int, order_by, full, need_only, pagination):
     """A list holding clinical detail, read as the caller may see it; its view entry says which."""
     staff = current_staff()
     person = person_or_404(staff, person_id)
-    rows = db.session.scalars(select(model).where(model.person_id == person.id).order_by(order_by)).all()
+    rows = _rows(model, person, order_by, pagination)
     clinical = _clinical(staff, person)
     table = model.__tablename__
     audit.record(staff.id, "view", subject_type=table, person_id=person.id, **clinical_read(clinical))
@@ -69,9 +76,10 @@ def _clinical_listed(model, person_id: int, order_by, full, need_only):
 
 @bp.get("/people/<int:person_id>/appointments")
 @bp.response(200, schemas.AppointmentOut(many=True))
-def list_appointments(person_id):
+@paginated(bp)
+def list_appointments(pagination_parameters, person_id):
     """The person's appointments, soonest first."""
-    return _listed(Appointment, person_id, Appointment.starts_at)
+    return _listed(Appointment, person_id, Appointment.starts_at, pagination_parameters)
 
 
 @bp.post("/people/<int:person_id>/appointments")
@@ -102,13 +110,16 @@ def update_appointment(data, appointment_id):
 
 @bp.get("/people/<int:person_id>/referrals")
 @bp.response(200, _either(schemas.ReferralOut, schemas.ReferralNeedOut, many=True))
-def list_referrals(person_id):
+@paginated(bp)
+def list_referrals(pagination_parameters, person_id):
     """The person's referrals, oldest first.
 
     Reasons only for a care relationship (the offender manager's team, a treatment team with a live
     referral or an ATR in force); anyone else gets the need-only shape.
     """
-    return _clinical_listed(Referral, person_id, Referral.made_at, REFERRAL_OUT, REFERRAL_NEED_OUT)
+    return _clinical_listed(
+        Referral, person_id, Referral.made_at, REFERRAL_OUT, REFERRAL_NEED_OUT, pagination_parameters
+    )
 
 
 @bp.post("/people/<int:person_id>/referrals")
@@ -139,13 +150,16 @@ def update_referral(data, referral_id):
 
 @bp.get("/people/<int:person_id>/screenings")
 @bp.response(200, _either(schemas.ScreeningOut, schemas.ScreeningNeedOut, many=True))
-def list_screenings(person_id):
+@paginated(bp)
+def list_screenings(pagination_parameters, person_id):
     """The person's screenings, oldest first.
 
     Answers, scores, zones and actions only for a care relationship (the offender manager's team, a
     treatment team with a live referral or an ATR in force); anyone else gets the need-only shape.
     """
-    return _clinical_listed(Screening, person_id, Screening.screened_at, SCREENING_OUT, SCREENING_NEED_OUT)
+    return _clinical_listed(
+        Screening, person_id, Screening.screened_at, SCREENING_OUT, SCREENING_NEED_OUT, pagination_parameters
+    )
 
 
 @bp.post("/people/<int:person_id>/screenings")

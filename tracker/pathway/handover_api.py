@@ -10,6 +10,7 @@ from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.inputs import Id, InputSchema
+from tracker.paging import page_of, paginated
 from tracker.pathway import board, handovers, queries
 from tracker.pathway.access import holding_establishment_only, record_or_404
 from tracker.pathway.checklist import STATUSES
@@ -75,16 +76,15 @@ class HandoverOut(Schema):
 @bp.get("/handovers")
 @bp.arguments(BoardQuery, location="query", as_kwargs=True)
 @bp.response(200, HandoverOut(many=True))
-def handover_board(within_days, team_id=None):
+@paginated(bp)
+def handover_board(pagination_parameters, within_days, team_id=None):
     """Everyone due for release from an establishment within the window, soonest first."""
     staff = current_staff()
     if staff.role in ("commissioner", "admin"):
         abort(403, message="Your role sees aggregate reports only, never a person.")
     today = local_today()
-    rows = (
-        db.session.scalars(queries.board_query(staff, team_id or staff.team_id, today, within_days))
-        .unique()
-        .all()
+    rows = page_of(
+        queries.board_query(staff, team_id or staff.team_id, today, within_days), pagination_parameters
     )
     audit.record_views(staff.id, [h.person_id for h in rows], via="handover board")
     db.session.commit()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from tracker import audit
 from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.extensions import db
+from tracker.paging import page_of, paginated
 from tracker.pathway.access import person_or_404
 from tracker.sms.models import Message
 
@@ -35,13 +36,15 @@ class MessageOut(Schema):
 
 @bp.get("/people/<int:person_id>/messages")
 @bp.response(200, MessageOut(many=True))
-def list_messages(person_id):
+@paginated(bp)
+def list_messages(pagination_parameters, person_id):
     """The person's texts, by due time."""
     staff = current_staff()
     person = person_or_404(staff, person_id)
-    rows = db.session.scalars(
-        select(Message).where(Message.person_id == person.id).order_by(Message.due_at, Message.id)
-    ).all()
+    rows = page_of(
+        select(Message).where(Message.person_id == person.id).order_by(Message.due_at, Message.id),
+        pagination_parameters,
+    )
     audit.record(staff.id, "view", subject_type="sms_messages", person_id=person.id)
     db.session.commit()
     return rows
