@@ -61,6 +61,7 @@ lint: $(BIN)/.installed
 	$(BIN)/mypy --strict tracker/pathway/stages.py tracker/pathway/dates.py tracker/pathway/screening.py \
 		tracker/pathway/referrals.py tracker/pathway/enforcement.py tracker/pathway/bounds.py tracker/pathway/release_rows.py \
 		tracker/privacy.py tracker/pathway/equality.py tracker/reports/suppression.py tracker/reports/periods.py
+	$(BIN)/mypy tracker
 
 ## fuzz: schemathesis for every role (and none) against gunicorn on a fresh, seeded database; fails on
 ## any 5xx (FUZZ_DATABASE_URL, an empty database; FUZZ_SEED, FUZZ_MAX_EXAMPLES, FUZZ_ROLES). A slice of it

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound; create_app() binds them with init_app()."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask
 from flask_limiter import Limiter
@@ -29,6 +30,12 @@ class Base(DeclarativeBase):
 
 # Views commit and then dump what they loaded: expiring on commit would reload every row.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+# Models subclass Model: flask-sqlalchemy builds db.Model at run time from Base, which a type checker
+# cannot follow through an instance attribute, so it is shown the declarative base it extends.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 api = Api()
@@ -58,5 +65,6 @@ def hold_transaction() -> None:
     writer later; PostgreSQL is in a transaction already.
     """
     connection = db.session.connection()
-    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+    dbapi = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and dbapi is not None and not dbapi.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -16,7 +16,7 @@ from typing import Any, ParamSpec
 from sqlalchemy import Boolean, Float, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.extensions import Model, db
 from tracker.leadership import LeadershipLost
 from tracker.types import UTCDateTime, utcnow
 
@@ -25,7 +25,7 @@ JOBS = ("sweep", "dispatch")
 P = ParamSpec("P")
 
 
-class JobRun(db.Model):
+class JobRun(Model):
     """The last run of one job (one row per job, overwritten by each run)."""
 
     __tablename__ = "job_runs"

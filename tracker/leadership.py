@@ -20,7 +20,7 @@ from sqlalchemy import BigInteger, String, case, event, false, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db, hold_transaction
+from tracker.extensions import Model, db, hold_transaction
 from tracker.types import UTCDateTime, utcnow
 
 log = logging.getLogger("tracker.scheduler")
@@ -28,7 +28,7 @@ log = logging.getLogger("tracker.scheduler")
 LEASE_NAME = "scheduler"
 
 
-class SchedulerLease(db.Model):
+class SchedulerLease(Model):
     """Which scheduler process is active, its fencing token and its last heartbeat (one row per name)."""
 
     __tablename__ = "scheduler_leases"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint, abort
+from flask import abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -72,7 +73,7 @@ def _alert_or_404(alert_id: int) -> Alert:
         # The attempt is logged whether the alert is missing or someone else's; both answer the same.
         audit.record(staff.id, "denied", subject_type="alerts", subject_id=alert_id)
         db.session.commit()
-        abort(404, message="No such alert, or it is not addressed to you or your team.")
+        abort(404, description="No such alert, or it is not addressed to you or your team.")
     return alert
 
 

@@ -60,14 +60,16 @@ def highest_audit_scores(person_ids: Iterable[int]) -> dict[int, int]:
         .where(Screening.person_id.in_(ids), Screening.tool == "audit")
         .group_by(Screening.person_id)
     )
-    return dict(rows.all())
+    return dict(rows.tuples().all())
 
 
-def _manager_teams(people: Iterable[Person]) -> dict[int, int]:
+def _manager_teams(people: Iterable[Person]) -> dict[int | None, int]:
+    """Each offender manager's team, looked up by a person's manager (None, for no manager, finds none)."""
     ids = {p.offender_manager_id for p in people if p.offender_manager_id}
     if not ids:
         return {}
-    return dict(db.session.execute(select(Staff.id, Staff.team_id).where(Staff.id.in_(ids))).all())
+    rows = db.session.execute(select(Staff.id, Staff.team_id).where(Staff.id.in_(ids))).tuples()
+    return dict(rows.all())
 
 
 def release_subjects(handover_ids: Iterable[int]) -> list[Subject]:

@@ -7,14 +7,14 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.types import UTCDateTime, utcnow
 
 SEVERITIES = ("info", "warning", "urgent")
 STATUSES = ("open", "acknowledged", "resolved")
 
 
-class Alert(db.Model):
+class Alert(Model):
     """One alert: a rule's checkpoint for one subject, raised once (its key is unique)."""
 
     __tablename__ = "alerts"
@@ -44,7 +44,7 @@ class Alert(db.Model):
     resolution: Mapped[str | None] = mapped_column(Text)
 
 
-class SweepMark(db.Model):
+class SweepMark(Model):
     """Up to which instant the sweep has evaluated the rules (one row)."""
 
     __tablename__ = "sweep_marks"
@@ -53,7 +53,7 @@ class SweepMark(db.Model):
     swept_to: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class ChangedPerson(db.Model):
+class ChangedPerson(Model):
     """A person whose records changed, queued in the transaction of the change and taken by the next sweep,
     so every committed change is evaluated once, whatever the clocks say (duplicates are harmless)."""
 

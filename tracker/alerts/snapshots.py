@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
 
 from tracker.extensions import db
 from tracker.pathway.checklist import RELEASE_ITEMS
@@ -37,7 +38,7 @@ def snapshot_checklists(subjects, today: date) -> None:
     taken = {handover_id: dict.fromkeys(RELEASE_ITEMS, "not_started") for handover_id in due}
     for handover_id, item, status in items:
         taken[handover_id][item] = status
-    table = Handover.__table__
+    table = cast(Table, Handover.__table__)
     db.session.execute(
         update(table)
         .where(

@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.types import UTCDateTime, utcnow
 
 ROLES = ("offender_manager", "resettlement", "treatment", "commissioner", "admin")
 TEAM_KINDS = ("probation", "prison", "treatment", "police", "court", "other")
 
 
-class Team(db.Model):
+class Team(Model):
     __tablename__ = "teams"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +30,7 @@ class Team(db.Model):
         return f"<Team {self.id} {self.name!r}>"
 
 
-class Staff(db.Model):
+class Staff(Model):
     __tablename__ = "staff"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +72,7 @@ class Staff(db.Model):
         return f"<Staff {self.id} {self.role}>"
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import re
 from datetime import datetime
+from typing import Any, cast
 
 import pyotp
 import segno
@@ -19,7 +20,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import CursorResult, or_, update
 
 from tracker import audit
 from tracker.auth.models import Staff
@@ -110,14 +111,17 @@ def check_code(staff: Staff, code: str, now: datetime | None = None) -> bool:
 
 
 def _use_step(staff: Staff, step: int) -> bool:
-    used = db.session.execute(
-        update(Staff)
-        .where(
-            Staff.id == staff.id,
-            or_(Staff.totp_last_step.is_(None), Staff.totp_last_step < step),
-        )
-        .values(totp_last_step=step)
-        .execution_options(synchronize_session=False)
+    used = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(Staff)
+            .where(
+                Staff.id == staff.id,
+                or_(Staff.totp_last_step.is_(None), Staff.totp_last_step < step),
+            )
+            .values(totp_last_step=step)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if used.rowcount != 1:
         return False  # this code, or a later one, has signed in already

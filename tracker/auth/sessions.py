@@ -8,6 +8,7 @@ can make one younger. Signing out, a password reset and disabling still end ever
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,7 +32,7 @@ def start(second_factor: bool = False, now: datetime | None = None) -> None:
         session[SECOND_FACTOR_AT] = stamp
 
 
-def ended(stamps: dict[str, Any], now: datetime, idle: timedelta, absolute: timedelta) -> str | None:
+def ended(stamps: Mapping[str, Any], now: datetime, idle: timedelta, absolute: timedelta) -> str | None:
     """Why a session with these stamps has ended by `now` ("idle" or "absolute"), or None."""
     signed_in_at, seen_at = stamps.get(SIGNED_IN_AT), stamps.get(SEEN_AT)
     if not isinstance(signed_in_at, int) or not isinstance(seen_at, int):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TypeVar
+from typing import Any, NoReturn, Protocol, TypeVar
 
 from flask import abort
 from sqlalchemy import select
@@ -15,7 +15,17 @@ from tracker.pathway import referrals
 from tracker.pathway.models import Appointment, Person, Referral, Stage
 from tracker.pathway.scope import may_change, people_visible_to
 
-T = TypeVar("T")
+
+class PersonsRecord(Protocol):
+    """A record that belongs to a person: Appointment, Referral, Screening, Handover, Stage."""
+
+    __tablename__: Any
+
+    @property
+    def person_id(self) -> int: ...
+
+
+T = TypeVar("T", bound=PersonsRecord)
 
 NOT_FOUND = "No such record, or it is not in your caseload."
 
@@ -101,7 +111,7 @@ def clinical_access(staff: Staff, person: Person, today: date) -> bool:
     )
 
 
-def clinical_read(clinical: bool) -> dict[str, bool]:
+def clinical_read(clinical: bool) -> dict[str, Any]:
     """The audit detail of a read: marked clinical when it showed clinical detail, else nothing.
 
     "Who read this person's clinical detail?" is then the view entries with `clinical` set.
@@ -109,7 +119,7 @@ def clinical_read(clinical: bool) -> dict[str, bool]:
     return {"clinical": True} if clinical else {}
 
 
-def _refuse_unseen(staff: Staff, subject_type: str, subject_id: int) -> None:
+def _refuse_unseen(staff: Staff, subject_type: str, subject_id: int) -> NoReturn:
     # The attempt is logged whether the record is missing or out of scope; both answer the same.
     db.session.rollback()
     person_id = subject_id if subject_type == "people" else None

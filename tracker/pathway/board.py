@@ -25,7 +25,9 @@ def _latest_audit_zones(person_ids: set[int]) -> dict[int, int | None]:
     return dict(
         db.session.execute(
             select(Screening.person_id, Screening.zone).join(latest, latest.c.id == Screening.id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
 
 
@@ -35,7 +37,7 @@ def _missed_counts(person_ids: set[int]) -> Counter[int]:
         .where(Appointment.person_id.in_(person_ids), Appointment.outcome == "missed")
         .group_by(Appointment.person_id)
     )
-    return Counter(dict(rows.all()))
+    return Counter(dict(rows.tuples().all()))
 
 
 def release_note(planned: dates.PlannedRelease | None) -> str | None:

@@ -9,11 +9,11 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, String, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import Staff, Team
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.types import UTCDateTime, utcnow
 
 
-class Person(db.Model):
+class Person(Model):
     __tablename__ = "people"
     # Lists are ordered by name within a caseload.
     __table_args__ = (
@@ -53,7 +53,7 @@ class Person(db.Model):
         return next((p for p in self.pathways if p.closed_on is None), None)
 
 
-class ConsentChange(db.Model):
+class ConsentChange(Model):
     """Every change to a person's SMS consent: who, when, how."""
 
     __tablename__ = "consent_changes"
@@ -66,7 +66,7 @@ class ConsentChange(db.Model):
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
-class Pathway(db.Model):
+class Pathway(Model):
     """One episode of a person's journey; at most one open at a time."""
 
     __tablename__ = "pathways"
@@ -87,10 +87,13 @@ class Pathway(db.Model):
         return self.stages[-1] if self.stages else None
 
 
-_WHERE_OPEN = {"postgresql_where": text("end_on IS NULL"), "sqlite_where": text("end_on IS NULL")}
+_WHERE_OPEN: dict[str, Any] = {
+    "postgresql_where": text("end_on IS NULL"),
+    "sqlite_where": text("end_on IS NULL"),
+}
 
 
-class Stage(db.Model):
+class Stage(Model):
     __tablename__ = "stages"
     __table_args__ = (
         UniqueConstraint("pathway_id", "position"),
@@ -157,7 +160,7 @@ class Stage(db.Model):
         return {r.kind: r.value_on for r in self.release_dates}
 
 
-class ReleaseDate(db.Model):
+class ReleaseDate(Model):
     """An official release date of a custody stage, imported with its source, never computed."""
 
     __tablename__ = "release_dates"
@@ -172,7 +175,7 @@ class ReleaseDate(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
-class Appointment(db.Model):
+class Appointment(Model):
     __tablename__ = "appointments"
     # The sweep looks for appointments 24 hours past with no outcome.
     __table_args__ = (
@@ -202,7 +205,7 @@ class Appointment(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
-class Referral(db.Model):
+class Referral(Model):
     __tablename__ = "referrals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -220,7 +223,7 @@ class Referral(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class Screening(db.Model):
+class Screening(Model):
     __tablename__ = "screenings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -237,7 +240,7 @@ class Screening(db.Model):
     screened_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 
 
-class Handover(db.Model):
+class Handover(Model):
     """A handover between settings: a release from custody, a court-to-ATR start, a custody reception."""
 
     __tablename__ = "handovers"
@@ -290,7 +293,7 @@ class Handover(db.Model):
         return {i.item: i.status for i in self.items}
 
 
-class HandoverItem(db.Model):
+class HandoverItem(Model):
     """One checklist item of a handover, with who changed it and when."""
 
     __tablename__ = "handover_items"

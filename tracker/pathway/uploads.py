@@ -13,14 +13,14 @@ from sqlalchemy import ForeignKey, LargeBinary, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tracker.auth.models import Staff
-from tracker.extensions import db
+from tracker.extensions import Model, db
 from tracker.types import UTCDateTime, utcnow
 
 MAX_BYTES = 5 * 1024 * 1024
 UPLOAD_HOURS = 2
 
 
-class ReleaseListUpload(db.Model):
+class ReleaseListUpload(Model):
     __tablename__ = "release_list_uploads"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -65,6 +65,8 @@ def _release_before(person_id: int, on) -> Handover | None:
 
 
 def _attended_earlier(appointment: Appointment, handover: Handover) -> bool:
+    if handover.released_on is None:  # the handover was found by its release: never so
+        return False
     released_at = datetime.combine(handover.released_on, datetime.min.time(), zone())
     return (
         db.session.scalar(

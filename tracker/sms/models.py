@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.pathway.models import Person
 from tracker.types import UTCDateTime, utcnow
 
@@ -26,7 +26,7 @@ PROGRESS = {
 }
 
 
-class Message(db.Model):
+class Message(Model):
     """One text to send, written in the same transaction as its cause; its key makes it exist once."""
 
     __tablename__ = "sms_messages"
@@ -58,7 +58,7 @@ class Message(db.Model):
     person: Mapped[Person] = relationship()
 
 
-class InboundMessage(db.Model):
+class InboundMessage(Model):
     """A text a person sent us, and what it was taken to mean."""
 
     __tablename__ = "sms_inbound"
@@ -72,7 +72,7 @@ class InboundMessage(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class FeedbackRating(db.Model):
+class FeedbackRating(Model):
     """A 1-5 answer to the feedback text, kept without the reply's text; the latest answer stands."""
 
     __tablename__ = "sms_feedback_ratings"
@@ -87,7 +87,7 @@ class FeedbackRating(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-class StatusEvent(db.Model):
+class StatusEvent(Model):
     """Every delivery-status callback the provider sent, kept as it came.
 
     One whose message id the dispatcher has not saved yet has no message: it is applied (and linked)

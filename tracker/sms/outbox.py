@@ -6,6 +6,7 @@ reminder twice changes nothing, a moved appointment cancels the old rows and wri
 
 from __future__ import annotations
 
+from collections.abc import Set
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -51,7 +52,7 @@ def want(person_id: int, purpose: str, subject_type: str, subject_id: int, due_a
         row.status, row.note = "pending", None
 
 
-def _cancel(where, reason: str, keep: set[datetime] = frozenset()) -> None:
+def _cancel(where, reason: str, keep: Set[datetime] = frozenset()) -> None:
     rows = db.session.scalars(select(Message).where(*where, Message.status == "pending")).all()
     for row in rows:
         if row.due_at not in keep:

@@ -86,5 +86,7 @@ def _record_check_in(person: Person, answer: bool | None) -> bool:
     if handover_id is None:
         return False
     handover = db.session.get(Handover, handover_id)
+    if handover is None:
+        return False
     handover.check_in_answer, handover.check_in_answered_at = answer, utcnow()
     return True

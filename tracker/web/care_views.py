@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
@@ -146,7 +148,7 @@ def appointment_outcome(appointment_id: int) -> ResponseReturnValue:
         if form.outcome.data == "missed" and form.absence.data:
             raw["absence"] = form.absence.data
         data = formkit.load(APPOINTMENT_PATCH, raw, form)
-        if data is not None and formkit.attempt(
+        if data is not None and formkit.succeeded(
             form, lambda: care.update_appointment(appointment, data, staff(), utcnow())
         ):
             flash(_recorded(appointment), "success")
@@ -161,7 +163,7 @@ def appointment_absence(appointment_id: int) -> ResponseReturnValue:
     form = AbsenceForm(prefix="absence")
     if form.validate_on_submit():
         data = formkit.load(APPOINTMENT_PATCH, {"absence": form.absence.data}, form)
-        if data is not None and formkit.attempt(
+        if data is not None and formkit.succeeded(
             form, lambda: care.update_appointment(appointment, data, staff(), utcnow())
         ):
             flash(_recorded(appointment), "success")
@@ -189,7 +191,7 @@ def move_appointment(appointment_id: int) -> ResponseReturnValue:
         data = formkit.load(
             APPOINTMENT_PATCH, formkit.payload({"starts_at": starts_at(form)}), form, WHEN_ALIASES
         )
-        if data is not None and formkit.attempt(
+        if data is not None and formkit.succeeded(
             form, lambda: care.update_appointment(appointment, data, staff(), utcnow()), WHEN_ALIASES
         ):
             flash("Appointment moved.", "success")
@@ -210,7 +212,7 @@ def new_referral(person_id: int) -> ResponseReturnValue:
             {"to_team_id": int(form.to_team_id.data), "kind": form.kind.data, "reason": form.reason.data}
         )
         data = formkit.load(REFERRAL_IN, raw, form)
-        if data is not None and formkit.attempt(form, lambda: care.make_referral(person, data, by=me)):
+        if data is not None and formkit.succeeded(form, lambda: care.make_referral(person, data, by=me)):
             flash("Referral made.", "success")
             return redirect(_back(person))
     shown(me, person.id)
@@ -240,7 +242,7 @@ def change_referral(referral_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         changes = _referral_changes(form, referral)
         data = formkit.load(REFERRAL_PATCH, changes, form) if changes else _nothing_changed(form)
-        if data is not None and formkit.attempt(
+        if data is not None and formkit.succeeded(
             form, lambda: care.update_referral(referral, data, me, local_today())
         ):
             flash(f"Referral updated: {_referral_words(referral)}.", "success")
@@ -269,11 +271,13 @@ def _referral_changes(form: ReferralUpdateForm, referral: Referral) -> dict:
     return formkit.payload(changes)
 
 
-def _nothing_changed(form: ReferralUpdateForm) -> None:
+def _nothing_changed(form: ReferralUpdateForm) -> dict[str, Any] | None:
+    """No data to send: the form says what to choose."""
     if "status" in form:
         form.status.errors = ["Select what has happened, or correct the kind"]
     else:
         form.kind.errors = ["Select a different kind to correct it"]
+    return None
 
 
 def _referral_words(referral: Referral) -> str:

@@ -178,6 +178,17 @@ def attempt(form: FlaskForm, action: Callable[[], T], aliases: Mapping[str, str]
     return result
 
 
+def succeeded(
+    form: FlaskForm, action: Callable[[], object], aliases: Mapping[str, str] | None = None
+) -> bool:
+    """attempt() where only whether it worked matters, as in `if form_ok and succeeded(...)`.
+
+    Not attempt() itself there: mypy would solve its type variable from the `and`'s left operand (bool)
+    and refuse the action's real result.
+    """
+    return attempt(form, action, aliases) is not None
+
+
 def status(form: FlaskForm) -> int:
     """The status a re-shown form answers with: 409 refused, 422 invalid, 200 fresh."""
     if isinstance(getattr(form, "refusal", None), Conflict):

@@ -100,7 +100,7 @@ def consent(person_id: int) -> ResponseReturnValue:
             "sms_consent": form.sms_consent.data == "yes",
         }
         data = formkit.load(PERSON_PATCH, raw, form)
-        if data is not None and formkit.attempt(form, lambda: service.update_person(person, data, by=me)):
+        if data is not None and formkit.succeeded(form, lambda: service.update_person(person, data, by=me)):
             flash(
                 "Consent to texts recorded." if data["sms_consent"] else "Opt-out from texts recorded.",
                 "success",

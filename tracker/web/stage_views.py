@@ -87,7 +87,7 @@ def new_stage_of_kind(person_id: int, kind: str) -> ResponseReturnValue:
     fill_team_choices(form)
     if form.validate_on_submit() and not hearing_needs_time(form):
         data = formkit.load(STAGE_IN, stage_payload(form, kind), form, ALIASES)
-        if data is not None and formkit.attempt(
+        if data is not None and formkit.succeeded(
             form, lambda: service.add_stage(person, data, by=me), ALIASES
         ):
             flash(f"{label(kind)} stage recorded.", "success")
@@ -114,7 +114,7 @@ def release_dates(stage_id: int) -> ResponseReturnValue:
         values = {kind: form._fields[kind].data for kind in RELEASE_DATE_KINDS}
         raw = formkit.payload(values | {"source": form.release_source.data}, keep_none=RELEASE_DATE_KINDS)
         data = formkit.load(RELEASE_DATES_IN, raw, form, ALIASES)
-        if data is not None and formkit.attempt(
+        if data is not None and formkit.succeeded(
             form, lambda: service.update_release_dates(stage, data, by=me), ALIASES
         ):
             flash("Release dates saved.", "success")
