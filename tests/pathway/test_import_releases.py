@@ -10,6 +10,7 @@ import csv
 import os
 import stat
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -34,11 +35,6 @@ HEADER = [
 
 
 @pytest.fixture
-def prison(make_team):
-    return make_team("HMP Bristol", "prison", "BCI")
-
-
-@pytest.fixture
 def om(make_staff):
     return make_staff("offender_manager", email="om@example.org")
 
@@ -56,7 +52,7 @@ def importing(app, tmp_path, prison, om):
         path.write_bytes(raw)
         result = runner.invoke(args=["import", "releases", str(path), *options])
         rejects = tmp_path / (name + ".rejects.csv")
-        found = list(csv.reader(rejects.open(encoding="utf-8"))) if rejects.exists() else None
+        found = _csv_rows(rejects) if rejects.exists() else None
         return result.exit_code, result.output + (result.stderr if _has_stderr(result) else ""), found
 
     return run
@@ -107,7 +103,7 @@ def custody_dates(db, number: str) -> dict[str, date]:
 
 def test_the_sample_file_adds_people_and_rejects_the_unknown_without_a_manager(app, tmp_path, om, prison, db):
     sample = os.path.dirname(__file__) + "/../data/releases_sample.csv"
-    code, output, rejects = _run_file(app, tmp_path, open(sample, "rb").read())
+    code, output, rejects = _run_file(app, tmp_path, Path(sample).read_bytes())
 
     assert code == 1
     assert "2 people added" in output and "1 rejected" in output
@@ -135,7 +131,12 @@ def _run_file(app, tmp_path, raw: bytes, *options):
     path.write_bytes(raw)
     result = app.test_cli_runner().invoke(args=["import", "releases", str(path), *options])
     rejects = tmp_path / "releases.csv.rejects.csv"
-    return result.exit_code, result.output, list(csv.reader(rejects.open())) if rejects.exists() else None
+    return result.exit_code, result.output, _csv_rows(rejects) if rejects.exists() else None
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    with path.open(newline="", encoding="utf-8") as file:
+        return list(csv.reader(file))
 
 
 def test_a_known_persons_dates_move_through_the_use_case_and_their_handover_with_them(importing, db):

@@ -147,6 +147,7 @@ def standin() -> Iterator[Callable[..., StandIn]]:
     for each in started:
         each.process.kill()
         each.process.wait(timeout=10)
+        each.process.stdout.close()
 
 
 @pytest.fixture

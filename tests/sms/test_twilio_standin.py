@@ -181,6 +181,7 @@ def test_status_callbacks_are_signed_as_twilio_signs_them(standin, client):
         assert standin.send_status(sid, "delivered") == 204
     finally:
         server.shutdown()
+        server.server_close()
 
     [(signature, form)] = received
     assert RequestValidator(standin.auth_token).validate(url, form, signature)
@@ -221,3 +222,4 @@ def test_it_runs_as_its_own_process_and_prints_its_port():
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stdout.close()

@@ -64,7 +64,6 @@ def test_no_api_answer_is_kept_in_a_cache(world, api_as, client):
 
 
 def test_static_assets_may_be_cached(client):
-    response = client.get("/web-static/app.css")
-
-    assert response.status_code == 200
-    assert "no-store" not in response.headers.get("Cache-Control", "")
+    with client.get("/web-static/app.css") as response:  # a file served is open until closed
+        assert response.status_code == 200
+        assert "no-store" not in response.headers.get("Cache-Control", "")
