@@ -6,11 +6,13 @@ import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
+
+from tests.helpers import at_hour
 
 os.environ["TRACKER_ENV"] = "test"
 
@@ -195,3 +197,64 @@ def today() -> date:
     from tracker.clock import local_today
 
     return local_today()
+
+
+# The cast most tests share: an offender manager and their API client, a prison, a treatment service.
+
+
+@pytest.fixture
+def om(make_staff):
+    return make_staff("offender_manager")
+
+
+@pytest.fixture
+def api(api_as, om):
+    return api_as(om)
+
+
+@pytest.fixture
+def prison(make_team):
+    return make_team("HMP Bristol", "prison", "BCI")
+
+
+@pytest.fixture
+def alcohol_service(make_team):
+    return make_team("Bristol Community Alcohol Service", "treatment")
+
+
+@pytest.fixture
+def path(make_person, om):
+    """The API path of a new person on the offender manager's caseload."""
+    return f"/people/{make_person(om)['id']}"
+
+
+@pytest.fixture
+def sweep(app):
+    """sweep(day or instant): run `flask alerts sweep --at` (a day: its noon in UTC); returns the output."""
+    runner = app.test_cli_runner()
+
+    def run(at: date | datetime) -> str:
+        instant = at if isinstance(at, datetime) else at_hour(at, 12)
+        result = runner.invoke(args=["alerts", "sweep", "--at", instant.isoformat()])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    return run
+
+
+@pytest.fixture
+def sweep_now(sweep):
+    """Sweep at the real instant: everything recorded so far counts as changed."""
+    return lambda: sweep(datetime.now(UTC))
+
+
+@pytest.fixture
+def alerts(db):
+    """alerts(**where): the alerts table as it is now, oldest first."""
+    from tracker.alerts.models import Alert
+
+    def rows(**where) -> list[Alert]:
+        query = select(Alert).filter_by(**where).order_by(Alert.id).execution_options(populate_existing=True)
+        return list(db.session.scalars(query))
+
+    return rows

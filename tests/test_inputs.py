@@ -20,16 +20,6 @@ API = "/api/v1"
 
 
 @pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
-def api(api_as, om):
-    return api_as(om)
-
-
-@pytest.fixture
 def person_id(make_person, om):
     return make_person(om)["id"]
 

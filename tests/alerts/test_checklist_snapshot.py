@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from tests.alerts import test_sweep
 from tests.alerts.test_sweep import DAY, release_handover
+from tests.helpers import at_hour
 from tracker.alerts.models import SweepMark
 from tracker.pathway.checklist import RELEASE_ITEMS
 
-world, in_custody, sweep, sweep_now = (
-    test_sweep.world,
-    test_sweep.in_custody,
-    test_sweep.sweep,
-    test_sweep.sweep_now,
-)
 NOTHING_DONE = dict.fromkeys(RELEASE_ITEMS, "not_started")
 
 
@@ -91,7 +85,7 @@ def test_two_sweeps_at_once_keep_the_first_snapshot(world, in_custody, api_as, s
     sweep(release_on - 7 * DAY)
     tick(api_as(world.om), handover.id, accommodation="done")
     # A second sweep that starts from the same mark, as a standby might after a lapsed lease.
-    db.session.execute(update(SweepMark).values(swept_to=test_sweep.at_hour(release_on - 8 * DAY, 12)))
+    db.session.execute(update(SweepMark).values(swept_to=at_hour(release_on - 8 * DAY, 12)))
     db.session.commit()
 
     sweep(release_on - 7 * DAY)

@@ -7,11 +7,12 @@ real instant (which sees them as changed), and then walks forward with `flask al
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.helpers import at_hour
 from tracker.alerts.config import alert_config
 from tracker.alerts.models import Alert
 from tracker.pathway.dates import add_working_days, friday_release, is_working_day
@@ -31,11 +32,6 @@ ESTABLISHMENT_RULES = {
 }
 
 
-def at_hour(day: date, hour: int) -> datetime:
-    """That day at that hour in UTC (the same day in London, winter or summer)."""
-    return datetime.combine(day, time(hour), UTC)
-
-
 def start_treatment(api, person: dict, team, on: date) -> None:
     """Refer the person to a treatment service and mark the treatment started on that day."""
     referral = api.post(f"/people/{person['id']}/referrals", {"to_team_id": team.id, "reason": "Treatment"})
@@ -43,71 +39,6 @@ def start_treatment(api, person: dict, team, on: date) -> None:
         f"/referrals/{referral.json['id']}", {"status": "started", "treatment_started_on": str(on)}
     )
     assert started.status_code == 200, started.json
-
-
-@pytest.fixture
-def sweep(app, db):
-    """sweep(day or instant): run `flask alerts sweep --at` (a day: its noon in UTC); returns the output."""
-    runner = app.test_cli_runner()
-
-    def run(at: date | datetime) -> str:
-        instant = at if isinstance(at, datetime) else at_hour(at, 12)
-        result = runner.invoke(args=["alerts", "sweep", "--at", instant.isoformat()])
-        assert result.exit_code == 0, result.output
-        return result.output
-
-    return run
-
-
-@pytest.fixture
-def sweep_now(sweep):
-    """Sweep at the real instant: everything recorded so far counts as changed."""
-    return lambda: sweep(datetime.now(UTC))
-
-
-@pytest.fixture
-def alerts(db):
-    """alerts(**where): the alerts table as it is now, oldest first."""
-
-    def rows(**where) -> list[Alert]:
-        query = select(Alert).filter_by(**where).order_by(Alert.id).execution_options(populate_existing=True)
-        return list(db.session.scalars(query))
-
-    return rows
-
-
-@pytest.fixture
-def world(make_staff, make_team):
-    """An offender manager in a probation team, a prison, a treatment service and their staff."""
-
-    class World:
-        prison = make_team("HMP Bristol", "prison", "BCI")
-        other_prison = make_team("HMP Eastwood Park", "prison", "EWI")
-        service = make_team("Bristol Community Alcohol Service", "treatment")
-        om = make_staff("offender_manager")
-
-    return World
-
-
-@pytest.fixture
-def in_custody(world, api_as, make_person, today):
-    """in_custody(release_on, **person_fields): a person held at the prison, and their custody stage."""
-
-    def make(release_on: date | None, start_on: date | None = None, **fields):
-        person = make_person(world.om, **fields)
-        stage = {
-            "kind": "custody",
-            "start_on": str(start_on or today - 200 * DAY),
-            "basis": "sentenced",
-            "establishment_team_id": world.prison.id,
-        }
-        if release_on:
-            stage["release_dates"] = {"crd": str(release_on), "source": "NOMIS"}
-        response = api_as(world.om).post(f"/people/{person['id']}/stages", stage)
-        assert response.status_code == 201, response.json
-        return person, response.json
-
-    return make
 
 
 def release_handover(db, person_id: int) -> Handover:
@@ -292,19 +223,6 @@ def test_a_release_moved_later_moves_its_pending_alerts(
     sweep(today + 14 * DAY)
     _, new = alerts(rule="first_appointment_missing")
     assert (new.checkpoint_on, new.status, new.team_id) == (today + 14 * DAY, "open", world.prison.id)
-
-
-@pytest.fixture
-def book(world, api_as):
-    """book(person, starts_at): a probation appointment; returns its id."""
-
-    def make(person: dict, starts_at: datetime) -> int:
-        appointment = {"kind": "probation", "starts_at": starts_at.isoformat()}
-        response = api_as(world.om).post(f"/people/{person['id']}/appointments", appointment)
-        assert response.status_code == 201, response.json
-        return response.json["id"]
-
-    return make
 
 
 def test_a_cancelled_appointment_cancels_its_alert(

@@ -15,20 +15,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import update
 
-from tests.alerts import test_sweep
 from tests.alerts.test_sweep import AUDIT_20, DAY, release_handover
 from tracker.pathway.dates import add_working_days, friday_release, is_working_day
 from tracker.pathway.enforcement import months_before
 from tracker.pathway.models import Screening
 
-# The sweep fixtures of tests/alerts/test_sweep.py, shared by name.
-world, in_custody, sweep, sweep_now, alerts = (
-    test_sweep.world,
-    test_sweep.in_custody,
-    test_sweep.sweep,
-    test_sweep.sweep_now,
-    test_sweep.alerts,
-)
 LONDON = ZoneInfo("Europe/London")
 # What says the person is out: never raised on a planned date alone.
 AFTER_RELEASE = {

@@ -1,7 +1,6 @@
 """The sweep never misses a change (issue 10 item 10): changed people are queued in the transaction of the
 change and taken by the next sweep, whatever the audit timestamps and the sweep's mark say."""
 
-# ruff: noqa: F811 - the tests take as arguments the fixtures imported from test_sweep
 from __future__ import annotations
 
 import os
@@ -11,15 +10,7 @@ import pytest
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from tests.alerts.test_sweep import (  # noqa: F401 - fixtures
-    DAY,
-    alerts,
-    in_custody,
-    start_treatment,
-    sweep,
-    sweep_now,
-    world,
-)
+from tests.alerts.test_sweep import DAY, start_treatment
 from tracker.alerts import changes
 from tracker.alerts.models import ChangedPerson
 from tracker.audit import AuditEntry

@@ -2,7 +2,6 @@
 were bounded, sets its subject aside with a data_problem alert to its owners, and every other alert is raised.
 """
 
-# ruff: noqa: F811 - the tests take as arguments the fixtures imported from test_sweep
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
@@ -10,15 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from tests.alerts.test_sweep import (  # noqa: F401 - fixtures
-    DAY,
-    alerts,
-    book,
-    in_custody,
-    sweep,
-    sweep_now,
-    world,
-)
+from tests.alerts.test_sweep import DAY
 from tracker.pathway.models import Appointment, Stage
 
 FAR = date(9999, 12, 31)

@@ -11,11 +11,6 @@ from tracker.audit import AuditEntry, AuditIsAppendOnly
 
 
 @pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
 def person(om, make_person, make_team, api_as, today) -> dict:
     """A person in custody with an appointment and a referral, made by their offender manager."""
     prison = make_team("HMP Bristol", "prison", "BCI")

@@ -8,27 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 
-@pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
-def api(api_as, om):
-    return api_as(om)
-
-
-@pytest.fixture
-def path(make_person, om):
-    """The API path of a new person on the offender manager's caseload."""
-    return f"/people/{make_person(om)['id']}"
-
-
-@pytest.fixture
-def alcohol_service(make_team):
-    return make_team("Bristol Community Alcohol Service", "treatment")
-
-
 def count(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 

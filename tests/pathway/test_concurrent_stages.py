@@ -27,11 +27,6 @@ def server(app):
 
 
 @pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
 def token(db, om) -> str:
     from tracker.auth.service import issue_token
 

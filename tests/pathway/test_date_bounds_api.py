@@ -15,26 +15,6 @@ DAY = timedelta(days=1)
 
 
 @pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
-def api(api_as, om):
-    return api_as(om)
-
-
-@pytest.fixture
-def prison(make_team):
-    return make_team("HMP Bristol", "prison", "BCI")
-
-
-@pytest.fixture
-def alcohol_service(make_team):
-    return make_team("Bristol Community Alcohol Service", "treatment")
-
-
-@pytest.fixture
 def person_id(make_person, om):
     return make_person(om)["id"]
 

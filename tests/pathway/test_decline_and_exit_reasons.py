@@ -16,26 +16,6 @@ EXIT_REASONS = ("completed", "revoked_breach", "revoked_new_offence", "transferr
 
 
 @pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
-def api(api_as, om):
-    return api_as(om)
-
-
-@pytest.fixture
-def alcohol_service(make_team):
-    return make_team("Bristol Community Alcohol Service", "treatment")
-
-
-@pytest.fixture
-def path(make_person, om):
-    return f"/people/{make_person(om)['id']}"
-
-
-@pytest.fixture
 def referral(api, path, alcohol_service):
     response = api.post(f"{path}/referrals", {"to_team_id": alcohol_service.id, "reason": "r"})
     assert response.status_code == 201, response.json

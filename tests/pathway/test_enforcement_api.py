@@ -10,21 +10,6 @@ from sqlalchemy import select
 from tracker.pathway.enforcement import months_before
 
 
-@pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
-def api(api_as, om):
-    return api_as(om)
-
-
-@pytest.fixture
-def alcohol_service(make_team):
-    return make_team("Bristol Community Alcohol Service", "treatment")
-
-
 def stage_steps(kind: str, today: date, alcohol_service, prison) -> list[dict]:
     """The stages, through the API's fields, that put a person on `kind` now."""
     court = {"kind": "court", "court": "Bristol Magistrates", "start_on": today - timedelta(days=200)}

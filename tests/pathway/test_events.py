@@ -33,16 +33,6 @@ def heard() -> Iterator[list[tuple[str, str, int]]]:
 
 
 @pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
-def prison(make_team):
-    return make_team("HMP Bristol", "prison", "BCI")
-
-
-@pytest.fixture
 def person(make_person, om):
     return make_person(om, mobile="+447911123456", sms_consent=True)
 

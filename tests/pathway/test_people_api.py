@@ -10,16 +10,6 @@ from sqlalchemy import func, select
 SAM = {"given_name": "Sam", "family_name": "Jones", "date_of_birth": "1985-04-02", "alcohol_need": True}
 
 
-@pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
-def api(api_as, om):
-    return api_as(om)
-
-
 def people_count(db) -> int:
     from tracker.pathway.models import Person
 

@@ -18,23 +18,8 @@ KINDS = (
 
 
 @pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
-def api(api_as, om):
-    return api_as(om)
-
-
-@pytest.fixture
 def person(make_person, om):
     return make_person(om)
-
-
-@pytest.fixture
-def alcohol_service(make_team):
-    return make_team("Bristol Community Alcohol Service", "treatment")
 
 
 @pytest.fixture

@@ -8,14 +8,14 @@ Sweeps and dispatches run through `flask alerts sweep --at` and `flask sms dispa
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
 import pytest
 from sqlalchemy import func, select
 
-from tracker.alerts.models import Alert
+from tests.sms.helpers import london
 from tracker.pathway.models import Handover, Pathway, Person, ReleaseDate, Stage
 from tracker.sms.models import Message
 
@@ -29,21 +29,6 @@ MOBILES = iter(f"+4479112{n:05d}" for n in range(100_000))
 
 
 # --- fixtures and helpers ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
-def api(api_as, om):
-    return api_as(om)
-
-
-@pytest.fixture
-def prison(make_team):
-    return make_team("HMP Bristol", "prison", "BCI")
 
 
 @pytest.fixture
@@ -121,39 +106,6 @@ def handovers_of(db, person_id: int) -> dict[str, list[Handover]]:
 def release_handover(db, person_id: int) -> Handover:
     [release] = handovers_of(db, person_id)["release"]
     return release
-
-
-def at_hour(day: date, hour: int) -> datetime:
-    return datetime.combine(day, time(hour), UTC)
-
-
-def london(day: date, hhmm: str) -> datetime:
-    return datetime.combine(day, time.fromisoformat(hhmm), LONDON)
-
-
-@pytest.fixture
-def sweep(app):
-    """sweep(day or instant): `flask alerts sweep --at` (a day: its noon in UTC)."""
-    runner = app.test_cli_runner()
-
-    def run(at: date | datetime) -> str:
-        instant = at if isinstance(at, datetime) else at_hour(at, 12)
-        result = runner.invoke(args=["alerts", "sweep", "--at", instant.isoformat()])
-        assert result.exit_code == 0, result.output
-        return result.output
-
-    return run
-
-
-@pytest.fixture
-def alerts(db):
-    """alerts(**where): the alerts table as it is now, oldest first."""
-
-    def rows(**where) -> list[Alert]:
-        query = select(Alert).filter_by(**where).order_by(Alert.id).execution_options(populate_existing=True)
-        return list(db.session.scalars(query))
-
-    return rows
 
 
 # --- A is recorded exactly by a release ----------------------------------------------------------

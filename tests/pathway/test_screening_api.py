@@ -11,21 +11,6 @@ ZONE_IV_RAISED = [4, 4, 4, 2, 1, 1, 0, 0, 0, 0]  # total 17 (zone III), raised b
 ZONE_III = [4, 4, 4, 1, 1, 1, 2, 2, 0, 0]  # total 19, nothing raises it
 
 
-@pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
-def api(api_as, om):
-    return api_as(om)
-
-
-@pytest.fixture
-def path(make_person, om):
-    return f"/people/{make_person(om)['id']}"
-
-
 def stored(db) -> int:
     from tracker.pathway.models import Screening
 

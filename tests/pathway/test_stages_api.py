@@ -21,34 +21,8 @@ REFUSED = [
 
 
 @pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
-def api(api_as, om):
-    return api_as(om)
-
-
-@pytest.fixture
-def prison(make_team):
-    return make_team("HMP Bristol", "prison", "BCI")
-
-
-@pytest.fixture
-def alcohol_service(make_team):
-    return make_team("Bristol Community Alcohol Service", "treatment")
-
-
-@pytest.fixture
 def probation(make_team):
     return make_team("Avon Probation", "probation")
-
-
-@pytest.fixture
-def path(make_person, om):
-    """The API path of a new person on the offender manager's caseload."""
-    return f"/people/{make_person(om)['id']}"
 
 
 @pytest.fixture

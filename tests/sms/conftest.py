@@ -49,21 +49,6 @@ def dispatch_at(app):
 
 
 @pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
-def api(api_as, om):
-    return api_as(om)
-
-
-@pytest.fixture
-def prison(make_team):
-    return make_team("HMP Bristol", "prison", "BCI")
-
-
-@pytest.fixture
 def texted_person(make_person, om):
     """texted_person(**fields): a person with a mobile who consented to texts (fields override)."""
 
