@@ -223,6 +223,12 @@ def alcohol_service(make_team):
 
 
 @pytest.fixture
+def person_id(make_person, om):
+    """A new person on the offender manager's caseload, by id."""
+    return make_person(om)["id"]
+
+
+@pytest.fixture
 def path(make_person, om):
     """The API path of a new person on the offender manager's caseload."""
     return f"/people/{make_person(om)['id']}"

@@ -20,11 +20,6 @@ API = "/api/v1"
 
 
 @pytest.fixture
-def person_id(make_person, om):
-    return make_person(om)["id"]
-
-
-@pytest.fixture
 def treatment_team(make_team):
     return make_team("Bristol Community Alcohol Service", "treatment")
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
+from tests.helpers import last_entry_id
 from tracker.audit import AuditEntry, AuditIsAppendOnly
 
 
@@ -46,10 +47,6 @@ def person(om, make_person, make_team, api_as, today) -> dict:
 def entries_after(db, last_id: int) -> list[AuditEntry]:
     db.session.expire_all()
     return db.session.scalars(select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id)).all()
-
-
-def last_entry_id(db) -> int:
-    return db.session.scalar(select(func.max(AuditEntry.id))) or 0
 
 
 READS = [

@@ -8,8 +8,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from tests.helpers import last_entry_id
 from tracker.audit import AuditEntry
 
 # A zone IV AUDIT (score 20) and a reason nobody outside the care relationship may read.
@@ -73,10 +74,6 @@ def refer(api, pid: int, team_id: int) -> int:
     response = api.post(f"/people/{pid}/referrals", {"to_team_id": team_id, "reason": REASON})
     assert response.status_code == 201, response.json
     return response.json["id"]
-
-
-def last_entry_id(db) -> int:
-    return db.session.scalar(select(func.max(AuditEntry.id))) or 0
 
 
 def read(api_as, db, staff, path: str) -> tuple[list[dict], AuditEntry]:

@@ -6,17 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
 
+from tests.helpers import count
 from tracker.pathway.bounds import years_after
 
 FIRST_NEAR, LAST_FAR = date(2000, 1, 1), date(2150, 12, 31)
 DAY = timedelta(days=1)
-
-
-@pytest.fixture
-def person_id(make_person, om):
-    return make_person(om)["id"]
 
 
 def last_near(today: date) -> date:
@@ -26,10 +21,6 @@ def last_near(today: date) -> date:
 def field_errors(response) -> dict:
     assert response.status_code == 422, (response.status_code, response.json)
     return response.json["errors"]
-
-
-def count(db, model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def stage(kind: str, start_on: date, **fields) -> dict:
