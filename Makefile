@@ -55,6 +55,8 @@ run: $(BIN)/.installed assets
 test: $(BIN)/.installed assets chromium
 	TRACKER_ENV=test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## lint: ruff check and format, mypy --strict on the pure modules, plain mypy on all of tracker/
+## (less pyproject.toml's documented ignore list)
 lint: $(BIN)/.installed
 	$(BIN)/ruff check tracker config tests bench wsgi.py
 	$(BIN)/ruff format --check tracker config tests bench wsgi.py
