@@ -43,6 +43,18 @@ def sees_clinical_detail(
     return False
 
 
+def clinical_moves_with_person(share_consent: bool | None) -> bool:
+    """Whether screenings and referral reasons made while a treatment team held a person go with them
+    to probation: only when the person's latest word on sharing was yes."""
+    return share_consent is True
+
+
+def withheld(kept_for_team_id: int | None, viewer_team_id: int | None) -> bool:
+    """Whether a record kept for the treatment team that held the person is hidden from this viewer:
+    from everyone outside that team (records made with no holding team are never kept)."""
+    return kept_for_team_id is not None and kept_for_team_id != viewer_team_id
+
+
 def order_end(
     order_end_on: date | None, operational_end_on: date | None, atr_end_on: date | None
 ) -> date | None:

@@ -10,7 +10,7 @@ from tracker import audit
 from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.clock import local_today
 from tracker.extensions import db
-from tracker.pathway import care, schemas
+from tracker.pathway import care, schemas, sharing
 from tracker.pathway.access import (
     clinical_access,
     clinical_read,
@@ -59,7 +59,9 @@ def _clinical_listed(model, person_id: int, order_by, full, need_only):
     """A list holding clinical detail, read as the caller may see it; its view entry says which."""
     staff = current_staff()
     person = person_or_404(staff, person_id)
-    rows = db.session.scalars(select(model).where(model.person_id == person.id).order_by(order_by)).all()
+    # What a holding team kept without the person's consent to share is not there for anyone else.
+    shown = select(model).where(model.person_id == person.id, sharing.shown_to(model, staff))
+    rows = db.session.scalars(shown.order_by(order_by)).all()
     clinical = _clinical(staff, person)
     table = model.__tablename__
     audit.record(staff.id, "view", subject_type=table, person_id=person.id, **clinical_read(clinical))
