@@ -32,6 +32,8 @@ CHANGES = (
     "referral_status",
     "screening",
     "handover",
+    "share_consent",
+    "charge",
 )
 
 
