@@ -109,9 +109,19 @@ def redact_database_errors(text: str) -> str:
     return REFUSED_VALUE.sub(lambda found: f"{found.group(1)}: {HIDDEN}", text)
 
 
+# A calendar feed's address holds its token (a credential): an access log line keeps the path, not it.
+CALENDAR_FEED_PATH = re.compile(r"/calendar/[^/\s?\"]+\.ics")
+HIDDEN_FEED = "/calendar/[hidden].ics"
+
+
+def redact_feed_tokens(text: str) -> str:
+    """The text with every calendar feed token taken out of the addresses in it."""
+    return CALENDAR_FEED_PATH.sub(HIDDEN_FEED, text)
+
+
 def redact(text: str) -> str:
-    """A log line without mobiles or what database errors quote from the data."""
-    return mask_mobiles(redact_database_errors(text))
+    """A log line without mobiles, calendar feed tokens or what database errors quote from the data."""
+    return redact_feed_tokens(mask_mobiles(redact_database_errors(text)))
 
 
 class RedactPersonalData(logging.Filter):

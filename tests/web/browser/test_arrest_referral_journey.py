@@ -62,7 +62,9 @@ def add_an_arrested_person_with_consent(journey, today) -> None:
     journey.snap("identify-form")
     page.get_by_role("button", name="Add the person").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("your team holds them")
-    expect(page.locator("main")).to_contain_text("Bristol Community Alcohol Service (no offender manager yet)")
+    expect(page.locator("main")).to_contain_text(
+        "Bristol Community Alcohol Service (no offender manager yet)"
+    )
     journey.snap("held-person")
 
 
@@ -77,7 +79,9 @@ def ask_to_take_the_case(journey) -> None:
     expect(page.locator("main")).to_contain_text("Held by Bristol Community Alcohol Service")
     journey.snap("held-found")
     page.get_by_role("button", name="Ask to take the case").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Asked Bristol Community Alcohol Service")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "Asked Bristol Community Alcohol Service"
+    )
     journey.snap("asked")
 
 
