@@ -106,12 +106,19 @@ def test_a_revoked_or_replaced_or_expired_feed_stops_working(world, signed_in, c
     assert client.get("/calendar/not-a-token.ics").status_code == 404
 
 
-def test_a_disabled_accounts_feed_stops_working(world, signed_in, client, db):
+@pytest.mark.parametrize("change", ["disable", "reset_password"])
+def test_a_disable_or_a_password_reset_revokes_the_feed(world, signed_in, client, db, change):
+    from tracker.auth import service
+
     _, path = make_feed(signed_in(world.om))
-    world.om.active = False
+    if change == "disable":
+        service.disable_staff(world.om, by=world.admin)
+    else:
+        service.reset_password(world.om, "another long passphrase", by=world.admin)
     db.session.commit()
 
     assert client.get(path).status_code == 404
+    assert db.session.scalar(select(CalendarFeed.revoked_at)) is not None
 
 
 @pytest.mark.parametrize("role", ["commissioner", "admin"])

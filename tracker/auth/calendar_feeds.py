@@ -57,12 +57,12 @@ def feeds_of(staff: Staff) -> list[CalendarFeed]:
     )
 
 
-def revoke_feeds(staff: Staff, by: Staff, now: datetime) -> int:
+def revoke_feeds(staff: Staff, by: Staff | None, now: datetime) -> int:
     """Stop every live feed of the staff member at once; how many were live."""
     live = db.session.scalars(
         select(CalendarFeed).where(CalendarFeed.staff_id == staff.id, CalendarFeed.revoked_at.is_(None))
     ).all()
     for feed in live:
         feed.revoked_at = now
-        audit.record(by.id, "calendar_feed_revoked", feed)
+        audit.record(by.id if by else None, "calendar_feed_revoked", feed)
     return len(live)
