@@ -253,3 +253,21 @@ def test_without_consent_they_stay_with_the_treatment_team(identify, api_as, wor
     assert api_as(om).get(f"/people/{held['id']}/referrals").json == []
     assert len(api_as(worker).get(f"/people/{held['id']}/screenings").json) == 1
     assert "reason" in api_as(worker).get(f"/people/{held['id']}/referrals").json[0]
+
+
+def test_today_is_the_services_calendar_day_not_utcs(worker, db):
+    from datetime import UTC, date, datetime
+
+    from tracker.errors import Invalid
+    from tracker.pathway import arrest_referral
+
+    # 23:30 UTC on 1 July is 00:30 on 2 July in London: an arrest on 2 July is today, 3 July is not.
+    now = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)
+
+    def person(on: date):
+        stage = {"kind": "arrest", "start_on": on, "custody_suite": "Patchway"}
+        return arrest_referral.identify({"given_name": "A", "family_name": "B", "stage": stage}, worker, now)
+
+    assert person(date(2026, 7, 2)).stage_kind == "arrest"
+    with pytest.raises(Invalid):
+        person(date(2026, 7, 3))

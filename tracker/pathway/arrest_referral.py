@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from tracker import audit
 from tracker.auth.models import Staff
+from tracker.clock import zone
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.pathway import events, service, sharing
@@ -35,7 +36,7 @@ def identify(data: dict[str, Any], by: Staff, now: datetime) -> Person:
     reason = data.pop("referral_reason", None) or DEFAULT_REASON
     if stage["kind"] not in OPENING_KINDS:
         raise Invalid({"stage.kind": f"Must be {' or '.join(OPENING_KINDS)}."})
-    if stage["start_on"] > now.date():
+    if stage["start_on"] > _local_day(now):
         raise Invalid({"stage.start_on": "Cannot be in the future."})
     person = service.create_person(data, by=by)
     person.holding_team_id = by.team_id
@@ -60,9 +61,14 @@ def identify(data: dict[str, Any], by: Staff, now: datetime) -> Person:
     return person
 
 
+def _local_day(now: datetime) -> date:
+    # "Today" is the service's calendar day, not UTC's: they differ for an hour each summer night.
+    return now.astimezone(zone()).date()
+
+
 def record_share_consent(person: Person, data: dict[str, Any], by: Staff, now: datetime) -> ShareConsent:
     """Keep the person's word on sharing with probation: who recorded it, when they gave it, how."""
-    if data["given_on"] > now.date():
+    if data["given_on"] > _local_day(now):
         raise Invalid({"given_on": "Cannot be in the future."})
     row = ShareConsent(
         consent=data["consent"],
