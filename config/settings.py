@@ -85,6 +85,10 @@ class Settings:
     # Credentials end: an API token after this many days; a page session after this long without a
     # request, and after this long whatever happens (tracker/auth/sessions.py).
     API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+    # A calendar feed's address works this long; its owner makes a new one (and the old one stops) after.
+    CALENDAR_FEED_DAYS = int(os.environ.get("CALENDAR_FEED_DAYS", "180"))
+    # How far ahead a calendar feed lists appointments, hearings and planned releases.
+    CALENDAR_FEED_HORIZON_DAYS = int(os.environ.get("CALENDAR_FEED_HORIZON_DAYS", "120"))
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
     # Between a right password and an admin's code: how long the code may take.

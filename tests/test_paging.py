@@ -255,6 +255,8 @@ def test_every_list_documents_its_paging_in_the_openapi_document(client):
         "/api/v1/alerts",
         "/api/v1/handovers",
         "/api/v1/teams",
+        "/api/v1/people/{person_id}/share-consents",
+        "/api/v1/case-requests",
     }
     every_array = {
         path

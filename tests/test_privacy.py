@@ -177,3 +177,11 @@ def test_a_database_error_keeps_what_says_what_went_wrong():
     message = 'null value in column "created_at" of relation "people" violates not-null constraint'
 
     assert privacy.redact_database_errors(message) == message
+
+
+def test_a_calendar_feeds_token_is_taken_out_of_a_log_line():
+    from tracker.privacy import redact
+
+    line = '127.0.0.1 - - [30/Nov/2026] "GET /calendar/Zq3-x_9AbC.ics HTTP/1.1" 200 -'
+
+    assert redact(line) == '127.0.0.1 - - [30/Nov/2026] "GET /calendar/[hidden].ics HTTP/1.1" 200 -'

@@ -53,6 +53,8 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
 # The Twilio client logs each request's parameters (the numbers it texts) at INFO, and urllib3 under
 # it each URL (a list's To=) at DEBUG.
 CHATTY_LOGGERS = ("twilio.http_client", "urllib3.connectionpool")
+# The servers' loggers, which write each request's path: a calendar feed's path holds its token.
+ACCESS_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 
 
 def _keep_personal_data_out_of_logs() -> None:
@@ -63,7 +65,7 @@ def _keep_personal_data_out_of_logs() -> None:
     for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     ours = [name for name in logging.root.manager.loggerDict if name.startswith("tracker.")]
-    for logger in map(logging.getLogger, ["tracker", *ours]):
+    for logger in map(logging.getLogger, ["tracker", *ours, *ACCESS_LOGGERS]):
         if not any(isinstance(f, RedactPersonalData) for f in logger.filters):
             logger.addFilter(RedactPersonalData())
 

@@ -43,6 +43,18 @@ def sees_clinical_detail(
     return False
 
 
+def clinical_moves_with_person(share_consent: bool | None) -> bool:
+    """Whether screenings and referral reasons made while a treatment team held a person go with them
+    to probation: only when the person's latest word on sharing was yes."""
+    return share_consent is True
+
+
+def withheld(kept_for_team_id: int | None, viewer_team_id: int | None) -> bool:
+    """Whether a record kept for the treatment team that held the person is hidden from this viewer:
+    from everyone outside that team (records made with no holding team are never kept)."""
+    return kept_for_team_id is not None and kept_for_team_id != viewer_team_id
+
+
 def order_end(
     order_end_on: date | None, operational_end_on: date | None, atr_end_on: date | None
 ) -> date | None:
@@ -97,9 +109,19 @@ def redact_database_errors(text: str) -> str:
     return REFUSED_VALUE.sub(lambda found: f"{found.group(1)}: {HIDDEN}", text)
 
 
+# A calendar feed's address holds its token (a credential): an access log line keeps the path, not it.
+CALENDAR_FEED_PATH = re.compile(r"/calendar/[^/\s?\"]+\.ics")
+HIDDEN_FEED = "/calendar/[hidden].ics"
+
+
+def redact_feed_tokens(text: str) -> str:
+    """The text with every calendar feed token taken out of the addresses in it."""
+    return CALENDAR_FEED_PATH.sub(HIDDEN_FEED, text)
+
+
 def redact(text: str) -> str:
-    """A log line without mobiles or what database errors quote from the data."""
-    return mask_mobiles(redact_database_errors(text))
+    """A log line without mobiles, calendar feed tokens or what database errors quote from the data."""
+    return redact_feed_tokens(mask_mobiles(redact_database_errors(text)))
 
 
 class RedactPersonalData(logging.Filter):

@@ -380,3 +380,11 @@ def test_demo_seed_never_runs_in_production(flask, demo_ready, app, monkeypatch,
     assert result.exit_code == 1
     assert "production" in result.output
     assert count(db, Staff) == 0
+
+
+def test_demo_seed_has_identified_and_arrest_people_held_by_the_treatment_team(seeded, db):
+    team_id = db.session.scalar(select(Team.id).where(Team.kind == "treatment"))
+    held = db.session.scalars(select(Person).where(Person.holding_team_id == team_id)).all()
+
+    assert {p.stage_kind for p in held} == {"identified", "arrest"}
+    assert all(p.crn is None and p.offender_manager_id is None for p in held)

@@ -43,7 +43,7 @@ def known_ids() -> dict[str, list[int]]:
     """The ids of the records in the database, by the path parameter that names them."""
     from tracker.alerts.models import Alert
     from tracker.extensions import db
-    from tracker.pathway.models import Appointment, Handover, Person, Referral, Stage
+    from tracker.pathway.models import Appointment, CaseRequest, Handover, Person, Referral, Stage
 
     models = {
         "person_id": Person,
@@ -52,6 +52,7 @@ def known_ids() -> dict[str, list[int]]:
         "referral_id": Referral,
         "handover_id": Handover,
         "alert_id": Alert,
+        "request_id": CaseRequest,
     }
     return {
         name: list(db.session.scalars(select(model.id).order_by(model.id))) for name, model in models.items()

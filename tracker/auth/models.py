@@ -92,3 +92,25 @@ class ApiToken(Model):
         if self.revoked_at is not None:
             return "revoked"
         return "active" if now < self.expires_at else "expired"
+
+
+class CalendarFeed(Model):
+    """A staff member's private calendar feed: its address holds a token, kept here only as a hash."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    # SHA-256 of the token, as for API tokens: long and random, so a slow hash adds nothing.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    staff: Mapped[Staff] = relationship(lazy="joined")
+
+    def state(self, now: datetime) -> str:
+        """`active`, `expired` or `revoked`."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "active" if now < self.expires_at else "expired"

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from tracker import audit
+from tracker.auth import calendar_feeds
 from tracker.auth.models import ROLES, TEAM_KINDS, ApiToken, Staff, Team
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
@@ -201,6 +202,7 @@ def disable_staff(account: Staff, by: Staff) -> Staff:
     account.session_version += 1
     audit.record(by.id, "disable", account)
     revoke_tokens(account, by, why="disabled")  # so enabling the account again revives none
+    calendar_feeds.revoke_feeds(account, by, utcnow())
     return account
 
 
@@ -217,4 +219,5 @@ def reset_password(account: Staff, password: str, by: Staff) -> Staff:
     account.session_version += 1
     audit.record(by.id, "reset_password", account)
     revoke_tokens(account, by, why="password reset")
+    calendar_feeds.revoke_feeds(account, by, utcnow())
     return account

@@ -13,7 +13,7 @@ from tracker.auth.models import Staff, Team
 from tracker.clock import local_today
 from tracker.errors import Conflict, Forbidden, Invalid
 from tracker.extensions import db
-from tracker.pathway import enforcement, events, referrals, screening
+from tracker.pathway import enforcement, events, referrals, screening, sharing
 from tracker.pathway.models import Appointment, Person, Referral, Screening, Stage
 from tracker.sms.policy import RevealingText, check_private
 from tracker.types import utcnow
@@ -161,7 +161,13 @@ def make_referral(person: Person, data: dict[str, Any], by: Staff) -> Referral:
     kind = data.get("kind") or referrals.default_kind(team.kind if team else None)
     if kind not in referrals.KINDS:
         raise Invalid({"kind": f"Must be one of: {', '.join(referrals.KINDS)}."})
-    referral = Referral(person_id=person.id, made_by_id=by.id, status="made", **(data | {"kind": kind}))
+    referral = Referral(
+        person_id=person.id,
+        made_by_id=by.id,
+        status="made",
+        kept_for_team_id=sharing.kept_for(person, by),
+        **(data | {"kind": kind}),
+    )
     db.session.add(referral)
     db.session.flush()
     audit.record(
@@ -235,6 +241,7 @@ def record_screening(person: Person, data: dict[str, Any], by: Staff) -> Screeni
         action=result.action,
         intervention=data["intervention"],
         screened_by_id=by.id,
+        kept_for_team_id=sharing.kept_for(person, by),
     )
     db.session.add(row)
     db.session.flush()

@@ -11,7 +11,7 @@ from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.paging import page_of, paginated
-from tracker.pathway import care, schemas
+from tracker.pathway import care, schemas, sharing
 from tracker.pathway.access import (
     clinical_access,
     clinical_read,
@@ -27,9 +27,9 @@ bp = Blueprint("care", __name__, url_prefix="/api/v1", description="Appointments
 bp.before_request(authenticate_bearer)
 
 
-def _rows(model, person: Person, order_by, pagination):
+def _rows(model, person: Person, order_by, pagination, *where):
     """One page of the person's records of this kind, in order (the id breaks ties)."""
-    query = select(model).where(model.person_id == person.id).order_by(order_by, model.id)
+    query = select(model).where(model.person_id == person.id, *where).order_by(order_by, model.id)
     return page_of(query, pagination)
 
 
@@ -66,7 +66,8 @@ def _clinical_listed(model, person_id: int, order_by, full, need_only, paginatio
     """A list holding clinical detail, read as the caller may see it; its view entry says which."""
     staff = current_staff()
     person = person_or_404(staff, person_id)
-    rows = _rows(model, person, order_by, pagination)
+    # What a holding team kept without the person's consent to share is not there for anyone else.
+    rows = _rows(model, person, order_by, pagination, sharing.shown_to(model, staff))
     clinical = _clinical(staff, person)
     table = model.__tablename__
     audit.record(staff.id, "view", subject_type=table, person_id=person.id, **clinical_read(clinical))

@@ -12,7 +12,7 @@ from flask import current_app
 from tracker.auth import service as auth
 from tracker.auth.models import Staff
 from tracker.clock import zone
-from tracker.pathway import care, dates, screening, service
+from tracker.pathway import arrest_referral, care, dates, screening, service
 from tracker.pathway.models import Person
 
 TEAMS = [
@@ -104,7 +104,47 @@ def seed(today: date) -> dict[str, str]:
     for n, walk in enumerate(WALKS):
         manager = managers[0] if n % 3 else managers[1]
         _walk_person(n, walk, manager, ids, today, rng)
+    _held_by_treatment(staff["treatment@example.org"], managers[0], ids, today)
     return passwords
+
+
+# People the treatment team met in police custody or were referred before any offence: no CRN, no
+# offender manager, held by the team. (given, family, first stage, consent to share, days ago)
+HELD = [
+    ("Bryn", "Hopkins", "arrest", True, 2),
+    ("Chloe", "Marsh", "arrest", False, 5),
+    ("Dan", "Price", "identified", True, 9),
+    ("Erin", "Webb", "identified", None, 14),
+]
+
+
+def _held_by_treatment(worker: Staff, manager: Staff, teams: dict[str, int], today: date) -> None:
+    """Arrest referrals the demo treatment team holds; an offender manager has asked for the first."""
+    now = datetime.combine(today, time(12), zone())
+    held = []
+    for n, (given, family, kind, consent, days_ago) in enumerate(HELD):
+        on = today - timedelta(days=days_ago)
+        stage: dict[str, Any] = {"kind": kind, "start_on": on}
+        if kind == "arrest":
+            stage |= {"custody_suite": "Patchway custody suite", "arrest_referral": True}
+        else:
+            stage["referrer_team_id"] = teams["Avon and Somerset Police Custody"]
+        data: dict[str, Any] = {
+            "given_name": given,
+            "family_name": family,
+            "date_of_birth": date(1980 + n * 3, 1 + n * 2, 10 + n),
+            "alcohol_need": True,
+            "stage": stage,
+            "referral_reason": "Drinking most days; asked for help.",
+        }
+        if consent is not None:
+            data["share_consent"] = {
+                "consent": consent,
+                "given_on": on,
+                "how": "signed form in the custody suite",
+            }
+        held.append(arrest_referral.identify(data, by=worker, now=now))
+    arrest_referral.request_case(held[0], by=manager, now=now)
 
 
 def _walk_person(

@@ -31,6 +31,9 @@ class Person(Model):
     language: Mapped[str] = mapped_column(String(2), default="en")
     alcohol_need: Mapped[bool] = mapped_column(Boolean, default=False)
     offender_manager_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    # A treatment team that identified the person (arrest referral) and holds them until an offender
+    # manager takes the case; empty once probation holds them.
+    holding_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     # Equality monitoring: used only in aggregate reports.
     sex: Mapped[str | None] = mapped_column(String(20))
     ethnic_group: Mapped[str | None] = mapped_column(String(60))
@@ -40,11 +43,15 @@ class Person(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     offender_manager: Mapped[Staff | None] = relationship()
+    holding_team: Mapped[Team | None] = relationship()
     pathways: Mapped[list[Pathway]] = relationship(
         back_populates="person", order_by="Pathway.id", cascade="all, delete-orphan"
     )
     consent_changes: Mapped[list[ConsentChange]] = relationship(
         order_by="ConsentChange.id", cascade="all, delete-orphan"
+    )
+    share_consents: Mapped[list[ShareConsent]] = relationship(
+        order_by="ShareConsent.id", cascade="all, delete-orphan"
     )
 
     @property
@@ -64,6 +71,41 @@ class ConsentChange(Model):
     how: Mapped[str] = mapped_column(String(80))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class ShareConsent(Model):
+    """Each time a person gave or refused consent to share their screenings and referral reasons with
+    probation: who recorded it, when they gave it, how; the latest one stands."""
+
+    __tablename__ = "share_consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    consent: Mapped[bool] = mapped_column(Boolean)
+    given_on: Mapped[date] = mapped_column(Date)
+    how: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class CaseRequest(Model):
+    """An offender manager's request to take the case of a person a treatment team holds, and its answer."""
+
+    __tablename__ = "case_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    # The team asked: the one holding the person when the request was made.
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # requested; confirmed; declined; closed (the person moved to probation another way)
+    status: Mapped[str] = mapped_column(String(20), default="requested")
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    requested_by: Mapped[Staff] = relationship(foreign_keys=[requested_by_id])
+    team: Mapped[Team] = relationship()
 
 
 class Pathway(Model):
@@ -220,6 +262,9 @@ class Referral(Model):
     treatment_started_on: Mapped[date | None] = mapped_column(Date, index=True)
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # Made while a treatment team held the person: its clinical detail stays with that team until the
+    # person consents to share with probation (tracker/pathway/sharing.py).
+    kept_for_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -238,6 +283,9 @@ class Screening(Model):
     intervention: Mapped[str | None] = mapped_column(String(30))
     screened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     screened_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # Made while a treatment team held the person: its clinical detail stays with that team until the
+    # person consents to share with probation (tracker/pathway/sharing.py).
+    kept_for_team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
 
 
 class Handover(Model):

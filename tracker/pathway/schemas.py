@@ -103,6 +103,9 @@ class PersonOut(Schema):
     language = fields.String()
     alcohol_need = fields.Boolean()
     offender_manager_id = fields.Integer(allow_none=True)
+    holding_team_id = fields.Integer(
+        allow_none=True, metadata={"description": "The treatment team holding the person, before probation."}
+    )
     sex = fields.String(allow_none=True)
     ethnic_group = fields.String(allow_none=True)
     stage_kind = fields.String(allow_none=True)

@@ -32,6 +32,9 @@ WRITES = {
     "resettlement": {"release_dates", "appointment", "referral", "screening", "handover"},
     "treatment": {"appointment", "referral_status", "screening"},
 }
+# What a treatment team may also change on a person it holds (arrest referral, no offender manager yet):
+# their stages and referrals, their consent to share with probation, and the charge that hands them on.
+HOLDER_WRITES = {"stage", "share_consent", "charge", "referral"}
 
 
 def people_visible_to(staff: Staff) -> ColumnElement[bool]:
@@ -50,12 +53,14 @@ def people_visible_to(staff: Staff) -> ColumnElement[bool]:
     if staff.role == "treatment":
         referred = select(Referral.person_id).where(Referral.to_team_id == team_id)
         on_order = select(Stage.person_id).where(Stage.kind == "atr", Stage.treatment_team_id == team_id)
-        return or_(Person.id.in_(referred), Person.id.in_(on_order))
+        return or_(Person.holding_team_id == team_id, Person.id.in_(referred), Person.id.in_(on_order))
     return false()  # commissioners and admins see no person
 
 
 def may_change(staff: Staff, person: Person, what: str) -> bool:
     """Whether this staff member may make this kind of change to a person they can see."""
+    if staff.role == "treatment" and person.holding_team_id == staff.team_id and what in HOLDER_WRITES:
+        return True
     if what not in WRITES.get(staff.role, set()):
         return False
     if staff.role == "offender_manager":

@@ -18,8 +18,15 @@ bp = Blueprint("web", __name__, static_folder="static", static_url_path="/web-st
 # GOV.UK Frontend's CSS asks for its fonts and images under /assets/.
 assets = Blueprint("assets", __name__, static_folder=str(STATIC / "assets"), static_url_path="/assets")
 
-# Before a session exists: the password, then an admin's code (each checks the password came first).
-OPEN_ENDPOINTS = {"web.sign_in", "web.second_factor_code", "web.set_up_second_factor", "web.static"}
+# Before a session exists: the password, then an admin's code (each checks the password came first);
+# and a calendar feed, fetched by a calendar application with the token in its address.
+OPEN_ENDPOINTS = {
+    "web.sign_in",
+    "web.second_factor_code",
+    "web.set_up_second_factor",
+    "web.static",
+    "web.calendar_feed",
+}
 
 
 @bp.before_request

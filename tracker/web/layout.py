@@ -13,20 +13,31 @@ SERVICE_NAME = "Pathway Tracker"
 
 # Each role's pages, in the order the navigation lists them: (endpoint, words).
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    "offender_manager": [("web.caseload", "Caseload"), ("web.alerts", "Alerts"), ("web.reports", "Reports")],
+    "offender_manager": [
+        ("web.caseload", "Caseload"),
+        ("web.held_people", "Held by treatment"),
+        ("web.alerts", "Alerts"),
+        ("web.reports", "Reports"),
+    ],
     "resettlement": [
         ("web.board", "Handover board"),
         ("web.caseload", "People"),
         ("web.alerts", "Alerts"),
         ("web.reports", "Reports"),
     ],
-    "treatment": [("web.caseload", "People referred"), ("web.alerts", "Alerts"), ("web.reports", "Reports")],
+    "treatment": [
+        ("web.caseload", "People referred"),
+        ("web.case_requests", "Requests to take a case"),
+        ("web.alerts", "Alerts"),
+        ("web.reports", "Reports"),
+    ],
     "commissioner": [("web.commissioner", "Overview"), ("web.reports", "Reports")],
     "admin": [("web.admin", "Teams and staff")],
 }
 # Pages under a navigation item that are not its own endpoint.
 SECTIONS = {
     "web.person": "web.caseload",
+    "web.identify": "web.caseload",
     "web.board_print": "web.board",
     "web.report": "web.reports",
     "web.report_print": "web.reports",

@@ -32,6 +32,8 @@ CHANGES = (
     "referral_status",
     "screening",
     "handover",
+    "share_consent",
+    "charge",
 )
 
 
@@ -40,7 +42,7 @@ def person(person_id: int) -> ResponseReturnValue:
     """One person's record, through the caller's scope (404 outside it)."""
     me = staff()
     found = person_or_404(me, person_id)
-    record = load_record(found)
+    record = load_record(found, me)
     today = local_today()
     # Screening scores and referral reasons only for a care relationship; the view entry says which.
     clinical = clinical_access(me, found, today)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from tracker.alerts.models import Alert
 from tracker.auth.models import Staff, Team
 from tracker.extensions import db
+from tracker.pathway import sharing
 from tracker.pathway.models import Appointment, Handover, Pathway, Person, Referral, Screening, Stage
 from tracker.sms.models import Message
 
@@ -40,8 +41,9 @@ class PersonRecord:
         return [stage for pathway in self.person.pathways for stage in pathway.stages]
 
 
-def load_record(person: Person) -> PersonRecord:
-    """The person's pathways, appointments, referrals, screenings, alerts and handovers."""
+def load_record(person: Person, viewer: Staff) -> PersonRecord:
+    """The person's pathways, appointments, referrals, screenings, alerts and handovers, as `viewer`
+    may see them: without what a holding team kept (sharing.py)."""
     db.session.scalars(
         select(Person)
         .where(Person.id == person.id)
@@ -55,11 +57,15 @@ def load_record(person: Person) -> PersonRecord:
     def rows(model: Any, *order: Any) -> list[Any]:
         return list(db.session.scalars(select(model).where(model.person_id == person.id).order_by(*order)))
 
+    def shown(model: Any, *order: Any) -> list[Any]:
+        query = select(model).where(model.person_id == person.id, sharing.shown_to(model, viewer))
+        return list(db.session.scalars(query.order_by(*order)))
+
     record = PersonRecord(
         person=person,
         appointments=rows(Appointment, Appointment.starts_at, Appointment.id),
-        referrals=rows(Referral, Referral.made_at, Referral.id),
-        screenings=rows(Screening, Screening.screened_at, Screening.id),
+        referrals=shown(Referral, Referral.made_at, Referral.id),
+        screenings=shown(Screening, Screening.screened_at, Screening.id),
         alerts=rows(Alert, Alert.raised_at, Alert.id),
         handovers=list(
             db.session.scalars(

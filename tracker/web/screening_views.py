@@ -12,7 +12,7 @@ from tracker.pathway import care, schemas, service
 from tracker.pathway.access import clinical_access, clinical_read, person_or_404
 from tracker.pathway.models import Screening
 from tracker.pathway.screening import AUDIT_SCALES, TOOL_QUESTIONS
-from tracker.privacy import need_label
+from tracker.privacy import need_label, withheld
 from tracker.web import formkit
 from tracker.web.audited import shown
 from tracker.web.blueprint import staff
@@ -70,7 +70,7 @@ def screening_result(person_id: int, screening_id: int) -> ResponseReturnValue:
     me = staff()
     person = person_or_404(me, person_id)
     row = db.session.get(Screening, screening_id)
-    if row is None or row.person_id != person.id:
+    if row is None or row.person_id != person.id or withheld(row.kept_for_team_id, me.team_id):
         abort(404)
     clinical = clinical_access(me, person, local_today())
     audit.record(me.id, "view", row, person_id=person.id, **clinical_read(clinical))

@@ -1,0 +1,75 @@
+"""What a staff member's calendar feed lists: their people's upcoming appointments, hearings and
+planned releases, with no name or place (a calendar is synced to phones and shared with assistants).
+
+"Their people": an offender manager's own caseload; for everyone else, the people their scope shows.
+Two queries, whatever the caseload's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ColumnElement, select
+
+from tracker.auth.models import Staff
+from tracker.clock import zone
+from tracker.extensions import db
+from tracker.pathway.models import Appointment, Person, Stage
+from tracker.pathway.scope import people_visible_to
+
+HEARING, APPOINTMENT, PLANNED_RELEASE = "Hearing", "Appointment", "Planned release"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One calendar entry: a title that names nobody, a stable id, and when."""
+
+    uid: str
+    title: str
+    starts_at: datetime | None = None  # appointments and hearings
+    on: date | None = None  # planned releases: a whole day
+
+
+def _their_people(staff: Staff) -> ColumnElement[bool]:
+    if staff.role == "offender_manager":
+        return Person.offender_manager_id == staff.id
+    return people_visible_to(staff)
+
+
+def upcoming(staff: Staff, now: datetime, horizon_days: int) -> list[Entry]:
+    """The staff member's people's appointments and hearings from now, and planned releases from today,
+    up to `horizon_days` ahead, soonest first."""
+    people = select(Person.id).where(_their_people(staff))
+    until = now + timedelta(days=horizon_days)
+    appointments = db.session.execute(
+        select(Appointment.id, Appointment.kind, Appointment.starts_at).where(
+            Appointment.person_id.in_(people),
+            Appointment.starts_at >= now,
+            Appointment.starts_at < until,
+            Appointment.outcome.is_(None),
+        )
+    )
+    today = now.astimezone(zone()).date()
+    releases = db.session.execute(
+        select(Stage.id, Stage.release_on).where(
+            Stage.person_id.in_(people),
+            Stage.kind == "custody",
+            Stage.end_on.is_(None),
+            Stage.release_on >= today,
+            Stage.release_on <= until.date(),
+        )
+    )
+    entries = [
+        Entry(f"appointment-{i}", HEARING if kind == "court_hearing" else APPOINTMENT, starts_at=starts_at)
+        for i, kind, starts_at in appointments
+    ]
+    entries += [Entry(f"release-{i}", PLANNED_RELEASE, on=on) for i, on in releases]
+    return sorted(entries, key=_when)
+
+
+def _when(entry: Entry) -> datetime:
+    if entry.starts_at is not None:
+        return entry.starts_at
+    assert entry.on is not None  # an entry has a time or a day
+    return datetime.combine(entry.on, datetime.min.time(), zone())
