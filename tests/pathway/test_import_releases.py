@@ -13,8 +13,8 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
 
+from tracker.alerts.models import ChangedPerson
 from tracker.audit import AuditEntry
 from tracker.pathway import release_import
 from tracker.pathway.models import Handover, Person, ReleaseDate, Stage
@@ -308,28 +308,62 @@ def test_the_rejects_file_is_never_written_through_a_symbolic_link(importing, tm
     assert target.read_text() == "keep me"
 
 
+@pytest.fixture
+def stage_refused_for(db):
+    """stage_refused_for(prison_number): the database itself refuses a stage for that person (a trigger)."""
+    made = []
+
+    def make(prison_number: str) -> None:
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(
+                    "CREATE FUNCTION refuse_stage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    f"IF (SELECT prison_number FROM people WHERE id = NEW.person_id) = '{prison_number}' "
+                    "THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$"
+                )
+                conn.exec_driver_sql(
+                    "CREATE TRIGGER refuse_stage BEFORE INSERT ON stages "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_stage()"
+                )
+            else:
+                conn.exec_driver_sql(
+                    "CREATE TRIGGER refuse_stage BEFORE INSERT ON stages WHEN "
+                    f"(SELECT prison_number FROM people WHERE id = NEW.person_id) = '{prison_number}' "
+                    "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+                )
+        made.append(prison_number)
+
+    yield make
+    if made:
+        db.session.remove()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER refuse_stage" + (" ON stages" if _pg(conn) else ""))
+            if _pg(conn):
+                conn.exec_driver_sql("DROP FUNCTION refuse_stage()")
+
+
+def _pg(conn) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
 def test_a_batch_that_fails_halfway_is_retried_row_by_row_and_keeps_every_valid_row(
-    importing, db, monkeypatch
+    importing, db, monkeypatch, stage_refused_for
 ):
     monkeypatch.setattr(release_import, "BATCH", 3)
-    real_add_stage = release_import.service.add_stage
-
-    def failing(person, data, by):
-        stage = real_add_stage(person, data, by)
-        if person.prison_number == "C3456DE":
-            raise OperationalError("INSERT", {}, Exception("disk full"))
-        return stage
-
-    monkeypatch.setattr(release_import.service, "add_stage", failing)
+    stage_refused_for("C3456DE")
     numbers = ["A1234BC", "B2345CD", "C3456DE", "D4567EF", "E5678FG"]
     rows = [new_row(n, f"X{i:06d}") for i, n in enumerate(numbers)]
 
     code, output, rejects = importing(rows)
 
     assert code == 1 and "4 people added" in output
-    assert rejects[1][:3] == ["4", "", "Could not be saved (OperationalError); nothing of this row was kept."]
-    assert person(db, "C3456DE") is None  # created, then undone with its row: never half-applied
+    reason = rejects[1][2]
+    assert rejects[1][:2] == ["4", ""] and reason.startswith("Could not be saved (")
+    assert reason.endswith("); nothing of this row was kept.")
+    assert person(db, "C3456DE") is None  # its person was written, then undone with its row
     assert counts(db) == {"people": 4, "stages": 4, "release_dates": 4, "handovers": 8}
+    queued = db.session.scalars(select(ChangedPerson.person_id)).all()
+    assert sorted(set(queued)) == sorted(p.id for p in db.session.scalars(select(Person)))
 
 
 def test_the_import_is_audited_with_the_files_hash(importing, db):
