@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, Table, bindparam, insert, text, update
+from sqlalchemy import JSON, Column, Connection, Table, bindparam, func, insert, select, text, update
 
 from tracker.extensions import db
 
@@ -26,11 +26,7 @@ def insert_rows(table: Table, rows: Rows, *, ids: bool = False) -> list[int]:
         return []
     connection = db.session.connection()
     if connection.dialect.name != "postgresql":
-        if ids:
-            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            return list(connection.execute(statement, rows).scalars())
-        connection.execute(insert(table), rows)
-        return []
+        return _executemany(connection, table, rows, ids)
     rows = _with_defaults(table, rows, "default")
     names = list(rows[0])
     selected, source, params = _unnested(connection, table, names, rows, varying={names[0]})
@@ -44,6 +40,23 @@ def insert_rows(table: Table, rows: Rows, *, ids: bool = False) -> list[int]:
     # Identity values are drawn in the order of the SELECT, so sorted they follow the rows
     # (the same assumption SQLAlchemy's own insertmanyvalues makes on PostgreSQL).
     return sorted(connection.execute(text(sql + " RETURNING id"), params).scalars())
+
+
+def _executemany(connection: Connection, table: Table, rows: Rows, ids: bool) -> list[int]:
+    # SQLite cannot say in which order RETURNING gives the ids of one statement, and SQLAlchemy falls
+    # back to a statement a row. The transaction holds the write lock from its first write, and a new
+    # row's id is one more than the largest, so the ids past the largest before are these rows', in order.
+    if not ids:
+        connection.execute(insert(table), rows)
+        return []
+    before = connection.execute(select(func.max(table.c.id))).scalar() or 0
+    connection.execute(insert(table), rows)
+    new = list(
+        connection.execute(select(table.c.id).where(table.c.id > before).order_by(table.c.id)).scalars()
+    )
+    if len(new) != len(rows):
+        raise RuntimeError(f"{table.name}: {len(rows)} rows inserted, {len(new)} new ids found")
+    return new
 
 
 def update_rows(table: Table, rows: Rows, keys: tuple[str, ...] = ("id",)) -> None:

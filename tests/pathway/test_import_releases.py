@@ -372,3 +372,53 @@ def test_the_import_is_audited_with_the_files_hash(importing, db):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "import"))
     assert entry.subject_type == "release_list" and len(entry.detail["sha256"]) == 64
     assert entry.detail["applied"] == 1
+
+
+def release_texts(db) -> list[tuple[str, str]]:
+    from tracker.sms.models import Message
+
+    db.session.expire_all()
+    rows = db.session.scalars(select(Message).where(Message.purpose == "release_day").order_by(Message.id))
+    return [(m.due_at.date().isoformat(), m.status) for m in rows]
+
+
+def test_the_release_day_text_follows_an_imported_confirmed_date_as_through_the_api(
+    importing, db, make_person, om, today
+):
+    make_person(om, prison_number="A1234BC", crn="X123456", mobile="+447911123456", sms_consent=True)
+    first, moved = today + timedelta(days=40), today + timedelta(days=50)
+    row = new_row(crd=str(today + timedelta(days=60)), start=str(today - timedelta(days=30)))
+
+    importing([row[:8] + [str(first)] + row[9:]])  # opens custody (the use case itself)
+    opened = release_texts(db)
+    importing([row[:8] + [str(moved)] + row[9:]])  # moves the date (the set-based path)
+    after_move = release_texts(db)
+    importing([row[:8] + ["-"] + row[9:]])
+    after_clear = release_texts(db)
+
+    assert opened == [(str(first), "pending")]
+    assert after_move == [(str(first), "cancelled"), (str(moved), "pending")]
+    assert after_clear == [(str(first), "cancelled"), (str(moved), "cancelled")]
+
+
+def test_the_people_an_import_adds_or_changes_are_queued_for_the_sweep(importing, db):
+    importing([new_row()])
+    importing([new_row(crd="2027-04-01"), new_row("B2345CD", "X654321")])
+
+    queued = db.session.scalars(select(ChangedPerson.person_id)).all()
+    people = {p.prison_number: p.id for p in db.session.scalars(select(Person))}
+    assert sorted(queued) == sorted([people["A1234BC"], people["A1234BC"], people["B2345CD"]])
+
+
+def test_a_batch_costs_the_same_statements_whatever_its_size(importing, count_queries):
+    def statements(first: int, size: int) -> int:
+        known = [new_row(f"A{n:04d}BC", f"X{n:06d}") for n in range(first, first + size)]
+        assert importing(known)[0] == 0
+        moved = [new_row(r[0], r[1], crd="2027-04-01") for r in known]
+        added = [new_row(f"B{n:04d}BC", f"Y{n:06d}") for n in range(first, first + size)]
+        with count_queries() as counted:
+            code, output, _ = importing(moved + added)
+        assert code == 0 and f"{size} people added" in output and f"{size} updated" in output
+        return len(counted)
+
+    assert statements(0, 3) == statements(100, 40)
