@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import os
+import pty
 import stat
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pytest
@@ -422,3 +425,46 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(importing, count_qu
         return len(counted)
 
     assert statements(0, 3) == statements(100, 40)
+
+
+def _flask_import(path, database_url: str, terminal: bool) -> tuple[int, str, str]:
+    """Run `flask import releases --dry-run` as its own process, its output on a terminal or a pipe."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "import", "releases", str(path), "--dry-run"]
+    env = os.environ | {"TRACKER_ENV": "test", "TEST_DATABASE_URL": database_url}
+    if not terminal:
+        done = subprocess.run(command, cwd=root, env=env, capture_output=True, timeout=120)
+        return done.returncode, done.stdout.decode(), done.stderr.decode()
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=secondary, stderr=subprocess.PIPE)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    return process.wait(timeout=120), shown.decode(), process.stderr.read().decode()
+
+
+def test_a_terminal_shows_a_progress_bar_and_anything_else_one_summary_line(
+    tmp_path, database_url, prison, om
+):
+    path = tmp_path / "releases.csv"
+    rows = [new_row(), new_row("B2345CD", "X654321", email="")]
+    path.write_text("\r\n".join([",".join(HEADER)] + [",".join(r) for r in rows]) + "\r\n")
+
+    on_terminal = _flask_import(path, database_url, terminal=True)
+    piped = _flask_import(path, database_url, terminal=False)
+
+    assert on_terminal[0] == piped[0] == 1
+    assert "Importing" in on_terminal[1] and "100%" in on_terminal[1]
+    assert piped[1].splitlines() == [
+        "Dry run, nothing written. 2 rows read: 1 people added, 0 custody stages opened, 0 updated, "
+        "0 unchanged, 1 rejected, 0 warnings."
+    ]
+    assert "line 3, offender_manager_email: rejected" in piped[2]
