@@ -105,7 +105,7 @@ def main() -> None:
         f"{rows} rows ({known} known, {new} new) in {elapsed:.1f} s: {rows / elapsed:,.0f} rows/s, "
         f"{statements} statements"
     )
-    print(f"{verdict} the target of 10 s per 10,000 rows")
+    print(f"{verdict} the target of 10 s per 10,000 rows (load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -468,3 +468,24 @@ def test_a_terminal_shows_a_progress_bar_and_anything_else_one_summary_line(
         "0 unchanged, 1 rejected, 0 warnings."
     ]
     assert "line 3, offender_manager_email: rejected" in piped[2]
+
+
+def test_a_dry_run_says_exactly_what_the_import_then_does(importing, db):
+    importing([new_row()])
+    rows = [new_row(crd="2027-04-01", email="other@example.org"), new_row("B2345CD", "X654321"), new_row("C")]
+
+    dry_code, dry, _ = importing(rows, "--dry-run")
+    code, done, _ = importing(rows)
+
+    def report(output: str) -> list[str]:
+        return [line for line in output.splitlines() if line.startswith("line ")]
+
+    summary = [line for line in done.splitlines() if "rows read" in line]
+    assert (dry_code, code) == (1, 1) and report(dry) == report(done) and report(done)
+    assert summary == [
+        "3 rows read: 1 people added, 0 custody stages opened, 1 updated, 0 unchanged, "
+        "1 rejected, 1 warnings."
+    ]
+    assert [line for line in dry.splitlines() if "rows read" in line] == [
+        "Dry run, nothing written. " + summary[0]
+    ]
