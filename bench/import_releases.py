@@ -100,6 +100,8 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         event.remove(db.engine, "before_cursor_execute", count)
     print(outcome.summary())
+    if (outcome.created, outcome.updated, len(outcome.rejects)) != (new, known, 0):
+        sys.exit(f"WRONG: expected {new} people added and {known} updated with no rejects")
     verdict = "within" if elapsed < 10 * rows / 10000 else "OVER"
     print(
         f"{rows} rows ({known} known, {new} new) in {elapsed:.1f} s: {rows / elapsed:,.0f} rows/s, "
