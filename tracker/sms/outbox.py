@@ -109,9 +109,11 @@ def releases_changed(handover_ids: Sequence[int]) -> None:
     rows: list[Message] = []
     for start in range(0, len(handover_ids), CHUNK):
         ids = handover_ids[start : start + CHUNK]
-        handovers += db.session.execute(_release_facts().where(Handover.id.in_(ids))).all()
+        found = db.session.execute(_release_facts().where(Handover.id.in_(ids))).all()
+        handovers += found
         rows += db.session.scalars(
             select(Message).where(
+                Message.person_id.in_({h.person_id for h in found}),  # indexed; subject_id is not
                 Message.subject_type == "handovers",
                 Message.subject_id.in_(ids),
                 Message.purpose.in_(RELEASE_PURPOSES),
