@@ -8,8 +8,9 @@ out: its scripts are frozen history and import no application code. The arrows p
     features    alerts, sms, reports            sideways only sms -> alerts (raise_event_alert alone)
                                                 and reports -> alerts, sms
     pathway     the records, their use cases and the scope of who sees which person
-    base        auth, extensions, audit, errors, clock, types, leadership, inputs, jobs, paging, config/
-    PURE        pathway/{stages,dates,screening,checklist,referrals,enforcement,bounds,release_rows},
+    base        auth, extensions, audit, bulk, errors, clock, types, leadership, inputs, jobs, paging, config/
+    PURE        pathway/{stages,dates,screening,checklist,referrals,enforcement,bounds,release_rows,
+                release_plan},
                 alerts/rules, sms/policy, privacy: the standard library, `holidays`, and each other
 
 The rule for a shell that lives inside a package, decided by file name: `api.py`, `*_api.py`, `cli.py`,
@@ -42,6 +43,7 @@ PURE = {
     "tracker.pathway.enforcement",
     "tracker.pathway.bounds",
     "tracker.pathway.release_rows",
+    "tracker.pathway.release_plan",
     "tracker.alerts.rules",
     "tracker.sms.policy",
     "tracker.privacy",
@@ -51,6 +53,7 @@ PURE_THIRD_PARTY = {"holidays"}
 BASE = {
     "tracker.extensions",
     "tracker.audit",
+    "tracker.bulk",
     "tracker.errors",
     "tracker.clock",
     "tracker.types",

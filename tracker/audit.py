@@ -6,11 +6,20 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from blinker import Namespace
 from sqlalchemy import JSON, Connection, ForeignKey, String, event, insert, text
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
+from tracker import bulk
 from tracker.extensions import db
 from tracker.types import UTCDateTime, utcnow
+
+# Entries that say a person's records changed (the alert sweep re-evaluates those people).
+CHANGES = ("create", "update")
+changes_recorded = Namespace().signal(
+    "changes-recorded",
+    doc="Change entries were written in bulk (record_many); the sender is the tuple of the people's ids.",
+)
 
 
 class AuditEntry(db.Model):
@@ -97,6 +106,29 @@ def record(
             detail=detail or None,
         )
     )
+
+
+def record_many(entries: Iterable[dict[str, Any]]) -> None:
+    """Append many entries at once; each a dict of actor_id, action, subject_type, subject_id, person_id
+    and detail, as record() writes them. The people that create and update entries name are announced
+    (changes_recorded), as a flush announces those of entries added one by one."""
+    now = utcnow()
+    rows = [
+        {
+            "at": now,
+            "actor_id": entry.get("actor_id"),
+            "action": entry["action"],
+            "subject_type": entry.get("subject_type") or "none",
+            "subject_id": entry.get("subject_id"),
+            "person_id": entry.get("person_id"),
+            "detail": entry.get("detail") or None,
+        }
+        for entry in entries
+    ]
+    bulk.insert_rows(AuditEntry.__table__, rows)
+    changed = {r["person_id"] for r in rows if r["action"] in CHANGES and r["person_id"] is not None}
+    if changed:
+        changes_recorded.send(tuple(sorted(changed)))
 
 
 def record_views(actor_id: int, person_ids: Iterable[int], **detail: Any) -> None:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import csv
 import os
+import pty
 import stat
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
 
+from tracker.alerts.models import ChangedPerson
 from tracker.audit import AuditEntry
 from tracker.pathway import release_import
 from tracker.pathway.models import Handover, Person, ReleaseDate, Stage
@@ -309,28 +312,62 @@ def test_the_rejects_file_is_never_written_through_a_symbolic_link(importing, tm
     assert target.read_text() == "keep me"
 
 
+@pytest.fixture
+def stage_refused_for(db):
+    """stage_refused_for(prison_number): the database itself refuses a stage for that person (a trigger)."""
+    made = []
+
+    def make(prison_number: str) -> None:
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(
+                    "CREATE FUNCTION refuse_stage() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    f"IF (SELECT prison_number FROM people WHERE id = NEW.person_id) = '{prison_number}' "
+                    "THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$"
+                )
+                conn.exec_driver_sql(
+                    "CREATE TRIGGER refuse_stage BEFORE INSERT ON stages "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_stage()"
+                )
+            else:
+                conn.exec_driver_sql(
+                    "CREATE TRIGGER refuse_stage BEFORE INSERT ON stages WHEN "
+                    f"(SELECT prison_number FROM people WHERE id = NEW.person_id) = '{prison_number}' "
+                    "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+                )
+        made.append(prison_number)
+
+    yield make
+    if made:
+        db.session.remove()
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TRIGGER refuse_stage" + (" ON stages" if _pg(conn) else ""))
+            if _pg(conn):
+                conn.exec_driver_sql("DROP FUNCTION refuse_stage()")
+
+
+def _pg(conn) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
 def test_a_batch_that_fails_halfway_is_retried_row_by_row_and_keeps_every_valid_row(
-    importing, db, monkeypatch
+    importing, db, monkeypatch, stage_refused_for
 ):
     monkeypatch.setattr(release_import, "BATCH", 3)
-    real_add_stage = release_import.service.add_stage
-
-    def failing(person, data, by):
-        stage = real_add_stage(person, data, by)
-        if person.prison_number == "C3456DE":
-            raise OperationalError("INSERT", {}, Exception("disk full"))
-        return stage
-
-    monkeypatch.setattr(release_import.service, "add_stage", failing)
+    stage_refused_for("C3456DE")
     numbers = ["A1234BC", "B2345CD", "C3456DE", "D4567EF", "E5678FG"]
     rows = [new_row(n, f"X{i:06d}") for i, n in enumerate(numbers)]
 
     code, output, rejects = importing(rows)
 
     assert code == 1 and "4 people added" in output
-    assert rejects[1][:3] == ["4", "", "Could not be saved (OperationalError); nothing of this row was kept."]
-    assert person(db, "C3456DE") is None  # created, then undone with its row: never half-applied
+    reason = rejects[1][2]
+    assert rejects[1][:2] == ["4", ""] and reason.startswith("Could not be saved (")
+    assert reason.endswith("); nothing of this row was kept.")
+    assert person(db, "C3456DE") is None  # its person was written, then undone with its row
     assert counts(db) == {"people": 4, "stages": 4, "release_dates": 4, "handovers": 8}
+    queued = db.session.scalars(select(ChangedPerson.person_id)).all()
+    assert sorted(set(queued)) == sorted(p.id for p in db.session.scalars(select(Person)))
 
 
 def test_the_import_is_audited_with_the_files_hash(importing, db):
@@ -339,3 +376,118 @@ def test_the_import_is_audited_with_the_files_hash(importing, db):
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "import"))
     assert entry.subject_type == "release_list" and len(entry.detail["sha256"]) == 64
     assert entry.detail["applied"] == 1
+
+
+def release_texts(db) -> list[tuple[str, str]]:
+    from tracker.sms.models import Message
+
+    db.session.expire_all()
+    rows = db.session.scalars(select(Message).where(Message.purpose == "release_day").order_by(Message.id))
+    return [(m.due_at.date().isoformat(), m.status) for m in rows]
+
+
+def test_the_release_day_text_follows_an_imported_confirmed_date_as_through_the_api(
+    importing, db, make_person, om, today
+):
+    make_person(om, prison_number="A1234BC", crn="X123456", mobile="+447911123456", sms_consent=True)
+    first, moved = today + timedelta(days=40), today + timedelta(days=50)
+    row = new_row(crd=str(today + timedelta(days=60)), start=str(today - timedelta(days=30)))
+
+    importing([row[:8] + [str(first)] + row[9:]])  # opens custody (the use case itself)
+    opened = release_texts(db)
+    importing([row[:8] + [str(moved)] + row[9:]])  # moves the date (the set-based path)
+    after_move = release_texts(db)
+    importing([row[:8] + ["-"] + row[9:]])
+    after_clear = release_texts(db)
+
+    assert opened == [(str(first), "pending")]
+    assert after_move == [(str(first), "cancelled"), (str(moved), "pending")]
+    assert after_clear == [(str(first), "cancelled"), (str(moved), "cancelled")]
+
+
+def test_the_people_an_import_adds_or_changes_are_queued_for_the_sweep(importing, db):
+    importing([new_row()])
+    importing([new_row(crd="2027-04-01"), new_row("B2345CD", "X654321")])
+
+    queued = db.session.scalars(select(ChangedPerson.person_id)).all()
+    people = {p.prison_number: p.id for p in db.session.scalars(select(Person))}
+    assert sorted(queued) == sorted([people["A1234BC"], people["A1234BC"], people["B2345CD"]])
+
+
+def test_a_batch_costs_the_same_statements_whatever_its_size(importing, count_queries):
+    def statements(first: int, size: int) -> int:
+        known = [new_row(f"A{n:04d}BC", f"X{n:06d}") for n in range(first, first + size)]
+        assert importing(known)[0] == 0
+        moved = [new_row(r[0], r[1], crd="2027-04-01") for r in known]
+        added = [new_row(f"B{n:04d}BC", f"Y{n:06d}") for n in range(first, first + size)]
+        with count_queries() as counted:
+            code, output, _ = importing(moved + added)
+        assert code == 0 and f"{size} people added" in output and f"{size} updated" in output
+        return len(counted)
+
+    assert statements(0, 3) == statements(100, 40)
+
+
+def _flask_import(path, database_url: str, terminal: bool) -> tuple[int, str, str]:
+    """Run `flask import releases --dry-run` as its own process, its output on a terminal or a pipe."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "import", "releases", str(path), "--dry-run"]
+    env = os.environ | {"TRACKER_ENV": "test", "TEST_DATABASE_URL": database_url}
+    if not terminal:
+        done = subprocess.run(command, cwd=root, env=env, capture_output=True, timeout=120)
+        return done.returncode, done.stdout.decode(), done.stderr.decode()
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=secondary, stderr=subprocess.PIPE)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    with process:  # closes its stderr pipe
+        return process.wait(timeout=120), shown.decode(), process.stderr.read().decode()
+
+
+def test_a_terminal_shows_a_progress_bar_and_anything_else_one_summary_line(
+    tmp_path, database_url, prison, om
+):
+    path = tmp_path / "releases.csv"
+    rows = [new_row(), new_row("B2345CD", "X654321", email="")]
+    path.write_text("\r\n".join([",".join(HEADER)] + [",".join(r) for r in rows]) + "\r\n")
+
+    on_terminal = _flask_import(path, database_url, terminal=True)
+    piped = _flask_import(path, database_url, terminal=False)
+
+    assert on_terminal[0] == piped[0] == 1
+    assert "Importing" in on_terminal[1] and "100%" in on_terminal[1]
+    assert piped[1].splitlines() == [
+        "Dry run, nothing written. 2 rows read: 1 people added, 0 custody stages opened, 0 updated, "
+        "0 unchanged, 1 rejected, 0 warnings."
+    ]
+    assert "line 3, offender_manager_email: rejected" in piped[2]
+
+
+def test_a_dry_run_says_exactly_what_the_import_then_does(importing, db):
+    importing([new_row()])
+    rows = [new_row(crd="2027-04-01", email="other@example.org"), new_row("B2345CD", "X654321"), new_row("C")]
+
+    dry_code, dry, _ = importing(rows, "--dry-run")
+    code, done, _ = importing(rows)
+
+    def report(output: str) -> list[str]:
+        return [line for line in output.splitlines() if line.startswith("line ")]
+
+    summary = [line for line in done.splitlines() if "rows read" in line]
+    assert (dry_code, code) == (1, 1) and report(dry) == report(done) and report(done)
+    assert summary == [
+        "3 rows read: 1 people added, 0 custody stages opened, 1 updated, 0 unchanged, "
+        "1 rejected, 1 warnings."
+    ]
+    assert [line for line in dry.splitlines() if "rows read" in line] == [
+        "Dry run, nothing written. " + summary[0]
+    ]

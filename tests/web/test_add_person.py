@@ -102,3 +102,17 @@ def test_no_warning_without_a_match(world, signed_in, make_case, db):
 @pytest.mark.parametrize("who", ["resettlement", "treatment", "commissioner", "admin"])
 def test_only_offender_managers_add_people_from_the_page(world, signed_in, who):
     assert signed_in(getattr(world, who)).get("/people/new").status_code == 403
+
+
+def test_equality_monitoring_is_asked_for_and_optional(world, signed_in, db):
+    browser = signed_in(world.om)
+    page = text(browser.get("/people/new"))
+
+    assert "Sex (optional)" in page and "White: Irish" in page
+    monitored = browser.post("/people/new", SAM | {"sex": "female", "ethnic_group": "white_irish"})
+    unrecorded = browser.post("/people/new", SAM | {"crn": "X654321", "given_name": "Alex"})
+
+    assert (monitored.status_code, unrecorded.status_code) == (302, 302)
+
+    stored = {p.crn: (p.sex, p.ethnic_group) for p in db.session.scalars(select(Person))}
+    assert stored == {"X123456": ("female", "white_irish"), "X654321": (None, None)}

@@ -1,7 +1,8 @@
 """The queue of changed people: written in the same transaction as the change, taken by the sweep.
 
 Every use case that creates or updates a person's records writes an audit entry ("create" or "update"
-with the person's id); a flush hook queues that person beside it, so a change and its place in the queue
+with the person's id); a flush hook queues that person beside it (and entries written in bulk by
+audit.record_many announce their people, queued beside them), so a change and its place in the queue
 commit or roll back together. The sweep takes the queued rows (FOR UPDATE SKIP LOCKED on PostgreSQL, so
 two sweeps never take the same row) and deletes them in its own transaction: a change committed after a
 sweep began is left for the next one, whatever the timestamps say.
@@ -14,11 +15,11 @@ from typing import Any
 from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
+from tracker import audit, bulk
 from tracker.alerts.models import ChangedPerson
-from tracker.audit import AuditEntry
+from tracker.audit import CHANGES, AuditEntry
 from tracker.extensions import db
 
-CHANGES = ("create", "update")
 CHUNK = 2000
 
 
@@ -26,6 +27,7 @@ def init_app() -> None:
     """Queue changed people at every flush of the app's sessions (once per process)."""
     if not event.contains(Session, "before_flush", queue_changed_people):
         event.listen(Session, "before_flush", queue_changed_people)
+    audit.changes_recorded.connect(queue_people)
 
 
 def queue_changed_people(session: Session, flush_context: Any, instances: Any) -> None:
@@ -36,6 +38,11 @@ def queue_changed_people(session: Session, flush_context: Any, instances: Any) -
         if isinstance(entry, AuditEntry) and entry.action in CHANGES and entry.person_id is not None
     }
     session.add_all(ChangedPerson(person_id=person_id) for person_id in sorted(people))
+
+
+def queue_people(person_ids: tuple[int, ...]) -> None:
+    """Queue people whose change entries were written in bulk, in the same transaction."""
+    bulk.insert_rows(ChangedPerson.__table__, [{"person_id": person_id} for person_id in person_ids])
 
 
 def take(session: Session | None = None) -> tuple[list[int], set[int]]:

@@ -7,7 +7,8 @@ a receiver that raises undoes the whole change.
 
 Every signal's sender is the record that changed: a Handover or an Appointment, and nothing else is
 sent with it, so a receiver is any function of that one record; only a caseload transfer (sender the
-Person) also says whose caseload the person left.
+Person) also says whose caseload the person left, and an import sends the release handovers it changed
+as one tuple of their ids (release_dates_changed_together), so receivers read and write for all at once.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ _pathway = Namespace()
 
 release_dates_changed = _pathway.signal(
     "release-dates-changed", doc="A release handover's planned or confirmed date was set, moved or withdrawn."
+)
+release_dates_changed_together = _pathway.signal(
+    "release-dates-changed-together",
+    doc="Many release handovers' dates changed at once (an imported release list); the sender is the tuple "
+    "of their ids, each one a change release_dates_changed would have announced.",
 )
 released = _pathway.signal("released", doc="The actual release A was recorded on a release handover.")
 back_in_custody = _pathway.signal(

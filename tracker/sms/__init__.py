@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     # process-wide and keep one connection per receiver, so a second app connects nothing new.
     for change in events.RELEASE_CHANGES:
         change.connect(outbox.release_changed)
+    events.release_dates_changed_together.connect(outbox.releases_changed)
     for change in events.APPOINTMENT_CHANGES:
         change.connect(feedback.appointment_changed)
     extensions.api.register_blueprint(api.bp)

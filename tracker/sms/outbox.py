@@ -6,20 +6,23 @@ reminder twice changes nothing, a moved appointment cancels the old rows and wri
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, and_, select, update
 
 from tracker.clock import zone
 from tracker.extensions import db
-from tracker.pathway.models import Appointment, Handover
+from tracker.pathway.models import Appointment, Handover, ReleaseDate
 from tracker.sms.models import Message
 from tracker.sms.templates import clock_time, schedule
 from tracker.types import utcnow
 
 APPOINTMENT_PURPOSES = ("court_hearing", "appointment")
 RELEASE_PURPOSES = ("release_day", "check_in")
+# Handovers looked up in one statement: well inside the bound parameters either database allows.
+CHUNK = 2000
 
 
 def _at(day: date, hhmm: str) -> datetime:
@@ -96,26 +99,74 @@ def release_changed(handover: Handover) -> None:
     The release-day text goes at 09:00 on the confirmed date only, while custody is open or when the
     person was released that very day; a planned date that is not confirmed is never announced.
     """
+    releases_changed((handover.id,))
+
+
+def releases_changed(handover_ids: Sequence[int]) -> None:
+    """release_changed for many handovers at once (an imported release list), in a few statements."""
+    plan, now = schedule(), utcnow()
+    handovers: list[Any] = []
+    rows: list[Message] = []
+    for start in range(0, len(handover_ids), CHUNK):
+        ids = handover_ids[start : start + CHUNK]
+        found = db.session.execute(_release_facts().where(Handover.id.in_(ids))).all()
+        handovers += found
+        rows += db.session.scalars(
+            select(Message).where(
+                Message.person_id.in_({h.person_id for h in found}),  # indexed; subject_id is not
+                Message.subject_type == "handovers",
+                Message.subject_id.in_(ids),
+                Message.purpose.in_(RELEASE_PURPOSES),
+            )
+        ).all()
+    wanted = {h.id: _release_texts(h, plan, now) for h in handovers}
+    for row in rows:
+        if row.status == "pending" and row.due_at not in wanted.get(row.subject_id, {}):
+            row.status, row.note = "cancelled", "Release date moved or cancelled."
+    existing = {(r.subject_id, r.purpose, r.due_at): r for r in rows}
+    for handover in handovers:
+        for due, purpose in wanted[handover.id].items():
+            kept = existing.get((handover.id, purpose, due))
+            if kept is None:
+                db.session.add(
+                    Message(
+                        person_id=handover.person_id,
+                        purpose=purpose,
+                        subject_type="handovers",
+                        subject_id=handover.id,
+                        due_at=due,
+                        status="pending",
+                    )
+                )
+            elif kept.status == "cancelled":
+                kept.status, kept.note = "pending", None
+        if handover.released_on:
+            release_held(handover.person_id, handover.released_on)
+
+
+def _release_facts() -> Select[Any]:
+    # What the release texts depend on: the handover and its stage's confirmed date.
+    confirmed = and_(ReleaseDate.stage_id == Handover.stage_id, ReleaseDate.kind == "confirmed")
+    return select(
+        Handover.id,
+        Handover.person_id,
+        Handover.kind,
+        Handover.status,
+        Handover.released_on,
+        ReleaseDate.value_on.label("confirmed"),
+    ).outerjoin(ReleaseDate, confirmed)
+
+
+def _release_texts(handover: Any, plan: dict[str, Any], now: datetime) -> dict[datetime, str]:
+    # The texts a release handover wants now: the release-day text and the check-in, by due time.
     wanted: dict[datetime, str] = {}
-    plan = schedule()
-    confirmed = handover.stage.release_date_map().get("confirmed") if handover.kind == "release" else None
+    confirmed = handover.confirmed if handover.kind == "release" else None
     if handover.status == "open" and confirmed and handover.released_on in (None, confirmed):
         wanted[_at(confirmed, plan["release_day"]["at"])] = "release_day"
     if handover.status == "open" and handover.released_on:
         check_in_on = handover.released_on + timedelta(days=plan["check_in"]["days_after_release"])
         wanted[_at(check_in_on, plan["check_in"]["at"])] = "check_in"
-    now = utcnow()
-    wanted = {due: purpose for due, purpose in wanted.items() if due >= now}
-    where = (
-        Message.subject_type == "handovers",
-        Message.subject_id == handover.id,
-        Message.purpose.in_(RELEASE_PURPOSES),
-    )
-    _cancel(where, "Release date moved or cancelled.", keep=set(wanted))
-    for due, purpose in wanted.items():
-        want(handover.person_id, purpose, "handovers", handover.id, due)
-    if handover.released_on:
-        release_held(handover.person_id, handover.released_on)
+    return {due: purpose for due, purpose in wanted.items() if due >= now}
 
 
 def release_held(person_id: int, released_on: date) -> None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovTextInput
-from wtforms import BooleanField, RadioField, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
+from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 
 from tracker.extensions import db
 from tracker.pathway import matches, service
+from tracker.pathway.equality import ETHNIC_GROUPS, SEXES
 from tracker.pathway.schemas import PersonIn
 from tracker.web import formkit
 from tracker.web.blueprint import roles, staff
@@ -27,6 +28,31 @@ routes = Routes()
 PERSON_IN = PersonIn()
 POSSIBLE_MATCH = "A possible match exists outside your caseload."
 YES_NO = options([("yes", "Yes"), ("no", "No")])
+SEX_LABELS = {"female": "Female", "male": "Male", "other": "Other", "not_stated": "Not stated"}
+# The ONS 2021 census categories for England and Wales, in the words of the census question.
+ETHNIC_GROUP_LABELS = {
+    "asian_bangladeshi": "Asian, Asian British or Asian Welsh: Bangladeshi",
+    "asian_chinese": "Asian, Asian British or Asian Welsh: Chinese",
+    "asian_indian": "Asian, Asian British or Asian Welsh: Indian",
+    "asian_pakistani": "Asian, Asian British or Asian Welsh: Pakistani",
+    "asian_other": "Asian, Asian British or Asian Welsh: any other Asian background",
+    "black_african": "Black, Black British, Black Welsh, Caribbean or African: African",
+    "black_caribbean": "Black, Black British, Black Welsh, Caribbean or African: Caribbean",
+    "black_other": "Black, Black British, Black Welsh, Caribbean or African: any other background",
+    "mixed_white_asian": "Mixed or multiple ethnic groups: White and Asian",
+    "mixed_white_black_african": "Mixed or multiple ethnic groups: White and Black African",
+    "mixed_white_black_caribbean": "Mixed or multiple ethnic groups: White and Black Caribbean",
+    "mixed_other": "Mixed or multiple ethnic groups: any other background",
+    "white_british": "White: English, Welsh, Scottish, Northern Irish or British",
+    "white_irish": "White: Irish",
+    "white_gypsy_irish_traveller": "White: Gypsy or Irish Traveller",
+    "white_roma": "White: Roma",
+    "white_other": "White: any other White background",
+    "other_arab": "Other ethnic group: Arab",
+    "other_any": "Other ethnic group: any other ethnic group",
+    "not_stated": "Not stated",
+}
+NOT_RECORDED = ("", "Not recorded")
 
 
 def _text(label: str, hint: str = "", width: str = "") -> StringField:
@@ -63,6 +89,20 @@ class PersonForm(FlaskForm):
         default="en",
         validators=[InputRequired("Select a language")],
     )
+    sex = SelectField(
+        "Sex (optional)",
+        widget=GovSelect(),
+        description="For equality monitoring: used only in reports that name nobody.",
+        choices=options([NOT_RECORDED, *((code, SEX_LABELS[code]) for code in SEXES)]),
+        validators=[Optional()],
+    )
+    ethnic_group = SelectField(
+        "Ethnic group (optional)",
+        widget=GovSelect(),
+        description="For equality monitoring: used only in reports that name nobody.",
+        choices=options([NOT_RECORDED, *((code, ETHNIC_GROUP_LABELS[code]) for code in ETHNIC_GROUPS)]),
+        validators=[Optional()],
+    )
     confirm_match = BooleanField(
         "I have checked: this is not the same person", widget=formkit.Checkbox(), validators=[Optional()]
     )
@@ -77,6 +117,8 @@ def _values(form: PersonForm) -> dict[str, object]:
             "crn": (form.crn.data or "").strip().upper(),
             "prison_number": (form.prison_number.data or "").strip().upper(),
             "mobile": (form.mobile.data or "").strip(),
+            "sex": form.sex.data,
+            "ethnic_group": form.ethnic_group.data,
         }
     )
     return raw | {
