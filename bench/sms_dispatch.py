@@ -19,7 +19,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -160,8 +160,8 @@ class Timed:
             self.accepted.append(time.monotonic())  # list.append is atomic: safe from the pool's threads
         return outcome
 
-    def find(self, to: str, body: str, since: datetime) -> str | None:
-        return self.gateway.find(to, body, since)
+    def find(self, to: str, body: str, within: timedelta) -> str | None:
+        return self.gateway.find(to, body, within)
 
 
 def start_standin() -> tuple[subprocess.Popen[bytes], str]:

@@ -1,7 +1,8 @@
 """Sending what is due, exactly once: claim, mark sending, send, then mark sent.
 
 A row is claimed in its own committed transaction (FOR UPDATE SKIP LOCKED on PostgreSQL, and a
-conditional UPDATE everywhere), so two dispatchers never take the same row. A row found still
+conditional UPDATE everywhere), so two dispatchers never take the same row. The sending itself is
+tracker/sms/senders.py: one pool for the run. A row found still
 "sending" after its lease (a crash between the call and the update) is looked up in the
 gateway's own list and never blindly sent again.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -25,8 +25,8 @@ from tracker.sms.delivery import apply_waiting
 from tracker.sms.gateways import INVALID_NUMBER, OPTED_OUT, SendResult, SmsGateway
 from tracker.sms.models import Message
 from tracker.sms.policy import within_quiet_hours
+from tracker.sms.senders import Senders
 from tracker.sms.templates import clock_time, schedule
-from tracker.types import utcnow
 
 log = logging.getLogger("tracker.sms")
 
@@ -45,25 +45,36 @@ class DispatchResult:
 
 
 def dispatch(now: datetime, gateway: SmsGateway, fence: Fence | None = None) -> DispatchResult:
-    """Send every text due at `now` inside the sending window, stamped as sent at `now`; commits as it goes.
+    """Send every text due at `now` inside the sending window, stamped at `now`; commits as it goes.
 
-    Claims and their lease (`claimed_at`) stay on the wall clock: they guard against another live
-    dispatcher, whatever instant each was asked to act as of. `fence`, from the scheduler, raises if
-    this process no longer leads: it is called before each claim's commit, each text handed to the
-    gateway and each commit of what it answered, so a leader that lost its lease sends and writes
-    nothing more (rows it left "sending" are reconciled by the next leader). The CLI runs without one.
+    One pool of senders serves the whole run and is kept full: a new batch is claimed while the last
+    one is still being sent, and each answer is recorded as it comes, so no send waits for the slowest
+    of its batch. Every stamp (the claim, the send, a retry's next attempt) is `now`, the instant the
+    caller acts as of; the scheduler passes the wall clock. `fence`, from the scheduler, raises if this
+    process no longer leads: it is called before each claim's commit, each text handed to the gateway
+    and each commit of what it answered, so a leader that lost its lease sends and writes nothing more
+    (rows it left "sending" are reconciled by the next leader). The CLI runs without one.
     """
     plan = schedule()
+    delivery = plan["delivery"]
     result = DispatchResult()
-    result.reconciled = reconcile(gateway, plan["delivery"]["sending_lease_seconds"], fence)
+    result.reconciled = reconcile(gateway, now, delivery["sending_lease_seconds"], fence)
     hours = plan["quiet_hours"]
     if not within_quiet_hours(now, clock_time(hours["start"]), clock_time(hours["end"]), zone()):
         return result  # due texts wait for the window
-    delivery = plan["delivery"]
-    # A batch none of which may be sent (no consent, say) is empty but not the end: go on until none is due.
-    while (claimed := claim(now, delivery["batch_size"], result, fence)) is not None:
-        if claimed:
-            record(_send_all(gateway, claimed, delivery["concurrency"], fence), now, delivery, result, fence)
+    concurrency = max(1, delivery["concurrency"])
+    # Claim again while half a batch still waits behind the texts being sent, so no sender idles.
+    refill_below = concurrency + delivery["batch_size"] // 2
+    with Senders(gateway, concurrency, fence, delivery["throttle_retries"]) as senders:
+        more = True
+        while more or senders.in_flight:
+            if more and len(senders.in_flight) < refill_below:
+                # A batch none of which may be sent (no consent, say) is empty but not the end.
+                claimed = claim(now, delivery["batch_size"], result, fence)
+                more = claimed is not None
+                senders.submit(claimed or [])
+            else:
+                record(senders.finished(), now, delivery, result, fence)
     return result
 
 
@@ -91,7 +102,7 @@ def claim(
         db.session.scalars(
             update(Message)
             .where(Message.id.in_(ids), Message.status == "pending")
-            .values(status="sending", claimed_at=utcnow())
+            .values(status="sending", claimed_at=now)
             .returning(Message.id)
         )
     )
@@ -124,18 +135,6 @@ def _compose_each(rows, now: datetime, result: DispatchResult) -> list:
             row.status, row.note = "failed", "Could not be composed: a stored value is out of range."
             result.failed += 1
     return composed
-
-
-def _send_all(
-    gateway: SmsGateway, claimed: list[tuple[int, str, str]], concurrency: int, fence: Fence | None
-):
-    def send(to: str, body: str) -> SendResult:
-        _check(fence)  # immediately before the provider call: a leader that lost its lease sends nothing
-        return gateway.send(to, body)
-
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        results = pool.map(lambda c: send(c[1], c[2]), claimed)
-        return list(zip((c[0] for c in claimed), results, strict=True))
 
 
 def record(
@@ -176,6 +175,11 @@ def _record_one(row: Message, outcome: SendResult, now: datetime, delivery: dict
     if outcome.unknown:
         row.note = f"Gateway answer lost ({outcome.error}); will be reconciled."
         return None
+    if outcome.throttled:  # the provider's rate limit: later, however many times, never failed
+        backoff = delivery["backoff_seconds"][min(row.attempts, len(delivery["backoff_seconds"])) - 1]
+        row.status, row.next_attempt_at = "pending", now + timedelta(seconds=backoff)
+        row.error_code, row.note = outcome.error_code, "Retrying: the provider asked us to slow down (429)."
+        return "retrying"
     if outcome.retryable and row.attempts < delivery["max_attempts"]:
         backoff = delivery["backoff_seconds"][min(row.attempts, len(delivery["backoff_seconds"])) - 1]
         row.status, row.next_attempt_at = "pending", now + timedelta(seconds=backoff)
@@ -226,41 +230,42 @@ def _permanent_failure(row: Message, outcome: SendResult) -> None:
         )
 
 
-def reconcile(gateway: SmsGateway, lease_seconds: int, fence: Fence | None = None) -> int:
-    """Settle rows left "sending" past their lease: sent if the gateway has them, else due again."""
-    stale_before = utcnow() - timedelta(seconds=lease_seconds)
+def reconcile(gateway: SmsGateway, now: datetime, lease_seconds: int, fence: Fence | None = None) -> int:
+    """Settle rows left "sending" past their lease at `now`: sent if the gateway has them, else due again."""
+    stale_before = now - timedelta(seconds=lease_seconds)
     query = select(Message).where(Message.status == "sending", Message.claimed_at < stale_before)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = db.session.scalars(query).all()
     # Every question to the gateway first, so SQLite's write lock is not held across them.
-    found = [_look_up(gateway, row) for row in rows]
-    settled = [row for row, (asked, sid) in zip(rows, found, strict=True) if asked and _settle(row, sid)]
+    found = [_look_up(gateway, row, now) for row in rows]
+    settled = [row for row, (asked, sid) in zip(rows, found, strict=True) if asked and _settle(row, sid, now)]
     apply_waiting([row for row in settled if row.gateway_sid])
     _check(fence)
     db.session.commit()
     return len(settled)
 
 
-def _look_up(gateway: SmsGateway, row: Message) -> tuple[bool, str | None]:
-    """Whether the gateway could be asked, and the id it has for this row's text."""
+def _look_up(gateway: SmsGateway, row: Message, now: datetime) -> tuple[bool, str | None]:
+    """Whether the gateway could be asked, and the id it has for this row's text (sent since the claim:
+    asked as a duration, since the gateway keeps its own clock)."""
     if not (row.to and row.body):
         return True, None
     try:
-        return True, gateway.find(row.to, row.body, row.claimed_at)
+        return True, gateway.find(row.to, row.body, max(now - row.claimed_at, timedelta(0)))
     except Exception:  # the gateway's list is down: leave the row for the next run, send the rest
         log.warning("reconcile: could not ask the gateway about message %s", row.id)
         return False, None
 
 
-def _settle(row: Message, sid: str | None) -> bool:
+def _settle(row: Message, sid: str | None, now: datetime) -> bool:
     """Write what the gateway said, unless another dispatcher settled or claimed the row meanwhile
     (SQLite locks nothing while the gateway is asked); False when it did."""
     if sid:
         values = {
             "status": "sent",
             "gateway_sid": sid,
-            "sent_at": row.sent_at or utcnow(),
+            "sent_at": row.sent_at or now,
             "note": "Reconciled: the gateway had it.",
         }
     else:

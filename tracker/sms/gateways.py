@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import requests
@@ -28,6 +28,7 @@ class SendResult:
 
     `unknown` means the call may or may not have reached the gateway (a timeout, a dropped
     connection): the message must be reconciled with the gateway's list, never blindly resent.
+    `throttled` means the gateway asked us to slow down (HTTP 429): try again later, never fail the text.
     """
 
     sid: str | None = None
@@ -35,6 +36,7 @@ class SendResult:
     error: str | None = None
     retryable: bool = False
     unknown: bool = False
+    throttled: bool = False
 
 
 class SmsGateway(Protocol):
@@ -45,8 +47,9 @@ class SmsGateway(Protocol):
     def send(self, to: str, body: str) -> SendResult:
         """Send one text."""
 
-    def find(self, to: str, body: str, since: datetime) -> str | None:
-        """The id of a text with this body sent to this number since then, if the gateway has one."""
+    def find(self, to: str, body: str, within: timedelta) -> str | None:
+        """The id of a text with this body sent to this number within the last `within`, if the gateway
+        has one (a duration, so the caller's `now` and the gateway's clock need not agree)."""
 
 
 class OutboxGateway:
@@ -57,7 +60,7 @@ class OutboxGateway:
     def send(self, to: str, body: str) -> SendResult:
         return SendResult(sid=f"OUTBOX-{uuid.uuid4().hex}")
 
-    def find(self, to: str, body: str, since: datetime) -> str | None:
+    def find(self, to: str, body: str, within: timedelta) -> str | None:
         return None  # nothing left the machine, so sending again is harmless
 
 
@@ -98,7 +101,10 @@ class TwilioGateway:
         except TwilioRestException as error:
             retryable = error.status == 429 or error.status >= 500
             return SendResult(
-                error_code=str(error.code or error.status), error=error.msg, retryable=retryable
+                error_code=str(error.code or error.status),
+                error=error.msg,
+                retryable=retryable,
+                throttled=error.status == 429,
             )
         except requests.ConnectionError as error:
             # Refused before anything was sent is safe to retry; a dropped answer is not known.
@@ -112,10 +118,10 @@ class TwilioGateway:
             return SendResult(error="timed out", unknown=True)
         return SendResult(sid=message.sid)
 
-    def find(self, to: str, body: str, since: datetime) -> str | None:
+    def find(self, to: str, body: str, within: timedelta) -> str | None:
         # Not filtered on DateSent: a message still queued at Twilio has no date_sent yet. Twilio sets
         # date_created when it accepts one; CLOCK_SKEW covers our clock and Twilio's disagreeing.
-        after = since - CLOCK_SKEW
+        after = datetime.now(UTC) - within - CLOCK_SKEW
         for message in self._client().messages.list(to=to, limit=200):
             if message.body == body and message.date_created is not None and message.date_created >= after:
                 return message.sid
