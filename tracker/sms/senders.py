@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from tracker.sms.gateways import SendResult, SmsGateway
 
@@ -69,9 +69,13 @@ class Senders:
         for message_id, to, body in claimed:
             self.in_flight[self._pool.submit(self._send, to, body)] = message_id
 
-    def finished(self) -> list[tuple[int, SendResult]]:
-        """Wait for at least one send to finish; every answer in by then, by message id."""
-        done, _ = wait(self.in_flight, return_when=FIRST_COMPLETED)
+    def finished(self, gather: float = 0.05) -> list[tuple[int, SendResult]]:
+        """Wait for a send to finish, then `gather` seconds for others; their answers, by message id.
+
+        Answers are written a group at a time: one transaction for the few that finish together costs
+        the pool less of the interpreter than one each."""
+        wait(self.in_flight, return_when=FIRST_COMPLETED)
+        done, _ = wait(self.in_flight, timeout=gather, return_when=ALL_COMPLETED)
         return [(self.in_flight.pop(future), future.result()) for future in done]
 
     def _send(self, to: str, body: str) -> SendResult:
