@@ -56,6 +56,12 @@ class Settings:
     # The Sentencing Act 2026 ends PSS; set the day its commencement order gives.
     PSS_ENDS_ON = os.environ.get("PSS_ENDS_ON") or None
 
+    # /metrics (tracker/metrics.py) answers only a request with `Authorization: Bearer <METRICS_TOKEN>`,
+    # and 404 to any other, or to every request while it is unset.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    # "json": one JSON object a log line (tracker/jsonlog.py), for a log shipper; "text" for a terminal.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+
     # Sent on every answer where set (tracker/web/headers.py): production only, as it is served over HTTPS.
     STRICT_TRANSPORT_SECURITY: str | None = None
 
@@ -124,6 +130,7 @@ class Production(Settings):
     """A real deployment: refuses unsafe defaults."""
 
     ENV_NAME = "production"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     # __Host-: browsers keep the cookie only if it is Secure, for Path=/ and with no Domain, so no
     # other host (a sibling subdomain, say) can set or overwrite it.
