@@ -26,6 +26,9 @@ class Settings:
     ENV_NAME = "base"
     TESTING = False
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    # Keys still accepted while a new SECRET_KEY is rolled out (comma-separated; README "Running it for a
+    # whole country"): sessions signed and second factors sealed with one keep working.
+    SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key]
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}"
     )
