@@ -41,7 +41,7 @@ class JsonFormatter(logging.Formatter):
             entry["message"] = "request"
             for name, atom in ACCESS_FIELDS.items():
                 value = atoms.get(atom)
-                entry[name] = int(value) if name in NUMBERS and str(value).isdigit() else value
+                entry[name] = int(str(value)) if name in NUMBERS and str(value).isdigit() else value
         else:
             entry["message"] = record.getMessage()
         if record.exc_info and not record.exc_text:

@@ -66,14 +66,12 @@ def dispatch(now: datetime, gateway: SmsGateway, fence: Fence | None = None) -> 
     # Claim again while half a batch still waits behind the texts being sent, so no sender idles.
     refill_below = concurrency + delivery["batch_size"] // 2
     with Senders(gateway, concurrency, fence, delivery["throttle_retries"]) as senders:
-        more = True
+        more, size = True, concurrency  # the first claim is a text a sender, so sending starts at once
         while more or senders.in_flight:
             if more and len(senders.in_flight) < refill_below:
-                # The first claim is one text a sender, so sending starts at once. A batch none of which
-                # may be sent (no consent, say) is empty but not the end.
-                size = delivery["batch_size"] if senders.in_flight else concurrency
+                # A batch none of which may be sent (no consent, say) is empty but not the end.
                 claimed = claim(now, size, result, fence)
-                more = claimed is not None
+                more, size = claimed is not None, delivery["batch_size"]
                 senders.submit(claimed or [])
             else:
                 record(senders.finished(), now, delivery, result, fence)
