@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PORT ?= 5000
 
-.PHONY: run test lint fuzz bench bench-import clean assets chromium apt-install
+.PHONY: run test lint fuzz bench bench-import bench-cluster clean assets chromium apt-install
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,12 @@ bench-reports: $(BIN)/.installed
 ## concurrency and others (BENCH_CONCURRENCY; BENCH_DATABASE_URL, or =sqlite)
 bench-sms: $(BIN)/.installed
 	$(BIN)/python bench/sms_dispatch.py
+
+## bench-cluster: three gunicorn instances and two schedulers on one PostgreSQL under wrk, the leading
+## scheduler killed mid-dispatch; prints req/s, p50/p99, errors and whether every alert and text exists once
+## (BENCH_DATABASE_URL; needs wrk: make apt-install PACKAGES=wrk)
+bench-cluster: $(BIN)/.installed
+	$(BIN)/python bench/cluster.py
 
 ## bench-import: time `import releases` on 10,000 rows, half new and half known, in PostgreSQL
 ## (BENCH_DATABASE_URL; BENCH_ROWS=100000 for the large file, not run in CI)

@@ -26,6 +26,9 @@ class Settings:
     ENV_NAME = "base"
     TESTING = False
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
+    # Keys still accepted while a new SECRET_KEY is rolled out (comma-separated; README "Running it for a
+    # whole country"): sessions signed and second factors sealed with one keep working.
+    SECRET_KEY_FALLBACKS = [key for key in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if key]
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}"
     )
@@ -55,6 +58,12 @@ class Settings:
     # Post-sentence supervision (to TUSED) may start only before this day (ISO date; unset: still in force).
     # The Sentencing Act 2026 ends PSS; set the day its commencement order gives.
     PSS_ENDS_ON = os.environ.get("PSS_ENDS_ON") or None
+
+    # /metrics (tracker/metrics.py) answers only a request with `Authorization: Bearer <METRICS_TOKEN>`,
+    # and 404 to any other, or to every request while it is unset.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    # "json": one JSON object a log line (tracker/jsonlog.py), for a log shipper; "text" for a terminal.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 
     # Sent on every answer where set (tracker/web/headers.py): production only, as it is served over HTTPS.
     STRICT_TRANSPORT_SECURITY: str | None = None
@@ -128,6 +137,7 @@ class Production(Settings):
     """A real deployment: refuses unsafe defaults."""
 
     ENV_NAME = "production"
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
     # __Host-: browsers keep the cookie only if it is Secure, for Path=/ and with no Domain, so no
     # other host (a sibling subdomain, say) can set or overwrite it.

@@ -66,3 +66,40 @@ def test_running_the_migrations_leaves_our_loggers_working(app):
     # Alembic's fileConfig disables every logger that exists unless told otherwise.
     assert not logging.getLogger("tracker").disabled
     assert not logging.getLogger("twilio.http_client").disabled
+
+
+JSON_LOGGING = """
+import logging
+from tracker import create_app
+app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "LOG_FORMAT": "json"}, env="test")
+logging.getLogger("tracker.sms").warning("could not text %s", "+447911123456")
+try:
+    raise ValueError("+447911123456 is not a number we can text")
+except ValueError:
+    app.logger.exception("unhandled error")
+"""
+
+
+def test_production_logs_are_one_json_object_a_line_with_mobiles_masked():
+    # Its own process: JSON logging configures the root logger, which this test session shares.
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run(
+        [sys.executable, "-c", JSON_LOGGING],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    every = [json.loads(line) for line in done.stderr.splitlines()]  # every line is JSON
+    lines = [e for e in every if e["logger"].startswith("tracker")]
+
+    assert [(e["level"], e["logger"], e["message"]) for e in lines] == [
+        ("WARNING", "tracker.sms", "could not text +44******3456"),
+        ("ERROR", "tracker", "unhandled error"),
+    ]
+    assert "ValueError: +44******3456 is not a number" in lines[1]["exception"]
+    assert "7911123456" not in done.stderr

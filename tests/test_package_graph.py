@@ -4,11 +4,13 @@ Every module under tracker/ and config/ is parsed with `ast`, and every import i
 including imports inside functions (they hide cycles as well as any other). tracker/migrations is left
 out: its scripts are frozen history and import no application code. The arrows point down:
 
-    shells      tracker/__init__.py (the factory), tracker/scheduler.py, tracker/health.py, tracker/web/
+    shells      tracker/__init__.py (the factory), tracker/scheduler.py, tracker/health.py,
+                tracker/metrics.py, tracker/web/
     features    alerts, sms, reports            sideways only sms -> alerts (raise_event_alert alone)
                                                 and reports -> alerts, sms
     pathway     the records, their use cases and the scope of who sees which person
-    base        auth, extensions, audit, bulk, errors, clock, types, leadership, inputs, jobs, paging, config/
+    base        auth, extensions, audit, bulk, errors, clock, types, leadership, inputs, jobs, jsonlog,
+                paging, config/
     PURE        pathway/{stages,dates,screening,checklist,referrals,enforcement,bounds,release_rows,
                 release_plan},
                 alerts/rules, sms/policy, privacy: the standard library, `holidays`, and each other
@@ -61,8 +63,9 @@ BASE = {
     "tracker.inputs",
     "tracker.jobs",
     "tracker.paging",
+    "tracker.jsonlog",
 }
-TOP_SHELLS = {"tracker", "tracker.scheduler", "tracker.health"}
+TOP_SHELLS = {"tracker", "tracker.scheduler", "tracker.health", "tracker.metrics"}
 FEATURES = ("alerts", "sms", "reports")
 
 # What each unit may import (its own unit included).

@@ -16,6 +16,10 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
     settings = settings_for(env)
     app.config.from_object(settings)
     app.config.update(overrides or {})
+    if app.config["LOG_FORMAT"] == "json":
+        from tracker.jsonlog import use_json_logs
+
+        use_json_logs()
     if issubclass(settings, Production):
         check_production(app.config, logging.getLogger("tracker").warning)
     _ensure_sqlite_folder(app)
@@ -34,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
         extensions,
         health,
         inputs,
+        metrics,
         pathway,
         reports,
         scheduler,
@@ -44,7 +49,22 @@ def create_app(overrides: dict[str, Any] | None = None, env: str | None = None) 
     # Each package wires in its own blueprints, commands, webhooks and subscriptions.
     # The scheduler only registers `flask scheduler run`: it never starts here.
     # inputs comes first: it bounds path ids before any route exists and checks each body's size first.
-    for module in (inputs, extensions, errors, health, auth, pathway, alerts, sms, reports, web, scheduler):
+    # metrics comes second: its timer must start before any other hook can answer a request.
+    modules = (
+        inputs,
+        metrics,
+        extensions,
+        errors,
+        health,
+        auth,
+        pathway,
+        alerts,
+        sms,
+        reports,
+        web,
+        scheduler,
+    )
+    for module in modules:
         module.init_app(app)
     _keep_personal_data_out_of_logs()
     return app

@@ -35,12 +35,10 @@ def the_row(db, person) -> Message:
 
 
 def backdate_claim(db, minutes: int = 10) -> None:
-    """Make rows left "sending" look as old as a crash `minutes` ago (past the sending lease)."""
-    db.session.execute(
-        update(Message)
-        .where(Message.status == "sending")
-        .values(claimed_at=utcnow() - timedelta(minutes=minutes))
-    )
+    """Make rows left "sending" look claimed `minutes` earlier (with the next dispatch 10 minutes on, a
+    crash past the sending lease)."""
+    for row in db.session.scalars(select(Message).where(Message.status == "sending")):
+        row.claimed_at -= timedelta(minutes=minutes)
     db.session.commit()
 
 
@@ -124,7 +122,33 @@ def test_many_due_texts_are_sent_concurrently_each_once(
 # Retries
 
 
-def test_429_and_5xx_are_retried_with_backoff(twilio, due, dispatch_at, db):
+def test_a_429_pauses_the_senders_and_is_tried_again_in_the_same_run(twilio, due, dispatch_at, db):
+    twilio.fail_next(1, 429)
+
+    assert dispatch_at(due["at"]).sent == 1
+    assert [r["status"] for r in twilio.requests] == [429, 201]
+    assert twilio.count(due["mobile"]) == 1
+
+
+def test_a_429_that_keeps_coming_waits_its_backoff_and_never_fails_the_text(
+    twilio, due, dispatch_at, db, monkeypatch
+):
+    monkeypatch.setitem(schedule()["delivery"], "throttle_retries", 0)  # straight back to the queue
+    twilio.fail_next(10, 429)
+    at = due["at"]
+    backoff = schedule()["delivery"]["backoff_seconds"]
+
+    for offset in [0, *[sum(backoff[:n]) for n in range(1, 5)], 7200, 9000]:
+        dispatch_at(at + timedelta(seconds=offset))
+
+    row = the_row(db, due)
+    assert row.attempts > schedule()["delivery"]["max_attempts"]
+    assert (row.status, row.error_code) == ("pending", "20429")
+    assert twilio.count(due["mobile"]) == 0
+
+
+def test_429_and_5xx_are_retried_with_backoff(twilio, due, dispatch_at, db, monkeypatch):
+    monkeypatch.setitem(schedule()["delivery"], "throttle_retries", 0)  # the 429 waits for its backoff
     twilio.fail_next(1, 429)
     twilio.fail_next(1, 503)
     at = due["at"]

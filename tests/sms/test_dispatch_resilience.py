@@ -3,7 +3,7 @@ marked failed with a note, and the rest of the batch is sent."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert, select
 
@@ -58,7 +58,7 @@ class Gateway:
         self.sent += 1
         return SendResult(sid="SM-taken" if to == self.duplicate_for else f"SM-{self.sent}-{to}")
 
-    def find(self, to: str, body: str, since: datetime) -> str | None:
+    def find(self, to: str, body: str, within: timedelta) -> str | None:
         return None
 
 

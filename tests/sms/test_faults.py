@@ -4,8 +4,8 @@ dispatchers on one database; each text is received by the Twilio stand-in exactl
 Real processes throughout: the stand-in is its own process (tests/sms/twilio_standin.py) and each
 dispatcher is `flask --app wsgi sms dispatch --at AT` on the test database. The dispatcher runs with
 TRACKER_ENV=test and TEST_DATABASE_URL, the variable the Test settings read (only the other settings
-read DATABASE_URL). A row left "sending" is reconciled once its lease (config/sms/schedule.toml, 120 s)
-has passed: the tests set its claimed_at back rather than wait.
+read DATABASE_URL). A row left "sending" is reconciled once its lease (config/sms/schedule.toml) has passed
+at the dispatch's `now`: the tests set its claimed_at back rather than wait.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from twilio.request_validator import RequestValidator
 
-from tests.sms.helpers import LONDON, PUBLIC_BASE_URL, TWILIO_FROM, utcnow
+from tests.sms.helpers import LONDON, PUBLIC_BASE_URL, TWILIO_FROM
 from tests.sms.twilio_standin import ACCOUNT_SID, AUTH_TOKEN
 from tracker.pathway.models import Person
 from tracker.sms.models import Message, StatusEvent
@@ -240,8 +240,9 @@ def sids_saved(db) -> dict[str, str]:
 
 def expire_the_sending_lease(db) -> None:
     """Make rows left "sending" look as old as a crash just past the lease."""
-    past = utcnow() - timedelta(seconds=schedule()["delivery"]["sending_lease_seconds"] + 5)
-    db.session.execute(update(Message).where(Message.status == "sending").values(claimed_at=past))
+    lapsed = timedelta(seconds=schedule()["delivery"]["sending_lease_seconds"] + 5)
+    for row in db.session.scalars(select(Message).where(Message.status == "sending")):
+        row.claimed_at -= lapsed
     db.session.commit()
 
 

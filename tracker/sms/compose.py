@@ -12,7 +12,7 @@ from tracker.auth.models import Staff
 from tracker.clock import zone
 from tracker.extensions import db
 from tracker.pathway.models import Appointment, Handover, Person
-from tracker.sms.models import Message
+from tracker.sms.models import Message, among
 from tracker.sms.policy import first_name_only, revealing_words_in
 from tracker.sms.templates import render, revealing_words
 
@@ -33,7 +33,7 @@ def _when(instant: datetime, language: str) -> tuple[str, str]:
 def _contact_numbers(people: Iterable[Person]) -> dict[int, str]:
     """Each person's number to call: their offender manager's team's, else the service's."""
     manager_ids = {p.offender_manager_id for p in people if p.offender_manager_id}
-    staff = db.session.scalars(select(Staff).where(Staff.id.in_(manager_ids))).all() if manager_ids else []
+    staff = db.session.scalars(select(Staff).where(among(Staff.id, manager_ids))).all() if manager_ids else []
     default = current_app.config["SMS_CONTACT_NUMBER"]
     return {s.id: s.team.phone or default for s in staff} | {0: default}
 
@@ -41,7 +41,8 @@ def _contact_numbers(people: Iterable[Person]) -> dict[int, str]:
 def compose(rows: list[Message], now: datetime) -> Iterator[tuple[Message, tuple[str, str] | None]]:
     """Each row with (to, body), or None when it must not be sent (the row is cancelled, saying why)."""
     people = {
-        p.id: p for p in db.session.scalars(select(Person).where(Person.id.in_({r.person_id for r in rows})))
+        p.id: p
+        for p in db.session.scalars(select(Person).where(among(Person.id, {r.person_id for r in rows})))
     }
     phones = _contact_numbers(people.values())
     appointments = _appointments_for(rows)
@@ -108,7 +109,7 @@ def _released_on(rows: list[Message]) -> dict[int, date | None]:
     if not ids:
         return {}
     return dict(
-        db.session.execute(select(Handover.id, Handover.released_on).where(Handover.id.in_(ids))).all()
+        db.session.execute(select(Handover.id, Handover.released_on).where(among(Handover.id, ids))).all()
     )
 
 
@@ -125,29 +126,32 @@ def _appointments_for(rows: list[Message]) -> dict[tuple[str, int], Appointment]
     own = {r.subject_id for r in rows if r.subject_type == "appointments"}
     found: dict[tuple[str, int], Appointment] = {}
     if own:
-        for a in db.session.scalars(select(Appointment).where(Appointment.id.in_(own))):
+        for a in db.session.scalars(select(Appointment).where(among(Appointment.id, own))):
             found[("appointments", a.id)] = a
     releases = {r.subject_id for r in rows if r.purpose == "release_day"}
     if releases:
-        handovers = db.session.scalars(select(Handover).where(Handover.id.in_(releases))).all()
+        handovers = db.session.scalars(select(Handover).where(among(Handover.id, releases))).all()
         people = {h.person_id for h in handovers}
         candidates = db.session.scalars(
             select(Appointment)
             .where(
-                Appointment.person_id.in_(people),
+                among(Appointment.person_id, people),
                 Appointment.kind.in_(COMMUNITY_KINDS),
                 Appointment.outcome.is_(None),
             )
             .order_by(Appointment.starts_at)
         ).all()
+        by_person: dict[int, list[Appointment]] = {}  # in start order, as loaded
+        for a in candidates:
+            by_person.setdefault(a.person_id, []).append(a)
         for h in handovers:
             out_on = h.released_on or h.due_on
             released = datetime.combine(out_on, datetime.min.time(), zone())
             first = next(
                 (
                     a
-                    for a in candidates
-                    if a.person_id == h.person_id and released <= a.starts_at < released + timedelta(days=21)
+                    for a in by_person.get(h.person_id, ())
+                    if released <= a.starts_at < released + timedelta(days=21)
                 ),
                 None,
             )

@@ -1,7 +1,8 @@
 """Sending what is due, exactly once: claim, mark sending, send, then mark sent.
 
 A row is claimed in its own committed transaction (FOR UPDATE SKIP LOCKED on PostgreSQL, and a
-conditional UPDATE everywhere), so two dispatchers never take the same row. A row found still
+conditional UPDATE everywhere), so two dispatchers never take the same row. The sending itself is
+tracker/sms/senders.py: one pool for the run. A row found still
 "sending" after its lease (a crash between the call and the update) is looked up in the
 gateway's own list and never blindly sent again.
 """
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,10 +23,10 @@ from tracker.extensions import db, hold_transaction
 from tracker.sms import compose, replies
 from tracker.sms.delivery import apply_waiting
 from tracker.sms.gateways import INVALID_NUMBER, OPTED_OUT, SendResult, SmsGateway
-from tracker.sms.models import Message
+from tracker.sms.models import Message, among
 from tracker.sms.policy import within_quiet_hours
+from tracker.sms.senders import Senders
 from tracker.sms.templates import clock_time, schedule
-from tracker.types import utcnow
 
 log = logging.getLogger("tracker.sms")
 
@@ -45,25 +45,36 @@ class DispatchResult:
 
 
 def dispatch(now: datetime, gateway: SmsGateway, fence: Fence | None = None) -> DispatchResult:
-    """Send every text due at `now` inside the sending window, stamped as sent at `now`; commits as it goes.
+    """Send every text due at `now` inside the sending window, stamped at `now`; commits as it goes.
 
-    Claims and their lease (`claimed_at`) stay on the wall clock: they guard against another live
-    dispatcher, whatever instant each was asked to act as of. `fence`, from the scheduler, raises if
-    this process no longer leads: it is called before each claim's commit, each text handed to the
-    gateway and each commit of what it answered, so a leader that lost its lease sends and writes
-    nothing more (rows it left "sending" are reconciled by the next leader). The CLI runs without one.
+    One pool of senders serves the whole run and is kept full: a new batch is claimed while the last
+    one is still being sent, and each answer is recorded as it comes, so no send waits for the slowest
+    of its batch. Every stamp (the claim, the send, a retry's next attempt) is `now`, the instant the
+    caller acts as of; the scheduler passes the wall clock. `fence`, from the scheduler, raises if this
+    process no longer leads: it is called before each claim's commit, each text handed to the gateway
+    and each commit of what it answered, so a leader that lost its lease sends and writes nothing more
+    (rows it left "sending" are reconciled by the next leader). The CLI runs without one.
     """
     plan = schedule()
+    delivery = plan["delivery"]
     result = DispatchResult()
-    result.reconciled = reconcile(gateway, plan["delivery"]["sending_lease_seconds"], fence)
+    result.reconciled = reconcile(gateway, now, delivery["sending_lease_seconds"], fence)
     hours = plan["quiet_hours"]
     if not within_quiet_hours(now, clock_time(hours["start"]), clock_time(hours["end"]), zone()):
         return result  # due texts wait for the window
-    delivery = plan["delivery"]
-    # A batch none of which may be sent (no consent, say) is empty but not the end: go on until none is due.
-    while (claimed := claim(now, delivery["batch_size"], result, fence)) is not None:
-        if claimed:
-            record(_send_all(gateway, claimed, delivery["concurrency"], fence), now, delivery, result, fence)
+    concurrency = max(1, delivery["concurrency"])
+    # Claim again while half a batch still waits behind the texts being sent, so no sender idles.
+    refill_below = concurrency + delivery["batch_size"] // 2
+    with Senders(gateway, concurrency, fence, delivery["throttle_retries"]) as senders:
+        more, size = True, concurrency  # the first claim is a text a sender, so sending starts at once
+        while more or senders.in_flight:
+            if more and len(senders.in_flight) < refill_below:
+                # A batch none of which may be sent (no consent, say) is empty but not the end.
+                claimed = claim(now, size, result, fence)
+                more, size = claimed is not None, delivery["batch_size"]
+                senders.submit(claimed or [])
+            else:
+                record(senders.finished(), now, delivery, result, fence)
     return result
 
 
@@ -90,12 +101,12 @@ def claim(
     taken = set(
         db.session.scalars(
             update(Message)
-            .where(Message.id.in_(ids), Message.status == "pending")
-            .values(status="sending", claimed_at=utcnow())
+            .where(among(Message.id, ids), Message.status == "pending")
+            .values(status="sending", claimed_at=now)
             .returning(Message.id)
         )
     )
-    rows = db.session.scalars(select(Message).where(Message.id.in_(taken))).all()
+    rows = db.session.scalars(select(Message).where(among(Message.id, taken))).all()
     ready = []
     for row, text in _compose_each(rows, now, result):
         if text is None:
@@ -126,18 +137,6 @@ def _compose_each(rows, now: datetime, result: DispatchResult) -> list:
     return composed
 
 
-def _send_all(
-    gateway: SmsGateway, claimed: list[tuple[int, str, str]], concurrency: int, fence: Fence | None
-):
-    def send(to: str, body: str) -> SendResult:
-        _check(fence)  # immediately before the provider call: a leader that lost its lease sends nothing
-        return gateway.send(to, body)
-
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        results = pool.map(lambda c: send(c[1], c[2]), claimed)
-        return list(zip((c[0] for c in claimed), results, strict=True))
-
-
 def record(
     outcomes: list[tuple[int, SendResult]],
     now: datetime,
@@ -146,24 +145,38 @@ def record(
     fence: Fence | None = None,
 ) -> None:
     """Write what the gateway answered for each row; commits."""
-    hold_transaction()  # a savepoint per row inside one transaction: the fence can still undo it all
+    hold_transaction()  # savepoints inside one transaction: the fence can still undo it all
     rows = {
-        r.id: r for r in db.session.scalars(select(Message).where(Message.id.in_([i for i, _ in outcomes])))
+        r.id: r
+        for r in db.session.scalars(select(Message).where(among(Message.id, [i for i, _ in outcomes])))
     }
-    for message_id, outcome in outcomes:
-        try:
-            # A savepoint each: one row whose record fails is marked failed, and the others are kept.
-            with db.session.begin_nested():
-                counted = _record_one(rows[message_id], outcome, now, delivery)
-        except Exception as error:  # noqa: BLE001
-            log.warning("dispatch: message %s could not be recorded (%s)", message_id, type(error).__name__)
-            _mark_failed(message_id, outcome, now)
-            counted = "failed"
+    try:
+        # The answers together, in a few set-wide statements (a savepoint a row costs four round trips).
+        with db.session.begin_nested():
+            counts = [_record_one(rows[i], outcome, now, delivery) for i, outcome in outcomes]
+            db.session.flush()
+    except Exception:  # noqa: BLE001 - one bad row never loses the others' answers
+        log.warning("dispatch: %d answers could not be recorded together; one by one", len(outcomes))
+        counts = [_record_alone(rows, message_id, outcome, now, delivery) for message_id, outcome in outcomes]
+    for counted in counts:
         if counted:
             setattr(result, counted, getattr(result, counted) + 1)
     apply_waiting([r for r in rows.values() if r.gateway_sid])
     _check(fence)
     db.session.commit()
+
+
+def _record_alone(
+    rows: dict[int, Message], message_id: int, outcome: SendResult, now: datetime, delivery: dict
+) -> str | None:
+    """One answer in a savepoint of its own: if its record fails it is marked failed, the others kept."""
+    try:
+        with db.session.begin_nested():
+            return _record_one(rows[message_id], outcome, now, delivery)
+    except Exception as error:  # noqa: BLE001
+        log.warning("dispatch: message %s could not be recorded (%s)", message_id, type(error).__name__)
+        _mark_failed(message_id, outcome, now)
+        return "failed"
 
 
 def _record_one(row: Message, outcome: SendResult, now: datetime, delivery: dict) -> str | None:
@@ -176,6 +189,11 @@ def _record_one(row: Message, outcome: SendResult, now: datetime, delivery: dict
     if outcome.unknown:
         row.note = f"Gateway answer lost ({outcome.error}); will be reconciled."
         return None
+    if outcome.throttled:  # the provider's rate limit: later, however many times, never failed
+        backoff = delivery["backoff_seconds"][min(row.attempts, len(delivery["backoff_seconds"])) - 1]
+        row.status, row.next_attempt_at = "pending", now + timedelta(seconds=backoff)
+        row.error_code, row.note = outcome.error_code, "Retrying: the provider asked us to slow down (429)."
+        return "retrying"
     if outcome.retryable and row.attempts < delivery["max_attempts"]:
         backoff = delivery["backoff_seconds"][min(row.attempts, len(delivery["backoff_seconds"])) - 1]
         row.status, row.next_attempt_at = "pending", now + timedelta(seconds=backoff)
@@ -226,41 +244,42 @@ def _permanent_failure(row: Message, outcome: SendResult) -> None:
         )
 
 
-def reconcile(gateway: SmsGateway, lease_seconds: int, fence: Fence | None = None) -> int:
-    """Settle rows left "sending" past their lease: sent if the gateway has them, else due again."""
-    stale_before = utcnow() - timedelta(seconds=lease_seconds)
+def reconcile(gateway: SmsGateway, now: datetime, lease_seconds: int, fence: Fence | None = None) -> int:
+    """Settle rows left "sending" past their lease at `now`: sent if the gateway has them, else due again."""
+    stale_before = now - timedelta(seconds=lease_seconds)
     query = select(Message).where(Message.status == "sending", Message.claimed_at < stale_before)
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = db.session.scalars(query).all()
     # Every question to the gateway first, so SQLite's write lock is not held across them.
-    found = [_look_up(gateway, row) for row in rows]
-    settled = [row for row, (asked, sid) in zip(rows, found, strict=True) if asked and _settle(row, sid)]
+    found = [_look_up(gateway, row, now) for row in rows]
+    settled = [row for row, (asked, sid) in zip(rows, found, strict=True) if asked and _settle(row, sid, now)]
     apply_waiting([row for row in settled if row.gateway_sid])
     _check(fence)
     db.session.commit()
     return len(settled)
 
 
-def _look_up(gateway: SmsGateway, row: Message) -> tuple[bool, str | None]:
-    """Whether the gateway could be asked, and the id it has for this row's text."""
+def _look_up(gateway: SmsGateway, row: Message, now: datetime) -> tuple[bool, str | None]:
+    """Whether the gateway could be asked, and the id it has for this row's text (sent since the claim:
+    asked as a duration, since the gateway keeps its own clock)."""
     if not (row.to and row.body):
         return True, None
     try:
-        return True, gateway.find(row.to, row.body, row.claimed_at)
+        return True, gateway.find(row.to, row.body, max(now - row.claimed_at, timedelta(0)))
     except Exception:  # the gateway's list is down: leave the row for the next run, send the rest
         log.warning("reconcile: could not ask the gateway about message %s", row.id)
         return False, None
 
 
-def _settle(row: Message, sid: str | None) -> bool:
+def _settle(row: Message, sid: str | None, now: datetime) -> bool:
     """Write what the gateway said, unless another dispatcher settled or claimed the row meanwhile
     (SQLite locks nothing while the gateway is asked); False when it did."""
     if sid:
         values = {
             "status": "sent",
             "gateway_sid": sid,
-            "sent_at": row.sent_at or utcnow(),
+            "sent_at": row.sent_at or now,
             "note": "Reconciled: the gateway had it.",
         }
     else:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, ForeignKey, Index, Integer, String, Text, UniqueConstraint, bindparam
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import Model
 from tracker.pathway.models import Person
 from tracker.types import UTCDateTime, utcnow
+
+
+def among(column: Any, ids: Iterable[int]) -> ColumnElement[bool]:
+    """`column IN (ids)` with the ids written into the SQL: a batch's 200 placeholders cost psycopg more
+    CPU to parse than the query costs PostgreSQL to run. Integers only, so nothing can be injected."""
+    values = sorted({int(i) for i in ids})
+    return column.in_(bindparam(None, values, expanding=True, literal_execute=True, type_=Integer))
+
 
 # "held": due while the person was in custody; sent after their release if still useful, else cancelled.
 STATUSES = ("pending", "held", "sending", "sent", "delivered", "undelivered", "failed", "cancelled")
