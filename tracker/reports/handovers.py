@@ -75,6 +75,7 @@ def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
         Handover.kind == "release",
         Handover.released_on >= year.start_on,
         Handover.released_on <= min(year.end_on, today),
+        scope_filter(scope, establishment=Handover.team_id, probation_team=Handover.probation_team_id),
     )
     stages = select(Handover.stage_id).where(*in_year)
     due = _due_on(stages)
@@ -93,10 +94,7 @@ def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
             _n(Handover.id.not_in(_accommodation_done_at_release(in_year))).label("no_accommodation"),
         )
         .outerjoin(due, due.c.stage_id == Handover.stage_id)
-        .where(
-            *in_year,
-            scope_filter(scope, establishment=Handover.team_id, probation_team=Handover.probation_team_id),
-        )
+        .where(*in_year)
         .group_by(*BY_GROUP_AND_MONTH)
     )
 

@@ -92,6 +92,7 @@ def _releases(year: Period, by: str, scope: Scope, today: date) -> Select:
         Handover.kind == "release",
         Handover.released_on >= year.start_on,
         Handover.released_on <= min(year.end_on, today),
+        scope_filter(scope, establishment=Handover.team_id, probation_team=Handover.probation_team_id),
     )
     back = _first_return(year, today, in_year)
     columns: dict[str, ColumnElement[int]] = {n: literal(0, Integer) for n in NAMES}
@@ -106,10 +107,7 @@ def _releases(year: Period, by: str, scope: Scope, today: date) -> Select:
             *(value.label(name) for name, value in columns.items()),
         )
         .outerjoin(back, back.c.handover_id == Handover.id)
-        .where(
-            *in_year,
-            scope_filter(scope, establishment=Handover.team_id, probation_team=Handover.probation_team_id),
-        )
+        .where(*in_year)
     )
 
 
