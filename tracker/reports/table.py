@@ -35,8 +35,10 @@ def build(name: str, module: Any, period: Period, by: str, scope: Scope, today: 
     raw: dict[tuple[Any, int], list[int]] = {}
     if db.session.get_bind().dialect.name == "postgresql":
         # One large statement over many rows: PostgreSQL's JIT would spend seconds compiling its many
-        # expressions to save milliseconds running them.
+        # expressions to save milliseconds running them; and its grouping of a year's episodes (unmet
+        # need: about 190,000 nationally) fits in memory with a little more than the default 4 MB.
         db.session.execute(text("SET LOCAL jit = off"))
+        db.session.execute(text("SET LOCAL work_mem = '64MB'"))
     for group, month, *values in db.session.execute(module.counts(year, by, scope, today)):
         raw[(group, int(month))] = [int(v or 0) for v in values]
     groups = months if by == "month" else sorted({g for g, _ in raw}, key=lambda g: (g is None, str(g)))
