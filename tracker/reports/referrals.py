@@ -21,7 +21,8 @@ NOTE = {
     "(and why) and started, and how long treatment took to start.",
     "included": "Every referral made in the period (by the day it was made), of any kind, to any service, "
     "as it stands today: a referral made in the period and started later still counts as started.",
-    "counted": "Accepted: accepted, started or ended. Declined: by its coded reason (not recorded: declined "
+    "counted": "Demand: the referrals made to each service in each month of the period. Accepted: "
+    "accepted, started or ended. Declined: by its coded reason (not recorded: declined "
     "before reasons were asked). Started: treatment started. Days to start: from the day the referral was "
     "made to the day treatment started, for the referrals started; the median is the middle value and the "
     "90th percentile the value nine in ten are within, shown for 10 started or more. Counts under 5, and "
@@ -36,6 +37,9 @@ COUNTS = (
     *(Count(f"declined_{r}", f"Declined: {r.replace('_', ' ')}", of="declined") for r in REASONS),
     Count("started", "Treatment started", of="made"),
 )
+# Demand: the referrals made to each service month by month, in its row (made_2025-04, ...), suppressed
+# with the year and its quarters as one table.
+MONTHLY = ("made",)
 # The declines by reason add up to the declines, so one hidden reason cannot be worked out from the rest.
 PARTS = {"declined": tuple(f"declined_{r}" for r in REASONS)}
 STATISTICS = (
