@@ -1,5 +1,7 @@
 """Index the reports' scans: stages by kind and day, referrals made, screenings, appointments after a
-release, accommodation done (issue 11: each report under 1 s on national data)
+release, accommodation done (issue 11: each report under 1 s on national data); and keep each stage
+episode's sex and ethnic group as they were when it was recorded (episode_facts), the stages already
+recorded taking the person's as they are now (the nearest there is)
 
 Revision ID: 3b8e61d0c2a7
 Revises: a9c3e5b7d2f4
@@ -26,6 +28,18 @@ def upgrade():
     op.create_index('ix_referrals_made_at', 'referrals', ['made_at'])
     op.create_index('ix_screenings_screened_at', 'screenings', ['screened_at'])
     op.create_index('ix_appointments_person_id_starts_at', 'appointments', ['person_id', 'starts_at'])
+    op.create_table(
+        'episode_facts',
+        sa.Column('stage_id', sa.Integer(), nullable=False),
+        sa.Column('sex', sa.String(length=20), nullable=True),
+        sa.Column('ethnic_group', sa.String(length=60), nullable=True),
+        sa.ForeignKeyConstraint(['stage_id'], ['stages.id'], name=op.f('fk_episode_facts_stage_id_stages'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('stage_id', name=op.f('pk_episode_facts')),
+    )
+    op.execute(
+        "INSERT INTO episode_facts (stage_id, sex, ethnic_group) "
+        "SELECT stages.id, people.sex, people.ethnic_group FROM stages JOIN people ON people.id = stages.person_id"
+    )
     op.create_index(
         'ix_handover_items_accommodation_done', 'handover_items', ['handover_id', 'updated_at'],
         postgresql_where=ACCOMMODATION_DONE, sqlite_where=ACCOMMODATION_DONE,
@@ -33,6 +47,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('episode_facts')
     op.drop_index('ix_handover_items_accommodation_done', table_name='handover_items')
     op.drop_index('ix_appointments_person_id_starts_at', table_name='appointments')
     op.drop_index('ix_screenings_screened_at', table_name='screenings')
