@@ -20,7 +20,7 @@ from tracker.reports import breakdowns, periods
 from tracker.reports.measures import Count
 from tracker.reports.periods import Period
 from tracker.reports.scope import Scope
-from tracker.reports.suppression import Relation, _exposed, is_small, protect, rate
+from tracker.reports.suppression import Relation, _exposed, is_small, pinned, protect, rate
 
 TOTAL = "__total__"
 YEAR = 0  # the period key of the whole year; quarters are 1 to 4
@@ -150,12 +150,27 @@ def _suppress(values, groups, quarters, counts, parts=None) -> frozenset:
     )
     small = _small({c: v for c, v in values.items() if c[0] != TOTAL}, columns)
     result = protect(values, relations, primary=small | hidden_totals, may_hide=lambda c: c[0] != TOTAL)
-    # Safe before exact: hide every column of an unprotected relation in every row, its parts' too (a
-    # whole hidden alone beside shown parts, like declines beside their reasons, is their sum), and
-    # again for any relation that hiding them leaves with one hidden cell, until none does.
+    if not result.unprotected:
+        return frozenset(result.hidden)
+    # Safe before exact: hide a whole column, in every row, for each relation left unprotected. First
+    # only its parts' columns (a rate's numerator and complement, not the count they share, so a
+    # report keeps its releases), checked against the attacker's bounds; if that still gives a cell
+    # away, every column of those relations, wholes too.
+    narrow = _hide_columns(
+        {c[2] for r in result.unprotected for c in r.parts}, result.hidden, values, relations
+    )
+    if not pinned(values, relations, narrow):
+        return narrow
     names = {c[2] for r in result.unprotected for c in (r.whole, *r.parts)}
+    return _hide_columns(names, result.hidden, values, relations)
+
+
+def _hide_columns(names, hidden_already, values, relations) -> frozenset:
+    """Hide the columns `names` in every row but the total's, then any column a relation is left with one
+    hidden cell in (a whole hidden alone beside shown parts is their sum), until no relation is."""
+    names = set(names)
     while True:
-        hidden = set(result.hidden) | {c for c in values if c[2] in names and c[0] != TOTAL}
+        hidden = set(hidden_already) | {c for c in values if c[2] in names and c[0] != TOTAL}
         more = {
             c[2]
             for r in relations
