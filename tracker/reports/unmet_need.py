@@ -43,6 +43,8 @@ NOTE = {
 BREAKDOWNS = ("stage", "establishment", "sex", "age_band", "ethnic_group", "month")
 STAGES = ("arrest", "court", "atr", "custody")
 DAYS, BEFORE, AFTER = 28, 90, 14
+# The breakdowns kept per episode when it was recorded (tracker/reports/episodes.py).
+KEPT = ("sex", "ethnic_group")
 COUNTS = (
     Count("entered", "Episodes started"),
     Count("screened", "Screened around the start", of="entered"),
@@ -121,7 +123,7 @@ def _episodes(year: Period, by: str, scope: Scope, today: date):
         .subquery("treatment")
     )
     zone4_on = _first(and_(in_episode, audit, Screening.zone == 4))
-    return (
+    episodes = (
         select(
             group.label("grp"),
             month.label("month"),
@@ -138,7 +140,6 @@ def _episodes(year: Period, by: str, scope: Scope, today: date):
             ).label("referred_on"),
         )
         .join(Person, Person.id == Stage.person_id)
-        .outerjoin(EpisodeFacts, EpisodeFacts.stage_id == Stage.id)
         .outerjoin(Screening, and_(Screening.person_id == Stage.person_id, Screening.screened_at >= since))
         .outerjoin(treatment, treatment.c.person_id == Stage.person_id)
         .where(
@@ -148,8 +149,10 @@ def _episodes(year: Period, by: str, scope: Scope, today: date):
             _scope(scope),
         )
         .group_by(Stage.id, Stage.person_id, Stage.start_on, Person.alcohol_need, group, month)
-        .subquery("episodes")
     )
+    if by in KEPT:  # joined only when counted by them: nearly a million stages nationally
+        episodes = episodes.outerjoin(EpisodeFacts, EpisodeFacts.stage_id == Stage.id)
+    return episodes.subquery("episodes")
 
 
 def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
