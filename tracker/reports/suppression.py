@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 THRESHOLD = 5
 # A rate (or any statistic over a group) is shown only over a denominator at least this large.
@@ -66,20 +67,26 @@ def protect(
     cells = sorted({*values, *(c for r in relations for c in (r.whole, *r.parts))}, key=repr)
     number = {cell: n for n, cell in enumerate(cells)}
     numbered = [Relation(number[r.whole], tuple(number[p] for p in r.parts)) for r in relations]
-    allowed = [may_hide(cell) for cell in cells]
+    allowed: dict[Cell, bool] = {n: may_hide(cell) for n, cell in enumerate(cells)}
     found = _protect(
-        [values[cell] for cell in cells],
+        {n: values[cell] for n, cell in enumerate(cells) if cell in values},
         numbered,
         {number[cell] for cell in primary},
         allowed.__getitem__,
     )
     original = dict(zip(numbered, relations, strict=True))
-    return Protected(frozenset(cells[n] for n in found.hidden), tuple(original[r] for r in found.unprotected))
+    return Protected(
+        frozenset(cells[cast(int, n)] for n in found.hidden), tuple(original[r] for r in found.unprotected)
+    )
 
 
 def _protect(
-    values: Sequence[int], relations: Sequence[Relation], primary: set[int], may_hide: Callable[[int], bool]
+    values: Mapping[Cell, int],
+    relations: Sequence[Relation],
+    primary: set[Cell],
+    may_hide: Callable[[Cell], bool],
 ) -> Protected:
+    """protect() on numbered cells."""
     hidden = set(primary)
     touching: dict[Cell, list[int]] = {}
     for n, relation in enumerate(relations):
@@ -90,7 +97,7 @@ def _protect(
     for round_ in range(ROUNDS + 1):
         _close(values, relations, hidden, may_hide, touching, waiting, unprotected)
         waiting = []
-        for cell in pinned(values, relations, hidden, touching, order=None):
+        for cell in pinned(values, relations, hidden, touching, order=_number):
             if round_ == ROUNDS:  # still pinned after every round: give up on its relations (the caller
                 unprotected.update({relations[n]: None for n in touching[cell]})  # hides their columns)
                 continue
@@ -144,7 +151,12 @@ def _smallest(
     candidates = [c for c in (relation.whole, *relation.parts) if c not in hidden and may_hide(c)]
     if not candidates:
         return None
-    return min(candidates, key=lambda c: (values[c] == 0, values[c], c == relation.whole, c))
+    return min(candidates, key=lambda c: (values[c] == 0, values[c], c == relation.whole, _number(c)))
+
+
+def _number(cell: Cell) -> int:
+    """A numbered cell's number (protect numbers the caller's cells in the order ties are broken in)."""
+    return cast(int, cell)
 
 
 def _widest(
@@ -165,7 +177,7 @@ def pinned(
     relations: Sequence[Relation],
     hidden: set[Cell] | frozenset[Cell],
     touching: Mapping[Cell, list[int]] | None = None,
-    order: Callable[[Cell], object] | None = repr,
+    order: Callable[[Cell], Any] = repr,
 ) -> list[Cell]:
     """The hidden cells whose value an attacker can pin from the shown ones with bounds alone: each
     count is at least 0, a whole is at least its shown parts, a part at most its whole less the rest."""
@@ -207,7 +219,15 @@ def pinned(
     return sorted((c for c in hidden if low[c] == high[c]), key=order)
 
 
-def _tighten(whole, hidden_parts, shown_sum, hidden, low, high, bounds) -> list[Cell]:
+def _tighten(
+    whole: Cell,
+    hidden_parts: list[Cell],
+    shown_sum: int,
+    hidden: set[Cell] | frozenset[Cell],
+    low: dict[Cell, float],
+    high: dict[Cell, float],
+    bounds: Callable[[Cell], tuple[float, float]],
+) -> list[Cell]:
     """One pass of the bounds over `whole` = shown parts (shown_sum) + hidden parts; the cells moved."""
     changed = []
     parts = [(low[p], high[p]) for p in hidden_parts]
