@@ -14,7 +14,6 @@ from tracker.pathway.models import Appointment, HandoverItem, Referral, Screenin
 ACCOMMODATION_DONE = "item = 'accommodation' AND status = 'done'"
 
 
-
 def declare() -> None:
     """Put the reports' indexes on the pathway's tables' metadata, once however many apps are made."""
     if any(index.name == "ix_stages_kind_start_on" for index in Stage.__table__.indexes):

@@ -149,7 +149,22 @@ def _suppress(values, groups, quarters, counts, parts=None) -> frozenset:
         ]
     )
     small = _small({c: v for c, v in values.items() if c[0] != TOTAL}, columns)
-    result = protect(values, relations, primary=small | hidden_totals, may_hide=lambda c: c[0] != TOTAL)
+    # A row's 0 where the period's total shows 0 is known to all and tells of nobody: it is shown, and
+    # never hidden to protect another cell (it would protect nothing).
+    told = frozenset(
+        c
+        for c, v in values.items()
+        if v == 0
+        and c[0] != TOTAL
+        and values.get((TOTAL, c[1], c[2])) == 0
+        and (TOTAL, c[1], c[2]) not in hidden_totals
+    )
+    result = protect(
+        values,
+        relations,
+        primary=(small | hidden_totals) - told,
+        may_hide=lambda c: c[0] != TOTAL and c not in told,
+    )
     if not result.unprotected:
         return frozenset(result.hidden)
     # Safe before exact: hide a whole column, in every row, for each relation left unprotected. First
@@ -157,20 +172,20 @@ def _suppress(values, groups, quarters, counts, parts=None) -> frozenset:
     # report keeps its releases), checked against the attacker's bounds; if that still gives a cell
     # away, every column of those relations, wholes too.
     narrow = _hide_columns(
-        {c[2] for r in result.unprotected for c in r.parts}, result.hidden, values, relations
+        {c[2] for r in result.unprotected for c in r.parts}, result.hidden, values, relations, told
     )
     if not pinned(values, relations, narrow):
         return narrow
     names = {c[2] for r in result.unprotected for c in (r.whole, *r.parts)}
-    return _hide_columns(names, result.hidden, values, relations)
+    return _hide_columns(names, result.hidden, values, relations, told)
 
 
-def _hide_columns(names, hidden_already, values, relations) -> frozenset:
+def _hide_columns(names, hidden_already, values, relations, told) -> frozenset:
     """Hide the columns `names` in every row but the total's, then any column a relation is left with one
     hidden cell in (a whole hidden alone beside shown parts is their sum), until no relation is."""
     names = set(names)
     while True:
-        hidden = set(hidden_already) | {c for c in values if c[2] in names and c[0] != TOTAL}
+        hidden = set(hidden_already) | {c for c in values if c[2] in names and c[0] != TOTAL} - told
         more = {
             c[2]
             for r in relations
