@@ -61,8 +61,9 @@ def build(name: str, module: Any, period: Period, by: str, scope: Scope, today: 
         rows = [_row(names[g], g, key, values, hidden, module, stats.get(g)) for g in shown]
     total = _row("Total", TOTAL, key, values, hidden, module, stats.get(TOTAL))
     labels = {m: periods.month_label(year.year_start_on, m) for m in in_period}
-    for row, group in zip([*rows, total], [*(() if by == "month" else shown), TOTAL], strict=False):
-        _monthly(row, group, labels, monthly, values, hidden)
+    if monthly:  # never by month: then the rows are the months themselves
+        for row, group in zip([*rows, total], [*shown, TOTAL], strict=True):
+            _monthly(row, group, labels, monthly, values, hidden)
     note = module.NOTE
     result = {
         "report": name,
