@@ -11,6 +11,7 @@ Prints figures; asserts nothing.
     .venv/bin/python bench/reports.py
     BENCH_PEOPLE=25000 BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench \
         .venv/bin/python bench/reports.py
+    BENCH_REUSE=1 .venv/bin/python bench/reports.py     # again, on the data set already built
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ if not hasattr(sweep.dates, "earliest_release_on"):
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "250000"))
 URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_reports")
 EARLIER_YEARS, RELEASES_A_YEAR = 4, 50_000
-# BENCH_REUSE=1 times the reports on the data set the last run built, without building it again.
+# BENCH_REUSE=1 times the reports on the data set the last run built (about 3 minutes to build), without
+# building it again: it only migrates it to the head and analyses it.
 REUSE = os.environ.get("BENCH_REUSE") == "1"
 TODAY = sweep.TODAY
 
@@ -172,7 +174,13 @@ def main() -> None:
     sweep.ensure_database(URL)
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(URL, "")}, env="development")
     started = time.perf_counter()
-    if not REUSE:
+    if REUSE:
+        # The data set stays; any migration added since (an index) is applied to it and its statistics.
+        with app.app_context():
+            upgrade()
+        with psycopg.connect(URL, autocommit=True) as conn:
+            conn.execute("ANALYZE")
+    else:
         with app.app_context():
             downgrade(revision="base")
             upgrade()

@@ -119,3 +119,20 @@ def test_a_release_keeps_the_facts_of_its_day(db, api_as, make_person, places, t
     assert (handover.alcohol_need, handover.sex, handover.sentence_band) == (True, "female", "remand")
     assert handover.age_band in ("18_24", "25_34")
     assert (handover.team_id, handover.probation_team_id) == (places.bristol.id, places.probation.id)
+
+
+def test_a_start_in_the_window_counts_though_the_treatment_has_since_ended(
+    db, api_as, places, release, last_year
+):
+    """OHID C20 counts people who started treatment within three weeks, whatever came after."""
+    april = last_year.start_on + timedelta(days=9)
+    for day in range(5):
+        release(april, started=day, status="ended")
+    for _ in range(5):
+        release(april, to=places.treatment_team, status="accepted")
+    db.session.commit()
+
+    body = api_as(places.commissioner).get(f"/reports/continuity?period={last_year.name}").json
+
+    assert (body["total"]["released"], body["total"]["started"]) == (10, 5)
+    assert "since ended" in body["note"]["counted"]

@@ -146,3 +146,31 @@ def test_csv_reads_c_for_a_hidden_reason(two_services, api_as, places):
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0].startswith("service,made,accepted,declined,declined_not_eligible,")
     assert "[c]" in lines[2]
+
+
+def test_demand_per_service_by_month_is_one_table_with_its_year(db, places, refer, last_year, api_as):
+    """Bristol: 8, 6 and 5 in April, May and June; Cardiff: 7, 3 and 6. Cardiff's May (3) is hidden, so
+    is its June beside it in its quarter, Bristol's June beside that in June's total, and Bristol's May
+    beside that in Bristol's quarter; April is shown."""
+    months = [last_year.start_on + timedelta(days=d) for d in (9, 40, 70)]
+    for team, counts in ((places.treatment_team, (8, 6, 5)), (places.other_treatment, (7, 3, 6))):
+        for on, count in zip(months, counts, strict=True):
+            for _ in range(count):
+                refer(team, on, "accepted")
+    db.session.commit()
+    api = api_as(places.commissioner)
+
+    q1 = api.get(f"/reports/referrals?period={last_year.name}-Q1").json
+    year_csv = api.get(f"/reports/referrals?period={last_year.name}&format=csv").get_data(as_text=True)
+
+    apr, may, jun = (on.strftime("%Y-%m") for on in months)
+    assert q1["months"] == [apr, may, jun]
+    bristol, cardiff = row_of(q1, "Bristol Community Alcohol Service"), row_of(q1, "Cardiff Alcohol Service")
+    demand = [[row[f"made_{m}"] for m in (apr, may, jun)] for row in (bristol, cardiff, q1["total"])]
+    assert demand == [[8, None, None], [7, None, None], [15, 9, 11]]
+    assert {f"made_{may}", f"made_{jun}"} <= set(cardiff["suppressed"])
+    assert (bristol["made"], cardiff["made"]) == (19, 16)
+    header = year_csv.splitlines()[0].split(",")
+    assert header[-12:] == [
+        f"made_{last_year.start_on.year + (m < 4)}-{m:02}" for m in (*range(4, 13), 1, 2, 3)
+    ]

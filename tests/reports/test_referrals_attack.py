@@ -84,7 +84,29 @@ def _system(tables, year_name):
                         ):
                             year[key(by, row["group"], quarter, column)] = 1
                     relations.append(year)
+        _demand(by, period, body, known, relations, key)
     return known, relations
+
+
+def _demand(by, period, body, known, relations, key):
+    """Each service's referrals made month by month (made_2025-04): a service's month is the same cell in
+    its quarter and its year, its months add to its period, and the services' to the month's total (the
+    by-month table's row)."""
+    months = body.get("months", [])
+    if by == "month" or not months:
+        return
+
+    def cell(group, month):
+        return ("month", month, "made") if group == "Total" else (by, group, month, "made")
+
+    for row in [*body["rows"], body["total"]]:
+        for month in months:
+            if row[f"made_{month}"] is not None:
+                known[cell(row["group"], month)] = row[f"made_{month}"]
+        sums = {key(by, row["group"], period, "made"): -1}
+        relations.append(sums | {cell(row["group"], month): 1 for month in months})
+    for month in months:
+        relations.append({cell("Total", month): -1} | {cell(r["group"], month): 1 for r in body["rows"]})
 
 
 def test_no_hidden_decline_reason_can_be_worked_out(small_year, api_as, places):
@@ -99,4 +121,5 @@ def test_no_hidden_decline_reason_can_be_worked_out(small_year, api_as, places):
 
     hidden = {k for r in relations for k in r if k not in known}
     assert hidden, "the fixture should make the report hide something"
+    assert {k for k in hidden if k[0] == "service" and k[2] not in periods}, "and some month's demand"
     assert _recovered(known, relations) == set()

@@ -225,3 +225,34 @@ def test_the_fixture_hides_some_cells_for_others(small_year, api_as, places):
 
     assert (bristol["released"], bristol["started"]) == (None, None)
     assert q2["total"]["released"] is None
+
+
+@pytest.fixture
+def given_up_year(db, places, release, last_year, make_team):
+    """A year whose secondary suppression gives up (found by a search over small tables): Eastwood's one
+    release, nobody started, cannot be protected in the cells left, and its empty quarters total 0."""
+    cardiff = make_team("HMP Cardiff", "prison", "CFI")
+    plan = {  # team: {month: (released, started)}
+        places.bristol: {2: (10, 9), 3: (11, 11), 1: (13, 7)},
+        cardiff: {1: (14, 8), 0: (11, 2), 4: (12, 7)},
+        places.eastwood: {0: (1, 0), 4: (0, 0)},
+    }
+    for team, months in plan.items():
+        for month, (released, started) in months.items():
+            on = last_year.start_on + timedelta(days=30 * month + 10)
+            for n in range(released):
+                release(on, team=team, started=3 if n < started else None)
+    db.session.commit()
+    return last_year
+
+
+def test_when_suppression_gives_up_nothing_is_recovered_and_the_releases_stay(given_up_year, api_as, places):
+    tables = _published(api_as(places.commissioner), given_up_year)
+    known, relations = _system(tables, given_up_year.name)
+
+    assert {k for k in _recovered(known, relations) if k[0] != "not"} == set()
+    assert {k for k in _pinned_by_bounds(known, relations) if k[0] != "not"} == set()
+    # It gave up on the numerator and its complement: those columns go, the releases they share stay.
+    rows = [r for (by, _), body in tables.items() if by == "establishment" for r in body["rows"]]
+    assert all(r["started"] is None for r in rows if r["released"])
+    assert any(r["released"] for r in rows), "the count the hidden columns share is still shown"

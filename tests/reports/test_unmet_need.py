@@ -171,3 +171,26 @@ def test_all_of_a_group_unmet_is_not_given_away_by_bounds(db, episode, api_as, p
 
     assert court["need_referred"] is None
     assert court["need_unmet"] is None or court["need"] is None and court["entered"] is None
+
+
+def test_an_episode_keeps_the_sex_and_ethnic_group_it_was_recorded_with(
+    db, episode, places, last_year, api_as
+):
+    """Changing a person's record later moves none of their episodes to another group."""
+    from sqlalchemy import select
+
+    from tracker.pathway.models import Person
+
+    for _ in range(5):
+        episode("court", last_year.start_on + timedelta(days=30))
+    db.session.commit()
+    for person in db.session.scalars(select(Person)):
+        person.sex, person.ethnic_group = "female", "asian_indian"
+    db.session.commit()
+    api = api_as(places.commissioner)
+
+    by_sex = api.get(f"/reports/unmet_need?period={last_year.name}&by=sex").json
+    by_ethnic_group = api.get(f"/reports/unmet_need?period={last_year.name}&by=ethnic_group").json
+
+    assert [(r["group"], r["entered"]) for r in by_sex["rows"]] == [("male", 5)]
+    assert [(r["group"], r["entered"]) for r in by_ethnic_group["rows"]] == [("not_stated", 5)]

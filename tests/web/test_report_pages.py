@@ -40,3 +40,28 @@ def test_the_print_view_and_the_csv(world, signed_in):
 
 def test_a_bad_breakdown_on_a_page_is_refused(world, signed_in):
     assert signed_in(world.commissioner).get("/reports/continuity?by=postcode").status_code == 422
+
+
+def test_each_page_print_view_and_csv_is_audited_and_names_no_person(world, signed_in, db):
+    from sqlalchemy import select
+
+    from tracker.audit import AuditEntry
+
+    browser = signed_in(world.commissioner)
+    browser.get("/reports/referrals?by=month")
+    browser.get("/reports/referrals/print")
+    browser.get("/reports/referrals/csv")
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.subject_type == "report")).all()
+
+    assert [(e.action, e.detail["report"], e.detail["by"], e.detail["how"]) for e in entries] == [
+        ("view", "referrals", "month", "page"),
+        ("view", "referrals", "service", "print"),
+        ("export", "referrals", "service", "csv"),
+    ]
+    assert all(e.person_id is None and e.actor_id == world.commissioner.id for e in entries)
+
+
+def test_the_referrals_page_shows_each_services_demand_by_month(world, signed_in):
+    page = text(signed_in(world.commissioner).get("/reports/referrals"))
+
+    assert "Referrals made: " in page  # a column per month of the year: Referrals made: 2026-04, ...

@@ -12,7 +12,9 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Wire reports in: /api/v1/reports/<name> and `flask reports export`."""
     from tracker import extensions
-    from tracker.reports import api, cli
+    from tracker.reports import api, cli, episodes, indexes
 
+    indexes.declare()
+    episodes.listen()
     extensions.api.register_blueprint(api.bp)
     app.cli.add_command(cli.reports_cli)

@@ -58,6 +58,13 @@ class ReportOut(Schema):
         metadata={"description": "{group, <each value>, suppressed: [names of values withheld, null]}"},
     )
     total = fields.Dict()
+    months = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Referrals only: the months whose demand each row shows as made_<month> "
+            "(made_2025-04)."
+        },
+    )
 
 
 @bp.get("/reports/<name>")

@@ -38,7 +38,9 @@ NOTE = {
     "Breakdowns are as they were on the day of release.",
     "counted": "Started: a structured alcohol or drug treatment referral to a treatment service, not "
     "declined, with treatment started from the day of release to 21 days after it; an assessment "
-    "alone does not count. Counts under 5, and any figure one could be worked out from, are suppressed.",
+    "alone does not count. As in OHID's C20, a start in those 21 days counts even if the treatment has "
+    "since ended (completed or dropped out). Counts under 5, and any figure one could be worked out "
+    "from, are suppressed.",
 }
 BREAKDOWNS = RELEASE_BREAKDOWNS
 COUNTS = (

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Date, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Date, Select, and_, case, func, or_, select
 
 from tracker.pathway import dates
 from tracker.pathway.checklist import RELEASE_ITEMS
@@ -67,10 +67,20 @@ def _n(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
-    """(group, month, *COUNTS) over the actual releases of the financial year, in one statement."""
+    """(group, month, *COUNTS) over the actual releases of the financial year, in one statement.
+
+    Each fact is found for the year's releases at once (a join the database hashes, or an IN over a set
+    it builds once), never looked up release by release."""
+    in_year = (
+        Handover.kind == "release",
+        Handover.released_on >= year.start_on,
+        Handover.released_on <= min(year.end_on, today),
+        scope_filter(scope, establishment=Handover.team_id, probation_team=Handover.probation_team_id),
+    )
+    stages = select(Handover.stage_id).where(*in_year)
+    due = _due_on(stages)
+    closed_eve = and_(due.c.due_on.in_(_closed_eves(year)), due.c.hdc == 0)
     kept = Handover.checklist_at_p7
-    due_on = _due_on()
-    closed_eve = due_on.in_(_closed_eves(year))
     return (
         select(
             group_expression(by, FACTS, year).label("grp"),
@@ -78,17 +88,13 @@ def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
             func.count().label("released"),
             _n(Handover.checklist_at_p7_on.is_not(None)).label("checked_at_p7"),
             *(_n(kept[item].as_string() == "done").label(f"p7_{item}") for item in RELEASE_ITEMS),
-            _n(_appointment_within(21)).label("appointment_21"),
-            _n(and_(closed_eve, ~_on_hdc())).label("friday_or_pre_holiday"),
-            _n(and_(closed_eve, ~_on_hdc(), Handover.released_on < due_on)).label("brought_forward"),
-            _n(~_accommodation_done_at_release()).label("no_accommodation"),
+            _n(Handover.id.in_(_with_appointment_within(21, year, in_year))).label("appointment_21"),
+            _n(closed_eve).label("friday_or_pre_holiday"),
+            _n(and_(closed_eve, Handover.released_on < due.c.due_on)).label("brought_forward"),
+            _n(Handover.id.not_in(_accommodation_done_at_release(in_year))).label("no_accommodation"),
         )
-        .where(
-            Handover.kind == "release",
-            Handover.released_on >= year.start_on,
-            Handover.released_on <= min(year.end_on, today),
-            scope_filter(scope, establishment=Handover.team_id, probation_team=Handover.probation_team_id),
-        )
+        .outerjoin(due, due.c.stage_id == Handover.stage_id)
+        .where(*in_year)
         .group_by(*BY_GROUP_AND_MONTH)
     )
 
@@ -104,28 +110,38 @@ def _before_closed_days(day: date) -> bool:
     return day.weekday() == 4 or dates.is_bank_holiday(day + timedelta(days=1))
 
 
-def _due_on() -> ColumnElement[date]:
-    """The release's conditional release date, else its automatic release date."""
+def _due_on(stages: Select):
+    """Per custody stage of the releases: its conditional release date, else its automatic one (due_on),
+    and whether it has a home detention curfew date (hdc, 1 or 0)."""
+    kind, value = ReleaseDate.kind, ReleaseDate.value_on
     return (
-        select(ReleaseDate.value_on)
-        .where(ReleaseDate.stage_id == Handover.stage_id, ReleaseDate.kind.in_(("crd", "ard")))
-        .order_by(ReleaseDate.kind.desc())
-        .limit(1)
-        .scalar_subquery()
+        select(
+            ReleaseDate.stage_id,
+            func.coalesce(
+                func.max(case((kind == "crd", value))), func.max(case((kind == "ard", value)))
+            ).label("due_on"),
+            func.max(case((kind == "hdcad", 1), else_=0)).label("hdc"),
+        )
+        .where(kind.in_(("crd", "ard", "hdcad")), ReleaseDate.stage_id.in_(stages))
+        .group_by(ReleaseDate.stage_id)
+        .subquery("due")
     )
 
 
-def _on_hdc() -> ColumnElement[bool]:
-    return exists(
-        select(ReleaseDate.id).where(ReleaseDate.stage_id == Handover.stage_id, ReleaseDate.kind == "hdcad")
-    )
-
-
-def _appointment_within(days: int) -> ColumnElement[bool]:
+def _with_appointment_within(days: int, year: Period, in_year) -> Select:
+    """The releases with a probation or treatment appointment, not cancelled, from A to A+days."""
     starts_on = func.date(Appointment.starts_at, type_=Date)
-    return exists(
-        select(Appointment.id).where(
-            Appointment.person_id == Handover.person_id,
+    # Only the appointments that can fall in a window of the year's releases (indexed), a day either side
+    # for the time zone of the stored instant.
+    first = datetime.combine(year.start_on - timedelta(days=1), time(0), UTC)
+    last = datetime.combine(year.end_on + timedelta(days=days + 2), time(0), UTC)
+    return (
+        select(Handover.id)
+        .join(Appointment, Appointment.person_id == Handover.person_id)
+        .where(
+            *in_year,
+            Appointment.starts_at >= first,
+            Appointment.starts_at < last,
             Appointment.kind.in_(COMMUNITY_KINDS),
             or_(Appointment.outcome.is_(None), Appointment.outcome != "cancelled"),
             starts_on >= Handover.released_on,
@@ -134,10 +150,13 @@ def _appointment_within(days: int) -> ColumnElement[bool]:
     )
 
 
-def _accommodation_done_at_release() -> ColumnElement[bool]:
-    return exists(
-        select(HandoverItem.id).where(
-            HandoverItem.handover_id == Handover.id,
+def _accommodation_done_at_release(in_year) -> Select:
+    """The releases whose accommodation item was done by the day of release."""
+    return (
+        select(Handover.id)
+        .join(HandoverItem, HandoverItem.handover_id == Handover.id)
+        .where(
+            *in_year,
             HandoverItem.item == "accommodation",
             HandoverItem.status == "done",
             func.date(HandoverItem.updated_at, type_=Date) <= Handover.released_on,

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, case, exists, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Integer, Select, Subquery, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import aliased
 
 from tracker.pathway.models import Handover, Stage
 from tracker.pathway.stages import ATR_EXIT_REASONS
 from tracker.reports.breakdowns import Facts, group_expression, month_index, plus_days
+from tracker.reports.days import days_between
 from tracker.reports.measures import Count, Rate
 from tracker.reports.periods import Period
 from tracker.reports.scope import Scope, scope_filter
@@ -65,33 +66,48 @@ def _n(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
-def _returned(days: int) -> ColumnElement[bool]:
+def _first_return(year: Period, today: date, in_year) -> Subquery:
+    """Per release of the year, the days to the first custody stage started after it within 12 months:
+    one join the database hashes, over the custody stages that can fall in a window (indexed)."""
     back = aliased(Stage)
-    return exists(
-        select(back.id).where(
-            back.person_id == Handover.person_id,
+    days = days_between(back.start_on, Handover.released_on)
+    return (
+        select(Handover.id.label("handover_id"), func.min(days).label("days"))
+        .join(back, back.person_id == Handover.person_id)
+        .where(
+            *in_year,
             back.kind == "custody",
+            back.start_on > year.start_on,
+            back.start_on <= min(year.end_on, today) + timedelta(days=max(WINDOWS.values())),
             back.start_on > Handover.released_on,
-            back.start_on <= plus_days(Handover.released_on, days),
+            back.start_on <= plus_days(Handover.released_on, max(WINDOWS.values())),
         )
+        .group_by(Handover.id)
+        .subquery("first_return")
     )
 
 
 def _releases(year: Period, by: str, scope: Scope, today: date) -> Select:
-    columns: dict[str, ColumnElement[int]] = {n: literal(0, Integer) for n in NAMES}
-    for window, days in WINDOWS.items():
-        ended = Handover.released_on <= today - timedelta(days=days)
-        columns[f"released_{window}"] = _n(ended)
-        columns[f"returned_{window}"] = _n(and_(ended, _returned(days)))
-    return select(
-        group_expression(by, RELEASE_FACTS, year).label("grp"),
-        month_index(Handover.released_on, year).label("month"),
-        *(value.label(name) for name, value in columns.items()),
-    ).where(
+    in_year = (
         Handover.kind == "release",
         Handover.released_on >= year.start_on,
         Handover.released_on <= min(year.end_on, today),
         scope_filter(scope, establishment=Handover.team_id, probation_team=Handover.probation_team_id),
+    )
+    back = _first_return(year, today, in_year)
+    columns: dict[str, ColumnElement[int]] = {n: literal(0, Integer) for n in NAMES}
+    for window, days in WINDOWS.items():
+        ended = Handover.released_on <= today - timedelta(days=days)
+        columns[f"released_{window}"] = _n(ended)
+        columns[f"returned_{window}"] = _n(and_(ended, back.c.days <= days))
+    return (
+        select(
+            group_expression(by, RELEASE_FACTS, year).label("grp"),
+            month_index(Handover.released_on, year).label("month"),
+            *(value.label(name) for name, value in columns.items()),
+        )
+        .outerjoin(back, back.c.handover_id == Handover.id)
+        .where(*in_year)
     )
 
 

@@ -3,7 +3,7 @@ from referral to the start of treatment (median and 90th percentile)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, Date, Select, and_, case, func, literal_column, select
 
@@ -21,7 +21,8 @@ NOTE = {
     "(and why) and started, and how long treatment took to start.",
     "included": "Every referral made in the period (by the day it was made), of any kind, to any service, "
     "as it stands today: a referral made in the period and started later still counts as started.",
-    "counted": "Accepted: accepted, started or ended. Declined: by its coded reason (not recorded: declined "
+    "counted": "Demand: the referrals made to each service in each month of the period. Accepted: "
+    "accepted, started or ended. Declined: by its coded reason (not recorded: declined "
     "before reasons were asked). Started: treatment started. Days to start: from the day the referral was "
     "made to the day treatment started, for the referrals started; the median is the middle value and the "
     "90th percentile the value nine in ten are within, shown for 10 started or more. Counts under 5, and "
@@ -36,6 +37,9 @@ COUNTS = (
     *(Count(f"declined_{r}", f"Declined: {r.replace('_', ' ')}", of="declined") for r in REASONS),
     Count("started", "Treatment started", of="made"),
 )
+# Demand: the referrals made to each service month by month, in its row (made_2025-04, ...), suppressed
+# with the year and its quarters as one table.
+MONTHLY = ("made",)
 # The declines by reason add up to the declines, so one hidden reason cannot be worked out from the rest.
 PARTS = {"declined": tuple(f"declined_{r}" for r in REASONS)}
 STATISTICS = (
@@ -90,7 +94,16 @@ def _started() -> ColumnElement[bool]:
 
 
 def _made_in(period: Period, today: date) -> tuple[ColumnElement[bool], ...]:
-    return MADE_ON >= period.start_on, MADE_ON <= min(period.end_on, today)
+    last = min(period.end_on, today)
+    # The instant's range first, a day either side, so the index on made_at narrows it; then the day.
+    first_at = datetime.combine(period.start_on - timedelta(days=1), time(0), UTC)
+    last_at = datetime.combine(last + timedelta(days=2), time(0), UTC)
+    return (
+        Referral.made_at >= first_at,
+        Referral.made_at < last_at,
+        MADE_ON >= period.start_on,
+        MADE_ON <= last,
+    )
 
 
 def _scope(scope: Scope) -> ColumnElement[bool]:

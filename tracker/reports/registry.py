@@ -89,17 +89,22 @@ def record_view(actor_id: int | None, result: dict[str, Any], how: str) -> None:
     )
 
 
-def columns(name: str) -> list[tuple[str, str]]:
-    """Each value column of a report's rows after `group`: (name, label)."""
+def columns(name: str, result: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+    """Each value column of a report's rows after `group`: (name, label); with a result, its monthly
+    columns too (referrals made month by month: made_2025-04)."""
     report = module(name)
     found = [(c.name, c.label) for c in report.COUNTS]
     found += [(r.name, r.label) for r in getattr(report, "RATES", ())]
-    return found + [(s.name, s.label) for s in getattr(report, "STATISTICS", ())]
+    found += [(s.name, s.label) for s in getattr(report, "STATISTICS", ())]
+    labels = {c.name: c.label for c in report.COUNTS}
+    for monthly in getattr(report, "MONTHLY", ()) if result else ():
+        found += [(f"{monthly}_{m}", f"{labels[monthly]}: {m}") for m in result.get("months", ())]
+    return found
 
 
 def to_csv(result: dict[str, Any]) -> str:
     """The report's rows and total as CSV, the same columns as the JSON; suppressed cells read [c]."""
-    names = [name for name, _ in columns(result["report"])]
+    names = [name for name, _ in columns(result["report"], result)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([result["by"], *names])

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 THRESHOLD = 5
 # A rate (or any statistic over a group) is shown only over a denominator at least this large.
@@ -61,6 +62,31 @@ def protect(
 ) -> Protected:
     """Hide the `primary` cells, then enough others that none of them can be worked out, by subtraction
     or by bounds (every count is 0 or more, so a part can pin a whole that another relation caps)."""
+    # Work on numbers, not the caller's keys: cell n is the n-th in the order of their repr (the order
+    # ties are broken in), and looking up a number costs a fraction of hashing a tuple, thousands of times.
+    cells = sorted({*values, *(c for r in relations for c in (r.whole, *r.parts))}, key=repr)
+    number = {cell: n for n, cell in enumerate(cells)}
+    numbered = [Relation(number[r.whole], tuple(number[p] for p in r.parts)) for r in relations]
+    allowed: dict[Cell, bool] = {n: may_hide(cell) for n, cell in enumerate(cells)}
+    found = _protect(
+        {n: values[cell] for n, cell in enumerate(cells) if cell in values},
+        numbered,
+        {number[cell] for cell in primary},
+        allowed.__getitem__,
+    )
+    original = dict(zip(numbered, relations, strict=True))
+    return Protected(
+        frozenset(cells[cast(int, n)] for n in found.hidden), tuple(original[r] for r in found.unprotected)
+    )
+
+
+def _protect(
+    values: Mapping[Cell, int],
+    relations: Sequence[Relation],
+    primary: set[Cell],
+    may_hide: Callable[[Cell], bool],
+) -> Protected:
+    """protect() on numbered cells."""
     hidden = set(primary)
     touching: dict[Cell, list[int]] = {}
     for n, relation in enumerate(relations):
@@ -71,7 +97,7 @@ def protect(
     for round_ in range(ROUNDS + 1):
         _close(values, relations, hidden, may_hide, touching, waiting, unprotected)
         waiting = []
-        for cell in pinned(values, relations, hidden, touching):
+        for cell in pinned(values, relations, hidden, touching, order=_number):
             if round_ == ROUNDS:  # still pinned after every round: give up on its relations (the caller
                 unprotected.update({relations[n]: None for n in touching[cell]})  # hides their columns)
                 continue
@@ -125,7 +151,12 @@ def _smallest(
     candidates = [c for c in (relation.whole, *relation.parts) if c not in hidden and may_hide(c)]
     if not candidates:
         return None
-    return min(candidates, key=lambda c: (values[c] == 0, values[c], c == relation.whole, repr(c)))
+    return min(candidates, key=lambda c: (values[c] == 0, values[c], c == relation.whole, _number(c)))
+
+
+def _number(cell: Cell) -> int:
+    """A numbered cell's number (protect numbers the caller's cells in the order ties are broken in)."""
+    return cast(int, cell)
 
 
 def _widest(
@@ -146,6 +177,7 @@ def pinned(
     relations: Sequence[Relation],
     hidden: set[Cell] | frozenset[Cell],
     touching: Mapping[Cell, list[int]] | None = None,
+    order: Callable[[Cell], Any] = repr,
 ) -> list[Cell]:
     """The hidden cells whose value an attacker can pin from the shown ones with bounds alone: each
     count is at least 0, a whole is at least its shown parts, a part at most its whole less the rest."""
@@ -157,6 +189,10 @@ def pinned(
         touching = index
     low: dict[Cell, float] = {c: 0 for c in hidden}
     high: dict[Cell, float] = {c: INFINITY for c in hidden}
+    # Each relation's shown parts add up to a constant, so a pass over it costs its hidden parts only:
+    # a total over 120 groups with 3 hidden is 3 steps, not 120, however often it is tightened.
+    shown_sum = [sum(values[p] for p in r.parts if p not in hidden) for r in relations]
+    hidden_parts = [[p for p in r.parts if p in hidden] for r in relations]
 
     def bounds(cell: Cell) -> tuple[float, float]:
         return (low[cell], high[cell]) if cell in hidden else (values[cell], values[cell])
@@ -167,38 +203,51 @@ def pinned(
         budget -= 1
         if budget < 0:  # tightening by ones around a cycle: whatever is still moving counts as pinned
             moving = {c for n in waiting for c in (relations[n].whole, *relations[n].parts)}
-            return sorted({c for c in hidden if low[c] == high[c] or c in moving}, key=repr)
+            return sorted({c for c in hidden if low[c] == high[c] or c in moving}, key=order)
         n = waiting.popleft()
         queued.discard(n)
         relation = relations[n]
-        changed = []
-        parts = [bounds(p) for p in relation.parts]
-        parts_low = sum(lo for lo, _ in parts)
-        finite_high = sum(hi for _, hi in parts if hi != INFINITY)
-        endless = sum(1 for _, hi in parts if hi == INFINITY)
-        whole_low, whole_high = bounds(relation.whole)
-        if relation.whole in hidden:
-            new = (max(whole_low, parts_low), min(whole_high, finite_high if not endless else INFINITY))
-            if new != (whole_low, whole_high):
-                low[relation.whole], high[relation.whole] = new
-                whole_low, whole_high = new
-                changed.append(relation.whole)
-        for part, (lo, hi) in zip(relation.parts, parts, strict=True):
-            if part not in hidden:
-                continue
-            others_high = (
-                INFINITY if endless - (hi == INFINITY) else finite_high - (0 if hi == INFINITY else hi)
-            )
-            new = (max(lo, whole_low - others_high), min(hi, whole_high - (parts_low - lo)))
-            if new != (lo, hi):
-                low[part], high[part] = new
-                changed.append(part)
+        if not hidden_parts[n] and relation.whole not in hidden:
+            continue
+        changed = _tighten(relation.whole, hidden_parts[n], shown_sum[n], hidden, low, high, bounds)
         for cell in changed:
             for again in touching[cell]:
-                if again not in queued:
+                # One pass over a sum is as tight as it gets: only the cells' other relations can move.
+                if again not in queued and again != n:
                     waiting.append(again)
                     queued.add(again)
-    return sorted((c for c in hidden if low[c] == high[c]), key=repr)
+    return sorted((c for c in hidden if low[c] == high[c]), key=order)
+
+
+def _tighten(
+    whole: Cell,
+    hidden_parts: list[Cell],
+    shown_sum: int,
+    hidden: set[Cell] | frozenset[Cell],
+    low: dict[Cell, float],
+    high: dict[Cell, float],
+    bounds: Callable[[Cell], tuple[float, float]],
+) -> list[Cell]:
+    """One pass of the bounds over `whole` = shown parts (shown_sum) + hidden parts; the cells moved."""
+    changed = []
+    parts = [(low[p], high[p]) for p in hidden_parts]
+    parts_low = shown_sum + sum(lo for lo, _ in parts)
+    finite_high = shown_sum + sum(hi for _, hi in parts if hi != INFINITY)
+    endless = sum(1 for _, hi in parts if hi == INFINITY)
+    whole_low, whole_high = bounds(whole)
+    if whole in hidden:
+        new = (max(whole_low, parts_low), min(whole_high, finite_high if not endless else INFINITY))
+        if new != (whole_low, whole_high):
+            low[whole], high[whole] = new
+            whole_low, whole_high = new
+            changed.append(whole)
+    for part, (lo, hi) in zip(hidden_parts, parts, strict=True):
+        others_high = INFINITY if endless - (hi == INFINITY) else finite_high - (0 if hi == INFINITY else hi)
+        new = (max(lo, whole_low - others_high), min(hi, whole_high - (parts_low - lo)))
+        if new != (lo, hi):
+            low[part], high[part] = new
+            changed.append(part)
+    return changed
 
 
 def _exposed(relation: Relation, values: Mapping[Cell, int], hidden: set[Cell]) -> bool:

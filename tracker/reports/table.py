@@ -20,10 +20,11 @@ from tracker.reports import breakdowns, periods
 from tracker.reports.measures import Count
 from tracker.reports.periods import Period
 from tracker.reports.scope import Scope
-from tracker.reports.suppression import Relation, _exposed, is_small, protect, rate
+from tracker.reports.suppression import Relation, _exposed, is_small, pinned, protect, rate
 
 TOTAL = "__total__"
 YEAR = 0  # the period key of the whole year; quarters are 1 to 4
+MONTH = 100  # month m of the year (0: April) is the period key MONTH + m
 
 
 def build(name: str, module: Any, period: Period, by: str, scope: Scope, today: date) -> dict[str, Any]:
@@ -35,21 +36,36 @@ def build(name: str, module: Any, period: Period, by: str, scope: Scope, today: 
     raw: dict[tuple[Any, int], list[int]] = {}
     if db.session.get_bind().dialect.name == "postgresql":
         # One large statement over many rows: PostgreSQL's JIT would spend seconds compiling its many
-        # expressions to save milliseconds running them.
+        # expressions to save milliseconds running them; and its grouping of a year's episodes (unmet
+        # need: about 190,000 nationally) fits in memory with a little more than the default 4 MB.
         db.session.execute(text("SET LOCAL jit = off"))
+        db.session.execute(text("SET LOCAL work_mem = '64MB'"))
     for group, month, *values in db.session.execute(module.counts(year, by, scope, today)):
         raw[(group, int(month))] = [int(v or 0) for v in values]
     groups = months if by == "month" else sorted({g for g, _ in raw}, key=lambda g: (g is None, str(g)))
-    values = _cells(raw, groups, by, quarters, months, counts)
-    hidden = _suppress(values, groups, by, quarters, counts, getattr(module, "PARTS", {}))
+    # A report's MONTHLY counts (referrals made: demand) are shown month by month in each group's row.
+    monthly: tuple[str, ...] = getattr(module, "MONTHLY", ()) if by != "month" else ()
+    values = _cells(raw, groups, by, months, counts, monthly)
+    parts = getattr(module, "PARTS", {})
+    hidden = _suppress(values, [] if by == "month" else groups, quarters, counts, parts)
     key = period.quarter or YEAR
-    shown = [g for g in groups if (g, key, counts[0].name) in values]
-    names = breakdowns.labels(by, shown, year)
+    in_period = [m for m in months if key == YEAR or m // 3 + 1 == key]
     stats = _statistics(module, period, by, scope, today)
-    rows = [_row(names[g], g, key, values, hidden, module, stats.get(g)) for g in shown]
+    if by == "month":
+        # The months are the total's months, suppressed with the totals: the same in every breakdown.
+        names = breakdowns.labels(by, in_period, year)
+        rows = [_row(names[m], TOTAL, MONTH + m, values, hidden, module, stats.get(m)) for m in in_period]
+    else:
+        shown = [g for g in groups if (g, key, counts[0].name) in values]
+        names = breakdowns.labels(by, shown, year)
+        rows = [_row(names[g], g, key, values, hidden, module, stats.get(g)) for g in shown]
     total = _row("Total", TOTAL, key, values, hidden, module, stats.get(TOTAL))
+    labels = {m: periods.month_label(year.year_start_on, m) for m in in_period}
+    if monthly:  # never by month: then the rows are the months themselves
+        for row, group in zip([*rows, total], [*shown, TOTAL], strict=True):
+            _monthly(row, group, labels, monthly, values, hidden)
     note = module.NOTE
-    return {
+    result = {
         "report": name,
         "period": {"name": period.name, "start_on": period.start_on, "end_on": period.end_on},
         "by": by,
@@ -57,6 +73,19 @@ def build(name: str, module: Any, period: Period, by: str, scope: Scope, today: 
         "rows": rows,
         "total": total,
     }
+    if monthly:
+        result["months"] = list(labels.values())
+    return result
+
+
+def _monthly(row, group, labels, monthly, values, hidden) -> None:
+    """Add each MONTHLY count month by month to a row, as `<name>_<YYYY-MM>`."""
+    for name in monthly:
+        for m, label in labels.items():
+            cell = (group, MONTH + m, name)
+            row[f"{name}_{label}"] = None if cell in hidden else values.get(cell, 0)
+            if cell in hidden:
+                row["suppressed"].append(f"{name}_{label}")
 
 
 def _columns(counts: tuple[Count, ...]) -> list[tuple[str, str | None, str | None]]:
@@ -66,21 +95,26 @@ def _columns(counts: tuple[Count, ...]) -> list[tuple[str, str | None, str | Non
     return columns + [(f"~{c.name}", c.of, c.name) for c in counts if c.of]
 
 
-def _cells(raw, groups, by, quarters, months, counts) -> dict[tuple[Any, int, str], int]:
+def _cells(raw, groups, by, months, counts, monthly) -> dict[tuple[Any, int, str], int]:
+    """Every cell: each group's year and quarters (and its MONTHLY counts by month), the total's year,
+    quarters and months. By month there are no groups: the rows are the total's months."""
     index = {c.name: i for i, c in enumerate(counts)}
     columns = _columns(counts)
     totals = {month: _sum_months(raw, month, len(counts)) for month in months}
     values: dict[tuple[Any, int, str], int] = defaultdict(int)
-    for group in [*groups, TOTAL]:
-        for key in [YEAR, *quarters]:
-            for month in months:
-                in_period = key == YEAR or month // 3 + 1 == key
-                if by == "month" and group != TOTAL and (group != month or not in_period):
-                    continue
-                found = raw.get((group, month)) if group != TOTAL else totals[month]
-                for name, of, numerator in columns:
-                    cell = (group, key, name)
-                    values[cell] += _value(found, index, name, of, numerator) if in_period else 0
+    for group in [TOTAL] if by == "month" else [*groups, TOTAL]:
+        for quarter in sorted({m // 3 + 1 for m in months}):
+            for name, _, _ in columns:  # a quarter with no events is still a cell (0)
+                values[(group, YEAR, name)] += 0
+                values[(group, quarter, name)] += 0
+        for month in months:
+            found = raw.get((group, month)) if group != TOTAL else totals[month]
+            for name, of, numerator in columns:
+                value = _value(found, index, name, of, numerator)
+                values[(group, YEAR, name)] += value
+                values[(group, month // 3 + 1, name)] += value
+                if group == TOTAL or name in monthly:
+                    values[(group, MONTH + month, name)] = value
     return dict(values)
 
 
@@ -97,29 +131,62 @@ def _value(found, index, name, of, numerator) -> int:
     return found[index[of]] - found[index[numerator]]
 
 
-def _suppress(values, groups, by, quarters, counts, parts=None) -> frozenset:
+def _suppress(values, groups, quarters, counts, parts=None) -> frozenset:
     columns = _columns(counts)
-    relations = _relations([TOTAL], quarters, columns, values) + _parts([TOTAL], quarters, parts, values)
+    keys = [YEAR, *quarters, *sorted({c[1] for c in values if c[1] >= MONTH})]
+    relations = _relations([TOTAL], quarters, columns, values) + _parts([TOTAL], keys, parts, values)
     totals = {c: v for c, v in values.items() if c[0] == TOTAL}
     hidden_totals = protect(totals, relations, primary=_small(totals, columns)).hidden
+    if not groups:
+        return frozenset(hidden_totals)
     relations = (
         _relations(groups, quarters, columns, values)
-        + _parts(groups, quarters, parts, values)
+        + _parts(groups, keys, parts, values)
         + [
             Relation((TOTAL, key, name), tuple((g, key, name) for g in groups if (g, key, name) in values))
-            for key in [YEAR, *quarters]
+            for key in keys
             for name, _, _ in columns
-            if groups
+            if any((g, key, name) in values for g in groups)
         ]
     )
     small = _small({c: v for c, v in values.items() if c[0] != TOTAL}, columns)
-    result = protect(values, relations, primary=small | hidden_totals, may_hide=lambda c: c[0] != TOTAL)
-    # Safe before exact: hide every column of an unprotected relation in every row, its parts' too (a
-    # whole hidden alone beside shown parts, like declines beside their reasons, is their sum), and
-    # again for any relation that hiding them leaves with one hidden cell, until none does.
+    # A row's 0 where the period's total shows 0 is known to all and tells of nobody: it is shown, and
+    # never hidden to protect another cell (it would protect nothing).
+    told = frozenset(
+        c
+        for c, v in values.items()
+        if v == 0
+        and c[0] != TOTAL
+        and values.get((TOTAL, c[1], c[2])) == 0
+        and (TOTAL, c[1], c[2]) not in hidden_totals
+    )
+    result = protect(
+        values,
+        relations,
+        primary=(small | hidden_totals) - told,
+        may_hide=lambda c: c[0] != TOTAL and c not in told,
+    )
+    if not result.unprotected:
+        return frozenset(result.hidden)
+    # Safe before exact: hide a whole column, in every row, for each relation left unprotected. First
+    # only its parts' columns (a rate's numerator and complement, not the count they share, so a
+    # report keeps its releases), checked against the attacker's bounds; if that still gives a cell
+    # away, every column of those relations, wholes too.
+    narrow = _hide_columns(
+        {c[2] for r in result.unprotected for c in r.parts}, result.hidden, values, relations, told
+    )
+    if not pinned(values, relations, narrow):
+        return narrow
     names = {c[2] for r in result.unprotected for c in (r.whole, *r.parts)}
+    return _hide_columns(names, result.hidden, values, relations, told)
+
+
+def _hide_columns(names, hidden_already, values, relations, told) -> frozenset:
+    """Hide the columns `names` in every row but the total's, then any column a relation is left with one
+    hidden cell in (a whole hidden alone beside shown parts is their sum), until no relation is."""
+    names = set(names)
     while True:
-        hidden = set(result.hidden) | {c for c in values if c[2] in names and c[0] != TOTAL}
+        hidden = set(hidden_already) | {c for c in values if c[2] in names and c[0] != TOTAL} - told
         more = {
             c[2]
             for r in relations
@@ -132,14 +199,14 @@ def _suppress(values, groups, by, quarters, counts, parts=None) -> frozenset:
         names |= more
 
 
-def _parts(groups, quarters, parts, values) -> list[Relation]:
+def _parts(groups, keys, parts, values) -> list[Relation]:
     """A report's own sums (its PARTS: a count = the sum of several, like declines by reason), everywhere."""
     return [
         Relation((group, key, whole), tuple((group, key, name) for name in names))
         for group in groups
-        for key in [YEAR, *quarters]
+        for key in keys
         for whole, names in (parts or {}).items()
-        if (group, key, whole) in values
+        if (group, key, whole) in values and all((group, key, name) in values for name in names)
     ]
 
 
@@ -149,24 +216,30 @@ def _small(values: dict, columns) -> set:
     return {
         cell
         for cell, value in values.items()
-        if is_small(value, values[(cell[0], cell[1], of[cell[2]])] if of[cell[2]] else None)
+        if is_small(value, values.get((cell[0], cell[1], of[cell[2]])) if of[cell[2]] else None)
     }
 
 
 def _relations(groups, quarters, columns, values) -> list[Relation]:
+    """Within each group: the year = its quarters, a quarter = its months, and a count's numerator and
+    complement = its denominator, in every period the group has."""
     relations = []
     for group in groups:
         for name, of, numerator in columns:
-            parts = tuple((group, q, name) for q in quarters if (group, q, name) in values)
-            if (group, YEAR, name) in values and parts:
-                relations.append(Relation((group, YEAR, name), parts))
+            by_quarter = tuple((group, q, name) for q in quarters if (group, q, name) in values)
+            if (group, YEAR, name) in values and by_quarter:
+                relations.append(Relation((group, YEAR, name), by_quarter))
+            months = [m for m in range(12) if (group, MONTH + m, name) in values]
+            for q in quarters:
+                in_quarter = tuple((group, MONTH + m, name) for m in months if m // 3 + 1 == q)
+                if (group, q, name) in values and in_quarter:
+                    relations.append(Relation((group, q, name), in_quarter))
             if of is None or numerator is None:
                 continue
-            for key in [YEAR, *quarters]:
-                if (group, key, name) in values:
-                    relations.append(
-                        Relation((group, key, of), ((group, key, numerator), (group, key, name)))
-                    )
+            for key in [YEAR, *quarters, *(MONTH + m for m in months)]:
+                cells = ((group, key, of), (group, key, numerator), (group, key, name))
+                if all(c in values for c in cells):
+                    relations.append(Relation(cells[0], cells[1:]))
     return relations
 
 

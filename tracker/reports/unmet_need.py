@@ -21,6 +21,7 @@ from tracker.reports.breakdowns import (
     month_index,
     plus_days,
 )
+from tracker.reports.episodes import EpisodeFacts
 from tracker.reports.measures import Count, Rate
 from tracker.reports.periods import Period
 from tracker.reports.scope import Scope, scope_filter
@@ -30,7 +31,8 @@ NOTE = {
     "shows": "Screening coverage at each stage, and where a need found did not lead to the next step "
     "within 28 days: a treatment referral, a full AUDIT after a positive short screen, brief advice.",
     "included": "Each arrest, court, ATR and custody episode started in the period, counted once per "
-    "person per episode; the breakdowns are as at its start. Sex and ethnic group are as recorded now.",
+    "person per episode; the breakdowns are as they were at the episode: its establishment, the age "
+    "band on its first day, and the sex and ethnic group recorded when the episode was.",
     "counted": "Screened: any AUDIT, AUDIT-C or FAST from 90 days before the episode began to 14 days "
     "after. Treatment need: an AUDIT in zone IV in the episode, or an alcohol need recorded; unmet if no "
     "structured treatment referral to a treatment service was made from 90 days before the episode to 28 "
@@ -41,6 +43,8 @@ NOTE = {
 BREAKDOWNS = ("stage", "establishment", "sex", "age_band", "ethnic_group", "month")
 STAGES = ("arrest", "court", "atr", "custody")
 DAYS, BEFORE, AFTER = 28, 90, 14
+# The breakdowns kept per episode when it was recorded (tracker/reports/episodes.py).
+KEPT = ("sex", "ethnic_group")
 COUNTS = (
     Count("entered", "Episodes started"),
     Count("screened", "Screened around the start", of="entered"),
@@ -83,12 +87,16 @@ def _episodes(year: Period, by: str, scope: Scope, today: date):
     the first structured treatment referral from 90 days before it, by joining and grouping (no
     statement per episode)."""
     end = func.coalesce(Stage.end_on, literal(today, Date))
+    # Each breakdown as it was at the episode: its start, its establishment, the age band on its first
+    # day, and the sex and ethnic group kept when it was recorded (the person's now for a stage that
+    # has none kept: one written straight into the table).
+    kept = EpisodeFacts.stage_id.is_not(None)
     facts = Facts(
         on=Stage.start_on,
         establishment=Stage.establishment_team_id,
-        sex=Person.sex,
+        sex=case((kept, EpisodeFacts.sex), else_=Person.sex),
         age_band=age_band_expression(Person.date_of_birth, Stage.start_on),
-        ethnic_group=Person.ethnic_group,
+        ethnic_group=case((kept, EpisodeFacts.ethnic_group), else_=Person.ethnic_group),
         stage=Stage.kind,
     )
     group, month = group_expression(by, facts, year), month_index(Stage.start_on, year)
@@ -115,7 +123,7 @@ def _episodes(year: Period, by: str, scope: Scope, today: date):
         .subquery("treatment")
     )
     zone4_on = _first(and_(in_episode, audit, Screening.zone == 4))
-    return (
+    episodes = (
         select(
             group.label("grp"),
             month.label("month"),
@@ -141,8 +149,10 @@ def _episodes(year: Period, by: str, scope: Scope, today: date):
             _scope(scope),
         )
         .group_by(Stage.id, Stage.person_id, Stage.start_on, Person.alcohol_need, group, month)
-        .subquery("episodes")
     )
+    if by in KEPT:  # joined only when counted by them: nearly a million stages nationally
+        episodes = episodes.outerjoin(EpisodeFacts, EpisodeFacts.stage_id == Stage.id)
+    return episodes.subquery("episodes")
 
 
 def counts(year: Period, by: str, scope: Scope, today: date) -> Select:

@@ -93,7 +93,7 @@ def _page(name: str, template: str, how: str) -> ResponseReturnValue:
         template,
         title=title(name),
         report=result,
-        columns=registry.columns(name),
+        columns=registry.columns(name, result),
         chart=_chart(module, result),
         period_options=_period_options(local_today(), result["period"]["name"]),
         by_options=[
