@@ -4,7 +4,7 @@ episode's sex and ethnic group as they were when it was recorded (episode_facts)
 recorded taking the person's as they are now (the nearest there is)
 
 Revision ID: 3b8e61d0c2a7
-Revises: a9c3e5b7d2f4
+Revises: 5d2c7a9e4b16
 Create Date: 2026-11-30 09:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3b8e61d0c2a7'
-down_revision = 'a9c3e5b7d2f4'
+down_revision = '5d2c7a9e4b16'
 branch_labels = None
 depends_on = None
 
