@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, event, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from tracker.extensions import db
+from tracker.extensions import Model
 from tracker.pathway.models import Person, Stage
 
 
-class EpisodeFacts(db.Model):
+class EpisodeFacts(Model):
     """Sex and ethnic group of the person as they were when the stage was recorded."""
 
     __tablename__ = "episode_facts"

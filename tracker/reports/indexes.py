@@ -7,7 +7,9 @@ tables' metadata, so a schema made from the models has them too and autogenerate
 
 from __future__ import annotations
 
-from sqlalchemy import Index, text
+from typing import cast
+
+from sqlalchemy import Index, Table, text
 
 from tracker.pathway.models import Appointment, HandoverItem, Referral, Screening, Stage
 
@@ -16,7 +18,7 @@ ACCOMMODATION_DONE = "item = 'accommodation' AND status = 'done'"
 
 def declare() -> None:
     """Put the reports' indexes on the pathway's tables' metadata, once however many apps are made."""
-    if any(index.name == "ix_stages_kind_start_on" for index in Stage.__table__.indexes):
+    if any(index.name == "ix_stages_kind_start_on" for index in cast(Table, Stage.__table__).indexes):
         return
     # Episodes started (unmet need, ATR starts, returns to custody) and ATRs ended, by kind and day.
     Index("ix_stages_kind_start_on", Stage.kind, Stage.start_on)

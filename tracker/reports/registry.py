@@ -97,8 +97,9 @@ def columns(name: str, result: dict[str, Any] | None = None) -> list[tuple[str, 
     found += [(r.name, r.label) for r in getattr(report, "RATES", ())]
     found += [(s.name, s.label) for s in getattr(report, "STATISTICS", ())]
     labels = {c.name: c.label for c in report.COUNTS}
-    for monthly in getattr(report, "MONTHLY", ()) if result else ():
-        found += [(f"{monthly}_{m}", f"{labels[monthly]}: {m}") for m in result.get("months", ())]
+    months = result.get("months", ()) if result else ()
+    for monthly in getattr(report, "MONTHLY", ()):
+        found += [(f"{monthly}_{m}", f"{labels[monthly]}: {m}") for m in months]
     return found
 
 
