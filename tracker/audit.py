@@ -1,4 +1,10 @@
-"""The append-only audit log: every view, change, export and message of a person's data."""
+"""The append-only audit log: every view, change, export and message of a person's data.
+
+An entry about one person names them in `person_id`; an entry for a request that disclosed several
+(a list, a board) names them all in `person_ids`, one entry per request, so a page of 50 people costs one
+row, not 50. "Who saw person X" is disclosures_of(X): one query, indexed on both columns (a GIN index on
+the integer array on PostgreSQL; SQLite keeps JSON and looks inside it with json_each).
+"""
 
 from __future__ import annotations
 
@@ -6,15 +12,39 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Connection, ForeignKey, String, event, insert, text
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    Select,
+    String,
+    event,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from tracker.extensions import db
 from tracker.types import UTCDateTime, utcnow
 
+# The people a request disclosed: an integer array on PostgreSQL (GIN-indexed), JSON on SQLite.
+PersonIds = postgresql.ARRAY(Integer).with_variant(JSON(), "sqlite")
+
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_entries_person_ids", "person_ids", postgresql_using="gin").ddl_if(
+            dialect="postgresql"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -23,6 +53,7 @@ class AuditEntry(db.Model):
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[int | None]
     person_id: Mapped[int | None] = mapped_column(index=True)
+    person_ids: Mapped[list[int] | None] = mapped_column(PersonIds)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
@@ -100,18 +131,30 @@ def record(
 
 
 def record_views(actor_id: int, person_ids: Iterable[int], **detail: Any) -> None:
-    """One 'view' entry per person listed, written in a single statement."""
-    rows = [
-        {
-            "at": utcnow(),
-            "actor_id": actor_id,
-            "action": "view",
-            "subject_type": "people",
-            "subject_id": pid,
-            "person_id": pid,
-            "detail": detail or None,
-        }
-        for pid in person_ids
-    ]
-    if rows:
-        db.session.execute(insert(AuditEntry), rows)
+    """One 'view' entry for a request that showed several people, listing every one it disclosed."""
+    shown = list(dict.fromkeys(person_ids))
+    if shown:
+        db.session.add(
+            AuditEntry(
+                actor_id=actor_id,
+                action="view",
+                subject_type="people",
+                person_ids=shown,
+                detail=detail or None,
+            )
+        )
+
+
+def disclosed(person_id: int) -> ColumnElement[bool]:
+    """The condition on audit entries that name `person_id`, alone or among the people a request showed."""
+    if db.engine.dialect.name == "postgresql":
+        among = AuditEntry.person_ids.contains([person_id])  # @>: answered by the GIN index
+    else:
+        listed = func.json_each(AuditEntry.person_ids).table_valued("value")
+        among = exists(select(1).select_from(listed).where(listed.c.value == person_id))
+    return or_(AuditEntry.person_id == person_id, among)
+
+
+def disclosures_of(person_id: int) -> Select[tuple[AuditEntry]]:
+    """Who saw person X: every audit entry naming them, oldest first (one indexed query)."""
+    return select(AuditEntry).where(disclosed(person_id)).order_by(AuditEntry.id)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tracker.audit import AuditEntry
+from tracker.audit import AuditEntry, disclosed
 
 # A zone IV AUDIT (score 20) and a reason nobody outside the care relationship may read.
 ZONE_IV = {"tool": "audit", "answers": [4, 4, 4, 4, 0, 0, 0, 0, 2, 2], "intervention": "referred"}
@@ -270,7 +270,7 @@ def test_the_clinical_reads_of_a_person_are_answerable_from_the_audit_log(care, 
     clinical_readers = {
         e.actor_id
         for e in db.session.scalars(
-            select(AuditEntry).where(AuditEntry.id > since, AuditEntry.person_id == care.person)
+            select(AuditEntry).where(AuditEntry.id > since, disclosed(care.person))
         )
         if (e.detail or {}).get("clinical")
     }
