@@ -43,6 +43,9 @@ TODAY = date.fromisoformat(os.environ.get("BENCH_TODAY", "2026-11-24"))
 LONDON = ZoneInfo("Europe/London")
 PRISONS, PROBATION_TEAMS, TREATMENT_TEAMS, CASELOAD = 120, 12, 24, 40
 HISTORY_DAYS = 21
+# People released on T and recorded that day, queued for the next sweep: 1,500 at 250,000 people, as on
+# the mass-release days of September 2024.
+RELEASES_PER_250000 = int(os.environ.get("BENCH_RELEASES", "1500"))
 OUTCOMES = (("attended", 0.85), ("missed", 0.10), ("cancelled", 0.03), (None, 0.02))
 
 # Every table loaded, in foreign-key order; the first column is always the id, assigned here.
@@ -108,6 +111,7 @@ COLUMNS = {
         "kind",
         "team_id",
         "due_on",
+        "released_on",
         "status",
         "created_at",
         "updated_at",
@@ -160,6 +164,8 @@ class DataSet:
     def __init__(self, people: int) -> None:
         self.rng = random.Random(people)
         self.rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
+        # Custody people released on T: (person, pathway, next position, custody stage, team, handover).
+        self.releases: list[tuple[int, int, int, int, int, int]] = []
 
     def add(self, table: str, **values) -> int:
         """Append one row; returns its id."""
@@ -214,12 +220,16 @@ def build(n: int) -> DataSet:
         )
         for i in range(max(1, n // CASELOAD))
     ]
+    releases = n * RELEASES_PER_250000 // 250000
     for i in range(n):
         manager, team = managers[i % len(managers)]
         # Of every 50 people: 17 in custody (34%), 16 on licence, 10 on an ATR, 7 awaiting court.
         kind = "custody" if i % 50 < 17 else "licence" if i % 50 < 33 else "atr" if i % 50 < 43 else "court"
         person = Person(d, i, kind, manager, team, d.rng.choice(prisons), d.rng.choice(treatment))
-        getattr(person, kind)()
+        if kind == "custody" and len(d.releases) < releases:
+            person.custody(release_today=True)
+        else:
+            getattr(person, kind)()
     return d
 
 
@@ -274,18 +284,20 @@ class Person:
         self.stage("court", court_on, start_on, court="Bench Magistrates", team_id=self.team)
         self.appointment("court_hearing", court_on + timedelta(days=7), "attended", team=self.team)
 
-    def custody(self) -> None:
-        """In custody, to be released in the next 365 days."""
-        crd = TODAY + timedelta(days=self.d.rng.randint(1, 365))
+    def custody(self, release_today: bool = False) -> None:
+        """In custody, to be released in the next 365 days (or on T, confirmed, and recorded that day)."""
+        crd = TODAY + timedelta(days=0 if release_today else self.d.rng.randint(1, 365))
         release = {"crd": crd, "sed": crd + timedelta(days=self.d.rng.randint(180, 720))}
-        if self.d.rng.random() < 0.4 and dates.previous_working_day(crd) > TODAY:
+        if release_today or self.d.rng.random() < 0.4 and dates.previous_working_day(crd) > TODAY:
             release["confirmed"] = crd if dates.is_working_day(crd) else dates.previous_working_day(crd)
-        release_on = dates.earliest_release_on(release)
+        release_on = dates.planned_release_on(release)
         start_on = TODAY - timedelta(days=self.d.rng.randint(1, 700))
         self.court_then(start_on)
         stage = self.custody_stage(start_on, None, release_on, release)
         days = (release_on - TODAY).days
-        self.handover(stage, "release", self.prison, release_on, done=max(0.0, 1 - days / 84))
+        handover = self.handover(stage, "release", self.prison, release_on, done=max(0.0, 1 - days / 84))
+        if release_today:
+            self.d.releases.append((self.id, self.pathway, self.position, stage, self.team, handover))
         if days <= 28 and self.d.rng.random() < 0.7:
             self.appointment("probation", dates.next_working_day(release_on), None, team=self.team)
         if self.alcohol and days <= 84 and self.d.rng.random() < 0.65:
@@ -303,7 +315,7 @@ class Person:
             sentence_start_on=start_on,
             release_on=release_on,
             expected_end_on=release_on,
-            community_responsibility_on=dates.community_responsibility_on(start_on, release_on),
+            community_responsibility_on=dates.community_responsibility_on(start_on, release),
         )
         for kind, value_on in release.items():
             self.d.add(
@@ -323,7 +335,7 @@ class Person:
         start_on = released_on - timedelta(days=self.d.rng.randint(60, 700))
         self.court_then(start_on)
         custody = self.custody_stage(start_on, released_on, released_on, {"crd": released_on})
-        self.handover(custody, "release", self.prison, released_on, done=0.9)
+        self.handover(custody, "release", self.prison, released_on, done=0.9, released_on=released_on)
         supervision_end = released_on + timedelta(days=self.d.rng.randint(366, 730))
         stage = self.stage(
             "licence",
@@ -369,8 +381,10 @@ class Person:
         self.appointment("court_hearing", start_on, "attended", stage, self.team)
         self.appointment("court_hearing", self.d.day_in(1, 60), None, stage, self.team)
 
-    def handover(self, stage: int, kind: str, team: int, due_on: date, done: float) -> None:
-        """A handover and its checklist, each item done with probability `done`."""
+    def handover(
+        self, stage: int, kind: str, team: int, due_on: date, done: float, released_on: date | None = None
+    ) -> int:
+        """A handover and its checklist, each item done with probability `done`; returns its id."""
         created = at(due_on - timedelta(days=84)) if kind == "release" else at(due_on)
         created = min(created, at(TODAY - timedelta(days=1)))
         handover = self.d.add(
@@ -380,7 +394,11 @@ class Person:
             kind=kind,
             team_id=team,
             due_on=due_on,
-            status="open",
+            released_on=released_on,
+            # Its continuity outcome fixed at A+21 (well before the history sweeps for most).
+            status="done"
+            if released_on and released_on < TODAY - timedelta(days=2 * HISTORY_DAYS)
+            else "open",
             created_at=created,
             updated_at=created,
         )
@@ -393,6 +411,7 @@ class Person:
                 status=status,
                 updated_at=created if status == "done" else None,
             )
+        return handover
 
     def weekly(self, kind: str, stage: int, first_on: date, team: int) -> None:
         """The last six weeks of appointments since `first_on`, and the next one."""
@@ -491,6 +510,42 @@ def load(url: str, data: DataSet) -> None:
         conn.execute("VACUUM ANALYZE")
 
 
+def record_releases(url: str, releases: list[tuple[int, int, int, int, int, int]]) -> None:
+    """Record the releases of T as the service would during that day, in one transaction: custody ends,
+    a licence stage starts, the handover gets its actual release, and each person is queued for the sweep."""
+    recorded = at(TODAY, 11)
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        cur.execute("UPDATE stages SET end_on = %s WHERE id = ANY(%s)", (TODAY, [r[3] for r in releases]))
+        cur.executemany(
+            "INSERT INTO stages (pathway_id, person_id, position, kind, start_on, expected_end_on, team_id,"
+            " supervision_end_on, created_at) VALUES (%s, %s, %s, 'licence', %s, %s, %s, %s, %s)",
+            [
+                (
+                    pathway,
+                    person,
+                    position,
+                    TODAY,
+                    TODAY + timedelta(days=365),
+                    team,
+                    TODAY + timedelta(days=365),
+                    recorded,
+                )
+                for person, pathway, position, _, team, _ in releases
+            ],
+        )
+        people = [r[0] for r in releases]
+        cur.execute("UPDATE people SET stage_kind = 'licence' WHERE id = ANY(%s)", (people,))
+        cur.execute(
+            "UPDATE handovers SET released_on = %s, alcohol_need = p.alcohol_need FROM people p"
+            " WHERE handovers.id = ANY(%s) AND p.id = handovers.person_id",
+            (TODAY, [r[5] for r in releases]),
+        )
+        cur.executemany(
+            "INSERT INTO changed_people (person_id, queued_at) VALUES (%s, %s)",
+            [(p, recorded) for p in people],
+        )
+
+
 def timed_sweep(app, now: datetime) -> tuple[float, int, int]:
     """One sweep in a fresh session, as the scheduler runs it: seconds, statements, alerts raised."""
     from tracker.alerts.sweep import sweep
@@ -551,17 +606,21 @@ def run(n: int, sa_url: str) -> dict:
     load(URL, data)
     built = time.perf_counter() - started
     rows = {table: len(rows) for table, rows in data.rows.items()}
+    releases = data.releases
     del data
     history = sweep_history(app)
     mark = datetime.combine(TODAY, clock_time(6, 0), LONDON)
+    first, nothing = timed_sweep(app, mark), timed_sweep(app, mark + timedelta(minutes=1))
+    record_releases(URL, releases)
     return {
         "people": n,
         "rows": rows,
+        "releases": len(releases),
         "generated": generated,
         "built": built,
         "history": history,
-        "first": timed_sweep(app, mark),
-        "nothing": timed_sweep(app, mark + timedelta(minutes=1)),
+        "first": first,
+        "nothing": nothing,
         "one_day": timed_sweep(app, datetime.combine(TODAY + timedelta(days=1), clock_time(0, 1), LONDON)),
     }
 
@@ -585,7 +644,7 @@ def report(results: list[dict]) -> None:
     labels = (
         ("first", f"at T = {TODAY} 06:00 (sets the mark)"),
         ("nothing", "at T + 1 min (nothing new due)"),
-        ("one_day", f"at {TODAY + timedelta(days=1)} 00:01 (one day due)"),
+        ("one_day", f"at {TODAY + timedelta(days=1)} 00:01 (T's releases + day due)"),
     )
     for r in results:
         for key, label in labels:
