@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint, abort
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import audit
 from tracker.auth.tokens import authenticate_bearer, current_staff, require_role
@@ -108,7 +108,7 @@ def get_pathway(person_id):
     """The open pathway: stages in order, the current stage, kinds allowed next, key dates, flags."""
     staff = current_staff()
     person = person_or_404(staff, person_id)
-    pathway = person.open_pathway
+    pathway = _open_pathway(person)
     audit.record(
         staff.id,
         "view",
@@ -120,6 +120,20 @@ def get_pathway(person_id):
     if pathway is None:
         abort(404, message="This person has no open pathway; record a first stage to open one.")
     return pathway_summary(person, pathway)
+
+
+def _open_pathway(person: Person) -> Pathway | None:
+    # Its stages and their release dates in the same statement, whatever the person's history holds.
+    return (
+        db.session.scalars(
+            select(Pathway)
+            .where(Pathway.person_id == person.id, Pathway.closed_on.is_(None))
+            .options(joinedload(Pathway.stages).joinedload(Stage.release_dates))
+            .order_by(Pathway.id)
+        )
+        .unique()
+        .first()
+    )
 
 
 @bp.get("/people/<int:person_id>/pathways")
