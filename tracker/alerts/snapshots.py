@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select, text, update
 
-from tracker.extensions import db
+from tracker.extensions import among, db
 from tracker.pathway.checklist import RELEASE_ITEMS
 from tracker.pathway.models import Handover, HandoverItem
+from tracker.types import utcnow
 
 DAYS_BEFORE_RELEASE = 7
+# On PostgreSQL, the whole chunk in one statement: the handovers and their checklists as two arrays.
+UNNEST_UPDATE = text(
+    "UPDATE handovers SET checklist_at_p7 = taken.checklist, checklist_at_p7_on = :today, updated_at = :now"
+    " FROM unnest(CAST(:ids AS integer[]), CAST(:checklists AS json[])) AS taken (id, checklist)"
+    " WHERE handovers.id = taken.id AND handovers.kind = 'release' AND handovers.checklist_at_p7_on IS NULL"
+)
 
 
 def snapshot_checklists(subjects, today: date) -> None:
@@ -31,12 +39,18 @@ def snapshot_checklists(subjects, today: date) -> None:
         return
     items = db.session.execute(
         select(HandoverItem.handover_id, HandoverItem.item, HandoverItem.status).where(
-            HandoverItem.handover_id.in_(due)
+            among(HandoverItem.handover_id, due)
         )
     ).all()
     taken = {handover_id: dict.fromkeys(RELEASE_ITEMS, "not_started") for handover_id in due}
     for handover_id, item, status in items:
         taken[handover_id][item] = status
+    if db.engine.dialect.name == "postgresql":
+        ids = list(taken)
+        checklists = [json.dumps(taken[h]) for h in ids]
+        values = {"ids": ids, "checklists": checklists, "today": today, "now": utcnow()}
+        db.session.execute(UNNEST_UPDATE, values)
+        return
     table = Handover.__table__
     db.session.execute(
         update(table)

@@ -23,7 +23,7 @@ from tracker.alerts.problems import data_problem
 from tracker.alerts.snapshots import snapshot_checklists
 from tracker.alerts.store import insert_new_alerts
 from tracker.clock import local_today, zone
-from tracker.extensions import db, hold_transaction
+from tracker.extensions import among, db, hold_transaction
 from tracker.pathway.handovers import CONTINUITY_DAYS
 from tracker.pathway.models import Appointment, Handover, Screening, Stage
 
@@ -352,7 +352,10 @@ def _resolve_gone(subjects, findings, now: datetime, rule_config: dict) -> tuple
             Alert.status.in_(("open", "acknowledged")),
             Alert.rule.not_in(rules.EVENT_RULES),
             or_(
-                *(and_(Alert.subject_type == t, Alert.subject_id.in_(ids)) for t, ids in ids_by_type.items())
+                *(
+                    and_(Alert.subject_type == t, among(Alert.subject_id, ids))
+                    for t, ids in ids_by_type.items()
+                )
             ),
         )
     ).all()
@@ -390,7 +393,7 @@ def _reopen_returned(due) -> int:
                 Alert.status == "resolved",
                 Alert.resolution == CAUSE_GONE,
                 Alert.resolved_by_id.is_(None),
-                Alert.subject_id.in_({key[2] for key in keys}),
+                among(Alert.subject_id, {key[2] for key in keys}),
             )
         )
         if (alert.rule, alert.subject_type, alert.subject_id, alert.checkpoint_on) in keys
