@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.alerts.models import Alert
-from tracker.extensions import db
+from tracker.extensions import among, db
 
 TEAM_RECIPIENTS = ("establishment", "probation", "treatment", "owning_team")
 ALERT_KEY = ["rule", "subject_type", "subject_id", "checkpoint_on"]
@@ -76,3 +76,46 @@ def insert_new_alerts(due: list, rule_configs: dict[str, Any], now: datetime) ->
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(Alert).on_conflict_do_nothing(index_elements=ALERT_KEY).returning(Alert.id)
     return len(db.session.execute(statement, rows).all())
+
+
+# On PostgreSQL, each alert's own resolution travels in an array beside its id.
+UNNEST_RESOLVE = text(
+    "UPDATE alerts SET status = 'resolved', resolved_at = :now, resolution = gone.resolution"
+    " FROM unnest(CAST(:ids AS integer[]), CAST(:resolutions AS text[])) AS gone (id, resolution)"
+    " WHERE alerts.id = gone.id"
+)
+
+
+def resolve_alerts(resolutions: dict[int, str], now: datetime) -> None:
+    """Resolve these alerts, each with its own resolution, in one statement."""
+    if not resolutions:
+        return
+    if db.engine.dialect.name == "postgresql":
+        ids = list(resolutions)
+        values = {"ids": ids, "resolutions": [resolutions[i] for i in ids], "now": now}
+        db.session.execute(UNNEST_RESOLVE, values)
+    else:
+        table = Alert.__table__
+        db.session.execute(
+            update(table)
+            .where(table.c.id == bindparam("alert_id"))
+            .values(status="resolved", resolved_at=now, resolution=bindparam("why")),
+            [{"alert_id": alert_id, "why": why} for alert_id, why in resolutions.items()],
+        )
+    _expire_loaded(set(resolutions))
+
+
+def reopen_alerts(ids: list[int]) -> None:
+    """Open these resolved alerts again, in one statement."""
+    if ids:
+        table = Alert.__table__
+        reopened = update(table).where(among(table.c.id, ids))
+        db.session.execute(reopened.values(status="open", resolved_at=None, resolution=None))
+        _expire_loaded(set(ids))
+
+
+def _expire_loaded(ids: set[int]) -> None:
+    # These statements bypass the ORM: any of these alerts the session holds is read again when next used.
+    for loaded in list(db.session.identity_map.values()):
+        if isinstance(loaded, Alert) and loaded.id in ids:
+            db.session.expire(loaded)

@@ -21,7 +21,7 @@ from tracker.alerts.config import alert_config
 from tracker.alerts.models import Alert, ChangedPerson, SweepMark
 from tracker.alerts.problems import data_problem
 from tracker.alerts.snapshots import snapshot_checklists
-from tracker.alerts.store import insert_new_alerts
+from tracker.alerts.store import insert_new_alerts, reopen_alerts, resolve_alerts
 from tracker.clock import local_today, zone
 from tracker.extensions import among, db, hold_transaction
 from tracker.pathway.handovers import CONTINUITY_DAYS
@@ -347,8 +347,8 @@ def _resolve_gone(subjects, findings, now: datetime, rule_config: dict) -> tuple
         by_key[(s.subject_type, s.subject_id)] = s
     if not ids_by_type:
         return 0, 0
-    open_alerts = db.session.scalars(
-        select(Alert).where(
+    open_alerts = db.session.execute(
+        select(Alert.id, Alert.rule, Alert.subject_type, Alert.subject_id, Alert.checkpoint_on).where(
             Alert.status.in_(("open", "acknowledged")),
             Alert.rule.not_in(rules.EVENT_RULES),
             or_(
@@ -360,12 +360,12 @@ def _resolve_gone(subjects, findings, now: datetime, rule_config: dict) -> tuple
         )
     ).all()
     moved = resolved = 0
+    resolutions: dict[int, str] = {}
     for alert in open_alerts:
         key = (alert.rule, alert.subject_type, alert.subject_id)
         subject = by_key[key[1:]]
         if subject.ended:
-            alert.status, alert.resolved_at = "resolved", now
-            alert.resolution, resolved = f"Resolved by itself: {subject.ended}.", resolved + 1
+            resolutions[alert.id], resolved = f"Resolved by itself: {subject.ended}.", resolved + 1
             continue
         if key not in findings:
             continue
@@ -373,10 +373,10 @@ def _resolve_gone(subjects, findings, now: datetime, rule_config: dict) -> tuple
         if finding is not None and finding.checkpoint_on == alert.checkpoint_on:
             continue
         if finding is not None:
-            alert.resolution, moved = f"Moved: now due on {finding.checkpoint_on}.", moved + 1
+            resolutions[alert.id], moved = f"Moved: now due on {finding.checkpoint_on}.", moved + 1
         else:
-            alert.resolution, resolved = CAUSE_GONE, resolved + 1
-        alert.status, alert.resolved_at = "resolved", now
+            resolutions[alert.id], resolved = CAUSE_GONE, resolved + 1
+    resolve_alerts(resolutions, now)
     return moved, resolved
 
 
@@ -387,9 +387,9 @@ def _reopen_returned(due) -> int:
     if not keys:
         return 0
     returned = [
-        alert
-        for alert in db.session.scalars(
-            select(Alert).where(
+        alert.id
+        for alert in db.session.execute(
+            select(Alert.id, Alert.rule, Alert.subject_type, Alert.subject_id, Alert.checkpoint_on).where(
                 Alert.status == "resolved",
                 Alert.resolution == CAUSE_GONE,
                 Alert.resolved_by_id.is_(None),
@@ -398,8 +398,7 @@ def _reopen_returned(due) -> int:
         )
         if (alert.rule, alert.subject_type, alert.subject_id, alert.checkpoint_on) in keys
     ]
-    for alert in returned:
-        alert.status, alert.resolved_at, alert.resolution = "open", None, None
+    reopen_alerts(returned)
     return len(returned)
 
 
