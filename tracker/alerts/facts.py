@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, cast, func, select
 
 from tracker.alerts import rules
 from tracker.auth.models import Staff
@@ -40,12 +40,16 @@ def screenings_by_person(person_ids: Iterable[int]) -> dict[int, list[tuple[date
     ids = set(person_ids)
     result: dict[int, list[tuple[date, str]]] = defaultdict(list)
     if ids:
-        for person_id, screened_at, tool in db.session.execute(
-            select(Screening.person_id, Screening.screened_at, Screening.tool)
+        # The local day from the database on PostgreSQL, as in histories().
+        in_sql = db.engine.dialect.name == "postgresql"
+        local = cast(func.timezone(zone().key, Screening.screened_at), Date)
+        screened = local if in_sql else Screening.screened_at
+        for person_id, on, tool in db.session.execute(
+            select(Screening.person_id, screened, Screening.tool)
             .where(among(Screening.person_id, ids))
             .order_by(Screening.screened_at)
         ):
-            result[person_id].append((local_day(screened_at), tool))
+            result[person_id].append((on if in_sql else local_day(on), tool))
     return result
 
 
@@ -155,9 +159,26 @@ def release_subjects(handover_ids: Iterable[int]) -> list[Subject]:
     return subjects
 
 
+# The columns of a stage the rules and the recipients read (a chunk holds thousands of stages).
+STAGE_FACTS = (
+    Stage.id,
+    Stage.person_id,
+    Stage.kind,
+    Stage.start_on,
+    Stage.end_on,
+    Stage.expected_end_on,
+    Stage.community_responsibility_on,
+    Stage.atr_end_on,
+    Stage.created_at,
+    Stage.team_id,
+    Stage.establishment_team_id,
+    Stage.treatment_team_id,
+)
+
+
 def stage_subjects(stage_ids: Iterable[int]) -> list[Subject]:
     """Open stages with their facts: custody, ATR and overdue rules."""
-    stages = db.session.scalars(select(Stage).where(among(Stage.id, stage_ids))).all()
+    stages = db.session.execute(select(*STAGE_FACTS).where(among(Stage.id, stage_ids))).all()
     people = _people(s.person_id for s in stages)
     history = histories(people)
     audits = highest_audit_scores(people)
@@ -200,7 +221,7 @@ def stage_subjects(stage_ids: Iterable[int]) -> list[Subject]:
     return subjects
 
 
-def _seeing_team(stage: Stage, probation: int | None) -> int | None:
+def _seeing_team(stage: Any, probation: int | None) -> int | None:
     """The stage's team if its staff can see the person (scope), else the offender manager's team.
 
     A court or police team has no user who can open the person's record: an alert sent only there

@@ -37,6 +37,16 @@ def snapshot_checklists(subjects, today: date) -> None:
     }
     if not due:
         return
+    # Only those not kept yet: after its first P-7 sweep a handover stays due every day until release.
+    due = set(
+        db.session.scalars(
+            select(Handover.id).where(
+                among(Handover.id, due), Handover.kind == "release", Handover.checklist_at_p7_on.is_(None)
+            )
+        )
+    )
+    if not due:
+        return
     items = db.session.execute(
         select(HandoverItem.handover_id, HandoverItem.item, HandoverItem.status).where(
             among(HandoverItem.handover_id, due)

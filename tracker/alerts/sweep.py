@@ -98,13 +98,13 @@ def sweep(now: datetime, config: dict | None = None, fence: Callable[[], None] |
     taken, changed = changes.take()
     # A literal list keeps the planner on its indexes; past a chunk, the subquery keeps binds few (it may
     # also name people queued since: they are looked at once more, harmlessly).
-    among = list(changed) if len(changed) <= CHUNK else select(ChangedPerson.person_id).distinct()
+    queued = list(changed) if len(changed) <= CHUNK else select(ChangedPerson.person_id).distinct()
     rule_config = config["rules"]
     families = (
-        ("handovers", facts.release_subjects, _release_candidates(window, among, rule_config)),
-        ("stages", facts.stage_subjects, _stage_candidates(window, among, rule_config)),
-        ("screenings", facts.screening_subjects, _screening_candidates(window, among)),
-        ("appointments", facts.appointment_subjects, _appointment_candidates(window, among, rule_config)),
+        ("handovers", facts.release_subjects, _release_candidates(window, queued, rule_config)),
+        ("stages", facts.stage_subjects, _stage_candidates(window, queued, rule_config)),
+        ("screenings", facts.screening_subjects, _screening_candidates(window, queued)),
+        ("appointments", facts.appointment_subjects, _appointment_candidates(window, queued, rule_config)),
         ("alerts", facts.alert_subjects, _escalation_candidates(window, rule_config)),
     )
     hold_transaction()  # savepoints per chunk inside one transaction: the fence can still undo it all
@@ -175,6 +175,11 @@ def _window(now: datetime, settings: dict) -> Window:
     )
 
 
+def _changed(person_id, changed: Select | list[int]):
+    """The rows of the people queued as changed: a literal list (an array on PostgreSQL), or a subquery."""
+    return person_id.in_(changed) if isinstance(changed, Select) else among(person_id, changed)
+
+
 def _release_candidates(w: Window, changed: Select | list[int], rule_config: dict) -> list[int]:
     crossed = [w.crossed(Handover.due_on, sp) for sp in _spans(rule_config, "planned_release")]
     crossed += [w.crossed(Handover.released_on, sp) for sp in _spans(rule_config, "actual_release")]
@@ -186,7 +191,7 @@ def _release_candidates(w: Window, changed: Select | list[int], rule_config: dic
                 or_(
                     and_(Handover.status == "open", or_(*crossed)),
                     # Whatever their status, so a cancelled or returned one settles its alerts.
-                    and_(Handover.person_id.in_(changed), recent),
+                    and_(_changed(Handover.person_id, changed), recent),
                 ),
             )
         )
@@ -216,7 +221,7 @@ def _stage_candidates(w: Window, changed: Select | list[int], rule_config: dict)
                 or_(
                     and_(Stage.end_on.is_(None), or_(*crossed)),
                     # Ended stages too, so that their alerts resolve once the transition is recorded.
-                    Stage.person_id.in_(changed),
+                    _changed(Stage.person_id, changed),
                 ),
             )
         )
@@ -228,7 +233,7 @@ def _screening_candidates(w: Window, changed: Select | list[int]) -> list[int]:
         Screening.zone == 4, and_(Screening.tool.in_(("audit_c", "fast")), Screening.positive)
     )
     return list(
-        db.session.scalars(select(Screening.id).where(asks_for_more, Screening.person_id.in_(changed)))
+        db.session.scalars(select(Screening.id).where(asks_for_more, _changed(Screening.person_id, changed)))
     )
 
 
@@ -245,7 +250,7 @@ def _appointment_candidates(w: Window, changed: Select | list[int], rule_config:
                     ),
                     # Whatever their outcome, so a recorded, cancelled or moved one resolves its alert.
                     and_(
-                        Appointment.person_id.in_(changed),
+                        _changed(Appointment.person_id, changed),
                         Appointment.starts_at >= datetime.combine(w.horizon_day, time.min, zone()),
                     ),
                 ),
