@@ -272,14 +272,25 @@ def screening_subjects(screening_ids: Iterable[int]) -> list[Subject]:
 def appointment_subjects(appointment_ids: Iterable[int]) -> list[Subject]:
     """Appointments with their outcome and, for enforcement, their absence and the warnings before it."""
     rows = db.session.execute(
-        select(Appointment, Person.offender_manager_id, Stage.kind, Staff.team_id)
+        select(
+            Appointment.id,
+            Appointment.person_id,
+            Appointment.kind,
+            Appointment.starts_at,
+            Appointment.outcome,
+            Appointment.absence,
+            Appointment.team_id,
+            Person.offender_manager_id,
+            Stage.kind,
+            Staff.team_id,
+        )
         .join(Person, Person.id == Appointment.person_id)
         .outerjoin(Staff, Staff.id == Person.offender_manager_id)
         .outerjoin(Stage, Stage.id == Appointment.stage_id)
         .where(among(Appointment.id, appointment_ids))
     ).all()
     warnings: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    unacceptable = {a.person_id for a, *_ in rows if a.absence == "unacceptable"}
+    unacceptable = {row.person_id for row in rows if row.absence == "unacceptable"}
     if unacceptable:
         for appointment_id, person_id, warned_on in db.session.execute(
             select(Appointment.id, Appointment.person_id, Appointment.warned_on).where(
@@ -288,7 +299,8 @@ def appointment_subjects(appointment_ids: Iterable[int]) -> list[Subject]:
         ):
             warnings[person_id].append((appointment_id, warned_on))
     subjects = []
-    for a, manager_id, stage_kind, probation in rows:
+    for row in rows:
+        a, (manager_id, stage_kind, probation) = row, row[-3:]
         local_start = a.starts_at.astimezone(zone())
         earlier = [on for other_id, on in warnings[a.person_id] if other_id != a.id]
         subjects.append(

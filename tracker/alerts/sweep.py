@@ -259,14 +259,17 @@ def _appointment_candidates(w: Window, changed: Select | list[int], rule_config:
     )
 
 
-def _escalation_candidates(w: Window, rule_config: dict) -> list[Alert]:
+def _escalation_candidates(w: Window, rule_config: dict) -> list:
     if not w.new_day:
         return []
     # Whole local days, as the rule counts them: n working days are n to latest calendar days.
     latest, earliest = span(rule_config["escalated"])
     return list(
-        db.session.scalars(
-            select(Alert).where(
+        db.session.execute(
+            # The columns alert_subjects reads, not whole rows.
+            select(Alert.id, Alert.person_id, Alert.severity, Alert.status, Alert.raised_at)
+            .add_columns(Alert.rule, Alert.team_id)
+            .where(
                 Alert.status == "open",
                 Alert.severity == "urgent",
                 Alert.rule != "escalated",
