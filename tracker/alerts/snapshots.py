@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import bindparam, select, text, update
 
-from tracker.extensions import among, db
+from tracker.extensions import among, array_literal, db
 from tracker.pathway.checklist import RELEASE_ITEMS
 from tracker.pathway.models import Handover, HandoverItem
 from tracker.types import utcnow
@@ -58,7 +58,8 @@ def snapshot_checklists(subjects, today: date) -> None:
     if db.engine.dialect.name == "postgresql":
         ids = list(taken)
         checklists = [json.dumps(taken[h]) for h in ids]
-        values = {"ids": ids, "checklists": checklists, "today": today, "now": utcnow()}
+        arrays = {"ids": array_literal(ids), "checklists": array_literal(checklists)}
+        values = arrays | {"today": today, "now": utcnow()}
         db.session.execute(UNNEST_UPDATE, values)
         return
     table = Handover.__table__

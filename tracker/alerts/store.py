@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracker.alerts.models import Alert
-from tracker.extensions import among, db
+from tracker.extensions import among, array_literal, db
 
 TEAM_RECIPIENTS = ("establishment", "probation", "treatment", "owning_team")
 ALERT_KEY = ["rule", "subject_type", "subject_id", "checkpoint_on"]
@@ -71,7 +71,7 @@ def insert_new_alerts(due: list, rule_configs: dict[str, Any], now: datetime) ->
     if not rows:
         return 0
     if db.engine.dialect.name == "postgresql":
-        columns = {c: [row[c] for row in rows] for c in ARRAYS}
+        columns = {c: array_literal([row[c] for row in rows]) for c in ARRAYS}
         return len(db.session.execute(UNNEST_INSERT, columns | {"raised_at": now}).all())
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(Alert).on_conflict_do_nothing(index_elements=ALERT_KEY).returning(Alert.id)
@@ -92,7 +92,8 @@ def resolve_alerts(resolutions: dict[int, str], now: datetime) -> None:
         return
     if db.engine.dialect.name == "postgresql":
         ids = list(resolutions)
-        values = {"ids": ids, "resolutions": [resolutions[i] for i in ids], "now": now}
+        why = array_literal([resolutions[i] for i in ids])
+        values = {"ids": array_literal(ids), "resolutions": why, "now": now}
         db.session.execute(UNNEST_RESOLVE, values)
     else:
         table = Alert.__table__
