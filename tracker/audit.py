@@ -24,6 +24,7 @@ from sqlalchemy import (
     event,
     exists,
     func,
+    insert,
     or_,
     select,
     text,
@@ -130,12 +131,31 @@ def record(
     )
 
 
+def record_view(
+    actor_id: int, subject_type: str, subject_id: int | None, person_id: int | None, **detail: Any
+) -> None:
+    """Append one 'view' entry at once, in one INSERT: a read is not a change, so it needs none of the
+    unit of work's bookkeeping (and nothing queues a view for the sweep)."""
+    db.session.execute(
+        insert(AuditEntry).values(
+            at=utcnow(),
+            actor_id=actor_id,
+            action="view",
+            subject_type=subject_type,
+            subject_id=subject_id,
+            person_id=person_id,
+            detail=detail or None,
+        )
+    )
+
+
 def record_views(actor_id: int, person_ids: Iterable[int], **detail: Any) -> None:
     """One 'view' entry for a request that showed several people, listing every one it disclosed."""
     shown = list(dict.fromkeys(person_ids))
     if shown:
-        db.session.add(
-            AuditEntry(
+        db.session.execute(
+            insert(AuditEntry).values(
+                at=utcnow(),
                 actor_id=actor_id,
                 action="view",
                 subject_type="people",

@@ -14,6 +14,7 @@ from tracker.pathway.access import holding_establishment_only, person_or_404, re
 from tracker.pathway.models import Pathway, Person, Stage
 from tracker.pathway.summary import pathway_summary
 
+LISTED = [getattr(Person, name) for name in schemas.PersonOut().dump_fields]
 bp = Blueprint("people", __name__, url_prefix="/api/v1", description="People and their pathway.")
 bp.before_request(authenticate_bearer)
 
@@ -34,8 +35,10 @@ def list_people(pagination_parameters, stage=None, q=None):
     people = (
         []
         if past_the_end
-        else db.session.scalars(
-            query.order_by(Person.family_name, Person.given_name, Person.id)
+        else db.session.execute(
+            # The columns the list shows, as rows: building 50 Person objects cost more than dumping them.
+            query.with_only_columns(*LISTED)
+            .order_by(Person.family_name, Person.given_name, Person.id)
             .offset(pagination_parameters.first_item)
             .limit(pagination_parameters.page_size)
         ).all()
@@ -109,13 +112,7 @@ def get_pathway(person_id):
     staff = current_staff()
     person = person_or_404(staff, person_id)
     pathway = _open_pathway(person)
-    audit.record(
-        staff.id,
-        "view",
-        subject_type="pathways",
-        subject_id=pathway.id if pathway else None,
-        person_id=person.id,
-    )
+    audit.record_view(staff.id, "pathways", pathway.id if pathway else None, person.id)
     db.session.commit()
     if pathway is None:
         abort(404, message="This person has no open pathway; record a first stage to open one.")
