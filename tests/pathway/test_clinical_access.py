@@ -269,9 +269,7 @@ def test_the_clinical_reads_of_a_person_are_answerable_from_the_audit_log(care, 
 
     clinical_readers = {
         e.actor_id
-        for e in db.session.scalars(
-            select(AuditEntry).where(AuditEntry.id > since, disclosed(care.person))
-        )
+        for e in db.session.scalars(select(AuditEntry).where(AuditEntry.id > since, disclosed(care.person)))
         if (e.detail or {}).get("clinical")
     }
 
