@@ -6,13 +6,19 @@ size): 120 prisons, probation and treatment teams, a caseload of about 40 people
 checklist, the rest on licence (released over the past year), on an ATR or awaiting court, with their
 appointments, referrals, AUDIT screenings and audit log. After three weeks of nightly sweeps (so the
 open alerts are as in steady running) it sweeps at T, which sets the mark, then times a sweep at T + 1
-minute (nothing new due) and one at 00:01 the next day (that day's checkpoints due).
-The claim checked: the time grows with what is due, not with the population. Prints figures; asserts
-nothing.
+minute (nothing new due); then 1,500 people per 250,000 are released on T, recorded as the service would
+and queued as changed people, and it times the sweep at 00:01 the next day: a mass-release day, those
+releases plus the P-84, P-28 and P-7 cohorts and every other checkpoint of that day (issue 13: under 2 s
+at 250,000 people, a constant number of statements per chunk). Each timed sweep prints its wall time,
+its own CPU time (the machine may be shared) and its statements. Prints figures; asserts nothing.
+
+The full run keeps a copy of the database just before the timed day (`<name>_day`); BENCH_AGAIN=1
+times that day again on a fresh copy, without building anything.
 
     .venv/bin/python bench/sweep.py
     BENCH_SIZES=25000 BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench \
         .venv/bin/python bench/sweep.py
+    BENCH_AGAIN=1 BENCH_DATABASE_URL=... .venv/bin/python bench/sweep.py
 """
 
 from __future__ import annotations
@@ -43,6 +49,9 @@ TODAY = date.fromisoformat(os.environ.get("BENCH_TODAY", "2026-11-24"))
 LONDON = ZoneInfo("Europe/London")
 PRISONS, PROBATION_TEAMS, TREATMENT_TEAMS, CASELOAD = 120, 12, 24, 40
 HISTORY_DAYS = 21
+# People released on T and recorded that day, queued for the next sweep: 1,500 at 250,000 people, as on
+# the mass-release days of September 2024.
+RELEASES_PER_250000 = int(os.environ.get("BENCH_RELEASES", "1500"))
 OUTCOMES = (("attended", 0.85), ("missed", 0.10), ("cancelled", 0.03), (None, 0.02))
 
 # Every table loaded, in foreign-key order; the first column is always the id, assigned here.
@@ -108,6 +117,7 @@ COLUMNS = {
         "kind",
         "team_id",
         "due_on",
+        "released_on",
         "status",
         "created_at",
         "updated_at",
@@ -160,6 +170,8 @@ class DataSet:
     def __init__(self, people: int) -> None:
         self.rng = random.Random(people)
         self.rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
+        # Custody people released on T: (person, pathway, next position, custody stage, team, handover).
+        self.releases: list[tuple[int, int, int, int, int, int]] = []
 
     def add(self, table: str, **values) -> int:
         """Append one row; returns its id."""
@@ -214,12 +226,16 @@ def build(n: int) -> DataSet:
         )
         for i in range(max(1, n // CASELOAD))
     ]
+    releases = n * RELEASES_PER_250000 // 250000
     for i in range(n):
         manager, team = managers[i % len(managers)]
         # Of every 50 people: 17 in custody (34%), 16 on licence, 10 on an ATR, 7 awaiting court.
         kind = "custody" if i % 50 < 17 else "licence" if i % 50 < 33 else "atr" if i % 50 < 43 else "court"
         person = Person(d, i, kind, manager, team, d.rng.choice(prisons), d.rng.choice(treatment))
-        getattr(person, kind)()
+        if kind == "custody" and len(d.releases) < releases:
+            person.custody(release_today=True)
+        else:
+            getattr(person, kind)()
     return d
 
 
@@ -274,18 +290,20 @@ class Person:
         self.stage("court", court_on, start_on, court="Bench Magistrates", team_id=self.team)
         self.appointment("court_hearing", court_on + timedelta(days=7), "attended", team=self.team)
 
-    def custody(self) -> None:
-        """In custody, to be released in the next 365 days."""
-        crd = TODAY + timedelta(days=self.d.rng.randint(1, 365))
+    def custody(self, release_today: bool = False) -> None:
+        """In custody, to be released in the next 365 days (or on T, confirmed, and recorded that day)."""
+        crd = TODAY + timedelta(days=0 if release_today else self.d.rng.randint(1, 365))
         release = {"crd": crd, "sed": crd + timedelta(days=self.d.rng.randint(180, 720))}
-        if self.d.rng.random() < 0.4 and dates.previous_working_day(crd) > TODAY:
+        if release_today or self.d.rng.random() < 0.4 and dates.previous_working_day(crd) > TODAY:
             release["confirmed"] = crd if dates.is_working_day(crd) else dates.previous_working_day(crd)
-        release_on = dates.earliest_release_on(release)
+        release_on = dates.planned_release_on(release)
         start_on = TODAY - timedelta(days=self.d.rng.randint(1, 700))
         self.court_then(start_on)
         stage = self.custody_stage(start_on, None, release_on, release)
         days = (release_on - TODAY).days
-        self.handover(stage, "release", self.prison, release_on, done=max(0.0, 1 - days / 84))
+        handover = self.handover(stage, "release", self.prison, release_on, done=max(0.0, 1 - days / 84))
+        if release_today:
+            self.d.releases.append((self.id, self.pathway, self.position, stage, self.team, handover))
         if days <= 28 and self.d.rng.random() < 0.7:
             self.appointment("probation", dates.next_working_day(release_on), None, team=self.team)
         if self.alcohol and days <= 84 and self.d.rng.random() < 0.65:
@@ -303,7 +321,7 @@ class Person:
             sentence_start_on=start_on,
             release_on=release_on,
             expected_end_on=release_on,
-            community_responsibility_on=dates.community_responsibility_on(start_on, release_on),
+            community_responsibility_on=dates.community_responsibility_on(start_on, release),
         )
         for kind, value_on in release.items():
             self.d.add(
@@ -323,7 +341,7 @@ class Person:
         start_on = released_on - timedelta(days=self.d.rng.randint(60, 700))
         self.court_then(start_on)
         custody = self.custody_stage(start_on, released_on, released_on, {"crd": released_on})
-        self.handover(custody, "release", self.prison, released_on, done=0.9)
+        self.handover(custody, "release", self.prison, released_on, done=0.9, released_on=released_on)
         supervision_end = released_on + timedelta(days=self.d.rng.randint(366, 730))
         stage = self.stage(
             "licence",
@@ -369,8 +387,10 @@ class Person:
         self.appointment("court_hearing", start_on, "attended", stage, self.team)
         self.appointment("court_hearing", self.d.day_in(1, 60), None, stage, self.team)
 
-    def handover(self, stage: int, kind: str, team: int, due_on: date, done: float) -> None:
-        """A handover and its checklist, each item done with probability `done`."""
+    def handover(
+        self, stage: int, kind: str, team: int, due_on: date, done: float, released_on: date | None = None
+    ) -> int:
+        """A handover and its checklist, each item done with probability `done`; returns its id."""
         created = at(due_on - timedelta(days=84)) if kind == "release" else at(due_on)
         created = min(created, at(TODAY - timedelta(days=1)))
         handover = self.d.add(
@@ -380,7 +400,11 @@ class Person:
             kind=kind,
             team_id=team,
             due_on=due_on,
-            status="open",
+            released_on=released_on,
+            # Its continuity outcome fixed at A+21 (well before the history sweeps for most).
+            status="done"
+            if released_on and released_on < TODAY - timedelta(days=2 * HISTORY_DAYS)
+            else "open",
             created_at=created,
             updated_at=created,
         )
@@ -393,6 +417,7 @@ class Person:
                 status=status,
                 updated_at=created if status == "done" else None,
             )
+        return handover
 
     def weekly(self, kind: str, stage: int, first_on: date, team: int) -> None:
         """The last six weeks of appointments since `first_on`, and the next one."""
@@ -491,8 +516,45 @@ def load(url: str, data: DataSet) -> None:
         conn.execute("VACUUM ANALYZE")
 
 
-def timed_sweep(app, now: datetime) -> tuple[float, int, int]:
-    """One sweep in a fresh session, as the scheduler runs it: seconds, statements, alerts raised."""
+def record_releases(url: str, releases: list[tuple[int, int, int, int, int, int]]) -> None:
+    """Record the releases of T as the service would during that day, in one transaction: custody ends,
+    a licence stage starts, the handover gets its actual release, and each person is queued for the sweep."""
+    recorded = at(TODAY, 11)
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        cur.execute("UPDATE stages SET end_on = %s WHERE id = ANY(%s)", (TODAY, [r[3] for r in releases]))
+        cur.executemany(
+            "INSERT INTO stages (pathway_id, person_id, position, kind, start_on, expected_end_on, team_id,"
+            " supervision_end_on, created_at) VALUES (%s, %s, %s, 'licence', %s, %s, %s, %s, %s)",
+            [
+                (
+                    pathway,
+                    person,
+                    position,
+                    TODAY,
+                    TODAY + timedelta(days=365),
+                    team,
+                    TODAY + timedelta(days=365),
+                    recorded,
+                )
+                for person, pathway, position, _, team, _ in releases
+            ],
+        )
+        people = [r[0] for r in releases]
+        cur.execute("UPDATE people SET stage_kind = 'licence' WHERE id = ANY(%s)", (people,))
+        cur.execute(
+            "UPDATE handovers SET released_on = %s, alcohol_need = p.alcohol_need FROM people p"
+            " WHERE handovers.id = ANY(%s) AND p.id = handovers.person_id",
+            (TODAY, [r[5] for r in releases]),
+        )
+        cur.executemany(
+            "INSERT INTO changed_people (person_id, queued_at) VALUES (%s, %s)",
+            [(p, recorded) for p in people],
+        )
+
+
+def timed_sweep(app, now: datetime) -> tuple[float, int, int, float]:
+    """One sweep in a fresh session, as the scheduler runs it: seconds, statements, alerts raised and
+    the seconds of CPU this process spent on it."""
     from tracker.alerts.sweep import sweep
     from tracker.extensions import db
 
@@ -504,12 +566,12 @@ def timed_sweep(app, now: datetime) -> tuple[float, int, int]:
             statements += 1
 
         event.listen(db.engine, "before_cursor_execute", count)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = sweep(now)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         event.remove(db.engine, "before_cursor_execute", count)
         db.session.remove()
-    return elapsed, statements, result.raised
+    return elapsed, statements, result.raised, cpu
 
 
 def sweep_history(app) -> tuple[float, int, int]:
@@ -535,6 +597,34 @@ def sweep_history(app) -> tuple[float, int, int]:
     return elapsed, alerts, still_open
 
 
+def snapshot(url: str, app) -> None:
+    """Keep the database as it stands, just before the timed day, as `<name>_day` (BENCH_AGAIN reuses it)."""
+    from tracker.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
+    name = conninfo_to_dict(url)["dbname"]
+    with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}_day"')
+        conn.execute(f'CREATE DATABASE "{name}_day" TEMPLATE "{name}"')
+
+
+def again(sa_url: str) -> dict:
+    """The timed day alone, on a copy of the snapshot the last full run kept (no build, no history)."""
+    from tracker import create_app
+
+    name = conninfo_to_dict(URL)["dbname"]
+    with psycopg.connect(make_conninfo(URL, dbname="postgres"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{name}_day"')
+    with psycopg.connect(URL) as conn:
+        people = conn.execute("SELECT count(*) FROM people").fetchone()[0]
+        releases = conn.execute("SELECT count(*) FROM changed_people").fetchone()[0]
+    app = create_app({"SQLALCHEMY_DATABASE_URI": sa_url}, env="development")
+    day = datetime.combine(TODAY + timedelta(days=1), clock_time(0, 1), LONDON)
+    return {"people": people, "releases": releases, "one_day": timed_sweep(app, day)}
+
+
 def run(n: int, sa_url: str) -> dict:
     """Build the data set for `n` people on a fresh schema and time the sweeps."""
     from flask_migrate import downgrade, upgrade
@@ -551,17 +641,22 @@ def run(n: int, sa_url: str) -> dict:
     load(URL, data)
     built = time.perf_counter() - started
     rows = {table: len(rows) for table, rows in data.rows.items()}
+    releases = data.releases
     del data
     history = sweep_history(app)
     mark = datetime.combine(TODAY, clock_time(6, 0), LONDON)
+    first, nothing = timed_sweep(app, mark), timed_sweep(app, mark + timedelta(minutes=1))
+    record_releases(URL, releases)
+    snapshot(URL, app)
     return {
         "people": n,
         "rows": rows,
+        "releases": len(releases),
         "generated": generated,
         "built": built,
         "history": history,
-        "first": timed_sweep(app, mark),
-        "nothing": timed_sweep(app, mark + timedelta(minutes=1)),
+        "first": first,
+        "nothing": nothing,
         "one_day": timed_sweep(app, datetime.combine(TODAY + timedelta(days=1), clock_time(0, 1), LONDON)),
     }
 
@@ -569,6 +664,8 @@ def run(n: int, sa_url: str) -> dict:
 def report(results: list[dict]) -> None:
     """Print how each data set was built, then the table of sweeps."""
     for r in results:
+        if "rows" not in r:
+            continue
         rows = ", ".join(f"{table} {count:,}" for table, count in r["rows"].items())
         print(
             f"{r['people']:,} people: built in {r['built']:.1f} s "
@@ -579,19 +676,26 @@ def report(results: list[dict]) -> None:
             f"  {HISTORY_DAYS} nightly sweeps before T: {seconds:.1f} s; {alerts:,} alerts, "
             f"{still_open:,} still open"
         )
+    for r in results:
+        print(f"{r['people']:,} people: {r['releases']:,} releases recorded on T, queued for the sweep")
     print()
-    print(f"{'people':>9} | {'sweep':<44} | {'ms':>9} | {'statements':>10} | {'alerts raised':>13}")
-    print("-" * 97)
+    head = f"{'people':>9} | {'sweep':<44} | {'ms':>9} | {'CPU ms':>8}"
+    print(f"{head} | {'statements':>10} | {'alerts raised':>13}")
+    print("-" * 108)
     labels = (
         ("first", f"at T = {TODAY} 06:00 (sets the mark)"),
         ("nothing", "at T + 1 min (nothing new due)"),
-        ("one_day", f"at {TODAY + timedelta(days=1)} 00:01 (one day due)"),
+        ("one_day", f"at {TODAY + timedelta(days=1)} 00:01 (T's releases + day due)"),
     )
     for r in results:
         for key, label in labels:
-            seconds, statements, raised = r[key]
-            ms = seconds * 1000
-            print(f"{r['people']:>9,} | {label:<44} | {ms:>9.1f} | {statements:>10} | {raised:>13,}")
+            if key not in r:
+                continue
+            seconds, statements, raised, cpu = r[key]
+            ms, cpu_ms = seconds * 1000, cpu * 1000
+            row = f"{r['people']:>9,} | {label:<44} | {ms:>9.1f} | {cpu_ms:>8.1f}"
+            print(f"{row} | {statements:>10} | {raised:>13,}")
+    print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 
 def main() -> None:
@@ -600,7 +704,10 @@ def main() -> None:
     ensure_database(URL)
     sa_url = database_url(URL, "")
     print(f"PostgreSQL {URL.rsplit('/', 1)[-1]}, T = {TODAY} 06:00 Europe/London, sizes {SIZES}", flush=True)
-    report([run(n, sa_url) for n in SIZES])
+    if os.environ.get("BENCH_AGAIN"):
+        report([again(sa_url)])
+    else:
+        report([run(n, sa_url) for n in SIZES])
 
 
 if __name__ == "__main__":

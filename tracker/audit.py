@@ -1,4 +1,10 @@
-"""The append-only audit log: every view, change, export and message of a person's data."""
+"""The append-only audit log: every view, change, export and message of a person's data.
+
+An entry about one person names them in `person_id`; an entry for a request that disclosed several
+(a list, a board) names them all in `person_ids`, one entry per request, so a page of 50 people costs one
+row, not 50. "Who saw person X" is disclosures_of(X): one query, indexed on both columns (a GIN index on
+the integer array on PostgreSQL; SQLite keeps JSON and looks inside it with json_each).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,28 @@ from datetime import datetime
 from typing import Any
 
 from blinker import Namespace
-from sqlalchemy import JSON, Connection, ForeignKey, String, event, insert, text
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    Select,
+    String,
+    event,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from tracker import bulk
-from tracker.extensions import db
+from tracker.extensions import Model, db
 from tracker.types import UTCDateTime, utcnow
 
 # Entries that say a person's records changed (the alert sweep re-evaluates those people).
@@ -20,10 +43,17 @@ changes_recorded = Namespace().signal(
     "changes-recorded",
     doc="Change entries were written in bulk (record_many); the sender is the tuple of the people's ids.",
 )
+# The people a request disclosed: an integer array on PostgreSQL (GIN-indexed), JSON on SQLite.
+PersonIds = postgresql.ARRAY(Integer).with_variant(JSON(), "sqlite")
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_entries_person_ids", "person_ids", postgresql_using="gin").ddl_if(
+            dialect="postgresql"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -32,10 +62,11 @@ class AuditEntry(db.Model):
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[int | None]
     person_id: Mapped[int | None] = mapped_column(index=True)
+    person_ids: Mapped[list[int] | None] = mapped_column(PersonIds)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class AuditPurge(db.Model):
+class AuditPurge(Model):
     """A row here lets SQLite's triggers allow a purge of the audit log, inside one transaction.
 
     The database refuses UPDATE, DELETE (and on PostgreSQL TRUNCATE) of audit entries unless a purge
@@ -131,19 +162,50 @@ def record_many(entries: Iterable[dict[str, Any]]) -> None:
         changes_recorded.send(tuple(sorted(changed)))
 
 
+def record_view(
+    actor_id: int, subject_type: str, subject_id: int | None, person_id: int | None, **detail: Any
+) -> None:
+    """Append one 'view' entry at once, in one INSERT: a read is not a change, so it needs none of the
+    unit of work's bookkeeping (and nothing queues a view for the sweep)."""
+    db.session.execute(
+        insert(AuditEntry).values(
+            at=utcnow(),
+            actor_id=actor_id,
+            action="view",
+            subject_type=subject_type,
+            subject_id=subject_id,
+            person_id=person_id,
+            detail=detail or None,
+        )
+    )
+
+
 def record_views(actor_id: int, person_ids: Iterable[int], **detail: Any) -> None:
-    """One 'view' entry per person listed, written in a single statement."""
-    rows = [
-        {
-            "at": utcnow(),
-            "actor_id": actor_id,
-            "action": "view",
-            "subject_type": "people",
-            "subject_id": pid,
-            "person_id": pid,
-            "detail": detail or None,
-        }
-        for pid in person_ids
-    ]
-    if rows:
-        db.session.execute(insert(AuditEntry), rows)
+    """One 'view' entry for a request that showed several people, listing every one it disclosed."""
+    shown = list(dict.fromkeys(person_ids))
+    if shown:
+        db.session.execute(
+            insert(AuditEntry).values(
+                at=utcnow(),
+                actor_id=actor_id,
+                action="view",
+                subject_type="people",
+                person_ids=shown,
+                detail=detail or None,
+            )
+        )
+
+
+def disclosed(person_id: int) -> ColumnElement[bool]:
+    """The condition on audit entries that name `person_id`, alone or among the people a request showed."""
+    if db.engine.dialect.name == "postgresql":
+        among = AuditEntry.person_ids.contains([person_id])  # @>: answered by the GIN index
+    else:
+        listed = func.json_each(AuditEntry.person_ids).table_valued("value")
+        among = exists(select(1).select_from(listed).where(listed.c.value == person_id))
+    return or_(AuditEntry.person_id == person_id, among)
+
+
+def disclosures_of(person_id: int) -> Select[tuple[AuditEntry]]:
+    """Who saw person X: every audit entry naming them, oldest first (one indexed query)."""
+    return select(AuditEntry).where(disclosed(person_id)).order_by(AuditEntry.id)

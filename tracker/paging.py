@@ -35,12 +35,15 @@ def paginated(bp: Blueprint) -> Callable[[Callable[..., Any]], Callable[..., Any
     return decorator
 
 
-def page_of(query: Select[Any], pagination: PaginationParameters) -> Sequence[Any]:
-    """The requested page of an ordered query's rows, recording the total for the header."""
+def page_of(query: Select[Any], pagination: PaginationParameters, rows: bool = False) -> Sequence[Any]:
+    """The requested page of an ordered query's objects (with `rows`, its rows of columns), recording the
+    total for the header."""
     counted = query.order_by(None).subquery()
     pagination.item_count = db.session.scalar(select(func.count()).select_from(counted)) or 0
     # A page past the last is empty; asking the database for it could overflow its OFFSET.
     if pagination.first_item >= pagination.item_count:
         return []
     page = query.offset(pagination.first_item).limit(pagination.page_size)
+    if rows:
+        return db.session.execute(page).all()
     return db.session.scalars(page).unique().all()

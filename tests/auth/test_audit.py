@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from tests.helpers import last_entry_id
-from tracker.audit import AuditEntry, AuditIsAppendOnly
+from tracker.audit import AuditEntry, AuditIsAppendOnly, disclosures_of
 
 
 @pytest.fixture
@@ -72,18 +72,18 @@ def test_every_read_of_a_person_writes_one_view_entry(om, person, api_as, db, pa
     assert entry.at is not None and entry.at.tzinfo is not None
 
 
-def test_a_list_writes_a_view_entry_for_each_person_listed(om, make_person, api_as, db):
+def test_a_list_writes_one_view_entry_naming_each_person_listed(om, make_person, api_as, db):
     ids = {make_person(om, family_name=f"Name{n}")["id"] for n in range(3)}
     since = last_entry_id(db)
 
     assert {p["id"] for p in api_as(om).get("/people").json} == ids
 
-    entries = entries_after(db, since)
-    assert sorted(e.person_id for e in entries) == sorted(ids)
-    assert {(e.actor_id, e.action, e.subject_type) for e in entries} == {(om.id, "view", "people")}
+    [entry] = entries_after(db, since)
+    assert (entry.actor_id, entry.action, entry.subject_type) == (om.id, "view", "people")
+    assert sorted(entry.person_ids) == sorted(ids)
 
 
-def test_listing_50_people_writes_50_view_entries(om, api_as, db):
+def test_listing_50_people_discloses_each_of_them_to_who_saw_them(om, api_as, db):
     from tracker.pathway import service
 
     for n in range(55):
@@ -93,10 +93,24 @@ def test_listing_50_people_writes_50_view_entries(om, api_as, db):
 
     page = api_as(om).get("/people").json
 
-    entries = entries_after(db, since)
-    assert len(page) == 50 and len(entries) == 50
-    assert sorted(e.person_id for e in entries) == sorted(p["id"] for p in page)
-    assert all(e.action == "view" and e.actor_id == om.id for e in entries)
+    [entry] = entries_after(db, since)
+    assert len(page) == 50 and sorted(entry.person_ids) == sorted(p["id"] for p in page)
+    for shown in page:
+        saw = [e for e in db.session.scalars(disclosures_of(shown["id"])) if e.id > since]
+        assert [(e.id, e.actor_id, e.action) for e in saw] == [(entry.id, om.id, "view")]
+
+
+def test_who_saw_a_person_finds_single_and_listed_views_and_nobody_elses(om, make_person, api_as, db):
+    mine, other = make_person(om)["id"], make_person(om, family_name="Other")["id"]
+    since = last_entry_id(db)
+    api = api_as(om)
+
+    api.get("/people")
+    api.get(f"/people/{mine}")
+
+    saw = [e for e in db.session.scalars(disclosures_of(mine)) if e.id > since]
+    assert [(e.subject_type, e.person_id) for e in saw] == [("people", None), ("people", mine)]
+    assert [e.id for e in db.session.scalars(disclosures_of(other)) if e.id > since] == [saw[0].id]
 
 
 def test_creating_a_person_writes_a_create_entry(om, api_as, db):

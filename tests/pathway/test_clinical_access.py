@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.helpers import last_entry_id
-from tracker.audit import AuditEntry
+from tracker.audit import AuditEntry, disclosed
 
 # A zone IV AUDIT (score 20) and a reason nobody outside the care relationship may read.
 ZONE_IV = {"tool": "audit", "answers": [4, 4, 4, 4, 0, 0, 0, 0, 2, 2], "intervention": "referred"}
@@ -266,9 +266,7 @@ def test_the_clinical_reads_of_a_person_are_answerable_from_the_audit_log(care, 
 
     clinical_readers = {
         e.actor_id
-        for e in db.session.scalars(
-            select(AuditEntry).where(AuditEntry.id > since, AuditEntry.person_id == care.person)
-        )
+        for e in db.session.scalars(select(AuditEntry).where(AuditEntry.id > since, disclosed(care.person)))
         if (e.detail or {}).get("clinical")
     }
 

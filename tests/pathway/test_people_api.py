@@ -315,3 +315,56 @@ def test_an_ethnic_group_is_an_ons_2021_code(api):
 
     assert response.status_code == 422
     assert "ethnic_group" in response.json["errors"]
+
+
+def test_a_long_history_costs_a_pathway_read_no_more_statements_than_a_short_one(
+    db, make_staff, make_person, api_as, count_queries
+):
+    from datetime import UTC, date, datetime, timedelta
+
+    from tracker.pathway.models import Appointment, Pathway, ReleaseDate, Stage
+
+    def pathway(person_id: int, opened: date, closed: bool) -> Pathway:
+        released = opened + timedelta(100)
+        dates = [ReleaseDate(kind=k, value_on=released, source="NOMIS") for k in ("crd", "sed")]
+        custody = Stage(kind="custody", basis="sentenced", start_on=opened, release_dates=dates)
+        after = Stage(kind="closed" if closed else "licence", start_on=released)
+        for position, stage in enumerate((custody, after)):
+            stage.person_id, stage.position = person_id, position
+        custody.end_on = released
+        return Pathway(
+            person_id=person_id,
+            opened_on=opened,
+            stages=[custody, after],
+            closed_on=released if closed else None,
+        )
+
+    om = make_staff("offender_manager")
+    short, long = make_person(om)["id"], make_person(om, family_name="Long")["id"]
+    db.session.add(
+        Pathway(
+            person_id=short,
+            opened_on=date(2026, 1, 5),
+            stages=[Stage(person_id=short, position=0, kind="court", start_on=date(2026, 1, 5))],
+        )
+    )
+    db.session.add_all(
+        pathway(long, date(2020, 1, 6) + timedelta(days=300 * n), closed=n < 4) for n in range(5)
+    )
+    db.session.add_all(
+        Appointment(
+            person_id=long, kind="probation", starts_at=datetime(2020, 1, 7, tzinfo=UTC) + timedelta(7 * n)
+        )
+        for n in range(200)
+    )
+    db.session.commit()
+    api = api_as(om)
+    db.session.expunge_all()  # read back from the database, as a request in a new session would
+
+    with count_queries() as for_short:
+        assert api.get(f"/people/{short}/pathway").status_code == 200
+    with count_queries() as for_long:
+        read = api.get(f"/people/{long}/pathway")
+
+    assert read.status_code == 200 and read.json["key_dates"]["released_on"] == "2023-07-29"
+    assert len(for_long) == len(for_short), (for_short, for_long)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.web.helpers import text
-from tracker.audit import AuditEntry
+from tracker.audit import AuditEntry, disclosed
 
 ZONE_IV = {"tool": "audit", "answers": [4, 4, 4, 4, 0, 0, 0, 0, 2, 2], "intervention": "referred"}
 REASON = "Drinks from waking; withdrawal fits in 2025"
@@ -80,7 +80,7 @@ def views_of(db, staff, person_id: int) -> list[AuditEntry]:
         db.session.scalars(
             select(AuditEntry).where(
                 AuditEntry.actor_id == staff.id,
-                AuditEntry.person_id == person_id,
+                disclosed(person_id),
                 AuditEntry.action == "view",
             )
         )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from tracker import audit, bulk
 from tracker.alerts.models import ChangedPerson
 from tracker.audit import CHANGES, AuditEntry
-from tracker.extensions import db
+from tracker.extensions import among, db
 
 CHUNK = 2000
 
@@ -57,5 +57,8 @@ def take(session: Session | None = None) -> tuple[list[int], set[int]]:
 
 def forget(row_ids: list[int]) -> None:
     """Delete the rows this sweep took, in its transaction: only those, never ones queued since."""
-    for start in range(0, len(row_ids), CHUNK):
-        db.session.execute(delete(ChangedPerson).where(ChangedPerson.id.in_(row_ids[start : start + CHUNK])))
+    # One array on PostgreSQL whatever the count; SQLite takes a bounded number of parameters.
+    step = max(len(row_ids), 1) if db.engine.dialect.name == "postgresql" else CHUNK
+    for start in range(0, len(row_ids), step):
+        taken = row_ids[start : start + step]
+        db.session.execute(delete(ChangedPerson).where(among(ChangedPerson.id, taken)))

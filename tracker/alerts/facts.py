@@ -8,17 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Date, cast, func, select
 
 from tracker.alerts import rules
 from tracker.auth.models import Staff
 from tracker.clock import zone
-from tracker.extensions import db
+from tracker.extensions import among, db
 from tracker.pathway import dates, enforcement
 from tracker.pathway.handovers import CLOSED_STATUSES
 from tracker.pathway.history import histories, local_day
-from tracker.pathway.models import Appointment, Handover, Person, Screening, Stage
+from tracker.pathway.models import Appointment, Handover, HandoverItem, Person, ReleaseDate, Screening, Stage
 
 
 @dataclass
@@ -41,12 +40,16 @@ def screenings_by_person(person_ids: Iterable[int]) -> dict[int, list[tuple[date
     ids = set(person_ids)
     result: dict[int, list[tuple[date, str]]] = defaultdict(list)
     if ids:
-        for person_id, screened_at, tool in db.session.execute(
-            select(Screening.person_id, Screening.screened_at, Screening.tool)
-            .where(Screening.person_id.in_(ids))
+        # The local day from the database on PostgreSQL, as in histories().
+        in_sql = db.engine.dialect.name == "postgresql"
+        local = cast(func.timezone(zone().key, Screening.screened_at), Date)
+        screened = local if in_sql else Screening.screened_at
+        for person_id, on, tool in db.session.execute(
+            select(Screening.person_id, screened, Screening.tool)
+            .where(among(Screening.person_id, ids))
             .order_by(Screening.screened_at)
         ):
-            result[person_id].append((local_day(screened_at), tool))
+            result[person_id].append((on if in_sql else local_day(on), tool))
     return result
 
 
@@ -57,53 +60,88 @@ def highest_audit_scores(person_ids: Iterable[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Screening.person_id, func.max(Screening.score))
-        .where(Screening.person_id.in_(ids), Screening.tool == "audit")
+        .where(among(Screening.person_id, ids), Screening.tool == "audit")
         .group_by(Screening.person_id)
     )
     return dict(rows.tuples().all())
 
 
-def _manager_teams(people: Iterable[Person]) -> dict[int | None, int]:
-    """Each offender manager's team, looked up by a person's manager (None, for no manager, finds none)."""
+def _manager_teams(people: Iterable[Any]) -> dict[int, int]:
     ids = {p.offender_manager_id for p in people if p.offender_manager_id}
     if not ids:
         return {}
-    rows = db.session.execute(select(Staff.id, Staff.team_id).where(Staff.id.in_(ids))).tuples()
-    return dict(rows.all())
+    return dict(
+        db.session.execute(select(Staff.id, Staff.team_id).where(among(Staff.id, ids))).tuples().all()
+    )
+
+
+def _people(person_ids: Iterable[int]) -> dict[int, Any]:
+    """What the rules read of each person (columns, not rows: a chunk has thousands)."""
+    rows = db.session.execute(
+        select(Person.id, Person.alcohol_need, Person.offender_manager_id).where(among(Person.id, person_ids))
+    )
+    return {row.id: row for row in rows}
+
+
+def _release_date_maps(stage_ids: Iterable[int]) -> dict[int, dict[str, date]]:
+    """Each stage's release dates by kind, as Stage.release_date_map() gives them."""
+    maps: dict[int, dict[str, date]] = defaultdict(dict)
+    for stage_id, kind, value_on in db.session.execute(
+        select(ReleaseDate.stage_id, ReleaseDate.kind, ReleaseDate.value_on)
+        .where(among(ReleaseDate.stage_id, stage_ids))
+        .order_by(ReleaseDate.stage_id, ReleaseDate.kind)
+    ):
+        maps[stage_id][kind] = value_on
+    return maps
 
 
 def release_subjects(handover_ids: Iterable[int]) -> list[Subject]:
     """Release handovers with their facts, in a fixed number of queries."""
-    handovers = db.session.scalars(
-        select(Handover)
-        .where(Handover.id.in_(set(handover_ids)))
-        .options(
-            joinedload(Handover.person),
-            joinedload(Handover.stage).selectinload(Stage.release_dates),
-            selectinload(Handover.items),
+    handovers = db.session.execute(
+        select(
+            Handover.id,
+            Handover.person_id,
+            Handover.stage_id,
+            Handover.team_id,
+            Handover.released_on,
+            Handover.status,
+            Person.alcohol_need,
+            Person.offender_manager_id,
         )
+        .join(Person, Person.id == Handover.person_id)
+        .where(among(Handover.id, handover_ids))
     ).all()
-    people = [h.person for h in handovers]
-    history = histories(p.id for p in people)
-    manager_teams = _manager_teams(people)
+    ids = [h.id for h in handovers]
+    accommodation = dict(
+        db.session.execute(
+            select(HandoverItem.handover_id, HandoverItem.status).where(
+                among(HandoverItem.handover_id, ids), HandoverItem.item == "accommodation"
+            )
+        )
+        .tuples()
+        .all()
+    )
+    release_date_maps = _release_date_maps(h.stage_id for h in handovers)
+    history = histories(h.person_id for h in handovers)
+    manager_teams = _manager_teams(handovers)
     subjects = []
     for h in handovers:
         past = history[h.person_id]
-        release_dates = h.stage.release_date_map()
+        release_dates = release_date_maps[h.stage_id]
         planned = dates.planned_release(release_dates)
         facts = rules.ReleaseFacts(
             planned_on=planned.on if planned else None,
             planned_basis=planned.basis if planned else None,
             released_on=h.released_on,
             release_dates=release_dates,
-            alcohol_need=h.person.alcohol_need,
+            alcohol_need=h.alcohol_need,
             treatment_referral_on=past.treatment_referrals_on[0] if past.treatment_referrals_on else None,
             community_appointments_on=tuple(past.community_appointments_on),
             probation_attended_on=tuple(past.probation_attended_on),
             treatment_started_on=tuple(past.treatment_started_on),
-            accommodation=h.statuses().get("accommodation", "not_started"),
+            accommodation=accommodation.get(h.id, "not_started"),
         )
-        probation = manager_teams.get(h.person.offender_manager_id)
+        probation = manager_teams.get(h.offender_manager_id)
         ended = f"the handover was {h.status.replace('_', ' ')}" if h.status in CLOSED_STATUSES else None
         subjects.append(
             Subject(
@@ -118,22 +156,34 @@ def release_subjects(handover_ids: Iterable[int]) -> list[Subject]:
                     "treatment": past.treatment_referral_team_id or probation,
                     "owning_team": h.team_id,
                 },
-                offender_manager_id=h.person.offender_manager_id,
+                offender_manager_id=h.offender_manager_id,
                 ended=ended,
             )
         )
     return subjects
 
 
+# The columns of a stage the rules and the recipients read (a chunk holds thousands of stages).
+STAGE_FACTS = (
+    Stage.id,
+    Stage.person_id,
+    Stage.kind,
+    Stage.start_on,
+    Stage.end_on,
+    Stage.expected_end_on,
+    Stage.community_responsibility_on,
+    Stage.atr_end_on,
+    Stage.created_at,
+    Stage.team_id,
+    Stage.establishment_team_id,
+    Stage.treatment_team_id,
+)
+
+
 def stage_subjects(stage_ids: Iterable[int]) -> list[Subject]:
     """Open stages with their facts: custody, ATR and overdue rules."""
-    stages = db.session.scalars(
-        select(Stage).where(Stage.id.in_(set(stage_ids))).options(joinedload(Stage.pathway))
-    ).all()
-    people = {
-        p.id: p
-        for p in db.session.scalars(select(Person).where(Person.id.in_({s.person_id for s in stages})))
-    }
+    stages = db.session.execute(select(*STAGE_FACTS).where(among(Stage.id, stage_ids))).all()
+    people = _people(s.person_id for s in stages)
     history = histories(people)
     audits = highest_audit_scores(people)
     screened = screenings_by_person(people)
@@ -175,7 +225,7 @@ def stage_subjects(stage_ids: Iterable[int]) -> list[Subject]:
     return subjects
 
 
-def _seeing_team(stage: Stage, probation: int | None) -> int | None:
+def _seeing_team(stage: Any, probation: int | None) -> int | None:
     """The stage's team if its staff can see the person (scope), else the offender manager's team.
 
     A court or police team has no user who can open the person's record: an alert sent only there
@@ -198,11 +248,8 @@ def _stage_rules(kind: str) -> dict[str, rules.RuleFunction]:
 
 def screening_subjects(screening_ids: Iterable[int]) -> list[Subject]:
     """Screenings that ask for more: zone IV a specialist referral; a positive AUDIT-C or FAST an AUDIT."""
-    screenings = db.session.scalars(select(Screening).where(Screening.id.in_(set(screening_ids)))).all()
-    people = {
-        p.id: p
-        for p in db.session.scalars(select(Person).where(Person.id.in_({s.person_id for s in screenings})))
-    }
+    screenings = db.session.scalars(select(Screening).where(among(Screening.id, screening_ids))).all()
+    people = _people(s.person_id for s in screenings)
     history = histories(people)
     screened = screenings_by_person(people)
     manager_teams = _manager_teams(people.values())
@@ -229,23 +276,35 @@ def screening_subjects(screening_ids: Iterable[int]) -> list[Subject]:
 def appointment_subjects(appointment_ids: Iterable[int]) -> list[Subject]:
     """Appointments with their outcome and, for enforcement, their absence and the warnings before it."""
     rows = db.session.execute(
-        select(Appointment, Person.offender_manager_id, Stage.kind, Staff.team_id)
+        select(
+            Appointment.id,
+            Appointment.person_id,
+            Appointment.kind,
+            Appointment.starts_at,
+            Appointment.outcome,
+            Appointment.absence,
+            Appointment.team_id,
+            Person.offender_manager_id,
+            Stage.kind,
+            Staff.team_id,
+        )
         .join(Person, Person.id == Appointment.person_id)
         .outerjoin(Staff, Staff.id == Person.offender_manager_id)
         .outerjoin(Stage, Stage.id == Appointment.stage_id)
-        .where(Appointment.id.in_(set(appointment_ids)))
+        .where(among(Appointment.id, appointment_ids))
     ).all()
     warnings: dict[int, list[tuple[int, date]]] = defaultdict(list)
-    unacceptable = {a.person_id for a, *_ in rows if a.absence == "unacceptable"}
+    unacceptable = {row.person_id for row in rows if row.absence == "unacceptable"}
     if unacceptable:
         for appointment_id, person_id, warned_on in db.session.execute(
             select(Appointment.id, Appointment.person_id, Appointment.warned_on).where(
-                Appointment.person_id.in_(unacceptable), Appointment.warned_on.is_not(None)
+                among(Appointment.person_id, unacceptable), Appointment.warned_on.is_not(None)
             )
         ):
             warnings[person_id].append((appointment_id, warned_on))
     subjects = []
-    for a, manager_id, stage_kind, probation in rows:
+    for row in rows:
+        a, (manager_id, stage_kind, probation) = row, row[-3:]
         local_start = a.starts_at.astimezone(zone())
         earlier = [on for other_id, on in warnings[a.person_id] if other_id != a.id]
         subjects.append(

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, select, text, update
 
-from tracker.extensions import db
+from tracker.extensions import among, array_literal, db
 from tracker.pathway.checklist import RELEASE_ITEMS
 from tracker.pathway.models import Handover, HandoverItem
+from tracker.types import utcnow
 
 DAYS_BEFORE_RELEASE = 7
+# On PostgreSQL, the whole chunk in one statement: the handovers and their checklists as two arrays.
+UNNEST_UPDATE = text(
+    "UPDATE handovers SET checklist_at_p7 = taken.checklist, checklist_at_p7_on = :today, updated_at = :now"
+    " FROM unnest(CAST(:ids AS integer[]), CAST(:checklists AS json[])) AS taken (id, checklist)"
+    " WHERE handovers.id = taken.id AND handovers.kind = 'release' AND handovers.checklist_at_p7_on IS NULL"
+)
 
 
 def snapshot_checklists(subjects, today: date) -> None:
@@ -30,14 +38,31 @@ def snapshot_checklists(subjects, today: date) -> None:
     }
     if not due:
         return
+    # Only those not kept yet: after its first P-7 sweep a handover stays due every day until release.
+    due = set(
+        db.session.scalars(
+            select(Handover.id).where(
+                among(Handover.id, due), Handover.kind == "release", Handover.checklist_at_p7_on.is_(None)
+            )
+        )
+    )
+    if not due:
+        return
     items = db.session.execute(
         select(HandoverItem.handover_id, HandoverItem.item, HandoverItem.status).where(
-            HandoverItem.handover_id.in_(due)
+            among(HandoverItem.handover_id, due)
         )
     ).all()
     taken = {handover_id: dict.fromkeys(RELEASE_ITEMS, "not_started") for handover_id in due}
     for handover_id, item, status in items:
         taken[handover_id][item] = status
+    if db.engine.dialect.name == "postgresql":
+        ids = list(taken)
+        checklists = [json.dumps(taken[h]) for h in ids]
+        arrays = {"ids": array_literal(ids), "checklists": array_literal(checklists)}
+        values = arrays | {"today": today, "now": utcnow()}
+        db.session.execute(UNNEST_UPDATE, values)
+        return
     table = cast(Table, Handover.__table__)
     db.session.execute(
         update(table)

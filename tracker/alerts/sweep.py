@@ -21,9 +21,9 @@ from tracker.alerts.config import alert_config
 from tracker.alerts.models import Alert, ChangedPerson, SweepMark
 from tracker.alerts.problems import data_problem
 from tracker.alerts.snapshots import snapshot_checklists
-from tracker.alerts.store import insert_new_alerts
+from tracker.alerts.store import insert_new_alerts, reopen_alerts, resolve_alerts
 from tracker.clock import local_today, zone
-from tracker.extensions import db, hold_transaction
+from tracker.extensions import among, db, hold_transaction
 from tracker.pathway.handovers import CONTINUITY_DAYS
 from tracker.pathway.models import Appointment, Handover, Screening, Stage
 
@@ -98,13 +98,13 @@ def sweep(now: datetime, config: dict | None = None, fence: Callable[[], None] |
     taken, changed = changes.take()
     # A literal list keeps the planner on its indexes; past a chunk, the subquery keeps binds few (it may
     # also name people queued since: they are looked at once more, harmlessly).
-    among = list(changed) if len(changed) <= CHUNK else select(ChangedPerson.person_id).distinct()
+    queued = list(changed) if len(changed) <= CHUNK else select(ChangedPerson.person_id).distinct()
     rule_config = config["rules"]
     families = (
-        ("handovers", facts.release_subjects, _release_candidates(window, among, rule_config)),
-        ("stages", facts.stage_subjects, _stage_candidates(window, among, rule_config)),
-        ("screenings", facts.screening_subjects, _screening_candidates(window, among)),
-        ("appointments", facts.appointment_subjects, _appointment_candidates(window, among, rule_config)),
+        ("handovers", facts.release_subjects, _release_candidates(window, queued, rule_config)),
+        ("stages", facts.stage_subjects, _stage_candidates(window, queued, rule_config)),
+        ("screenings", facts.screening_subjects, _screening_candidates(window, queued)),
+        ("appointments", facts.appointment_subjects, _appointment_candidates(window, queued, rule_config)),
         ("alerts", facts.alert_subjects, _escalation_candidates(window, rule_config)),
     )
     hold_transaction()  # savepoints per chunk inside one transaction: the fence can still undo it all
@@ -175,6 +175,11 @@ def _window(now: datetime, settings: dict) -> Window:
     )
 
 
+def _changed(person_id, changed: Select | list[int]):
+    """The rows of the people queued as changed: a literal list (an array on PostgreSQL), or a subquery."""
+    return person_id.in_(changed) if isinstance(changed, Select) else among(person_id, changed)
+
+
 def _release_candidates(w: Window, changed: Select | list[int], rule_config: dict) -> list[int]:
     crossed = [w.crossed(Handover.due_on, sp) for sp in _spans(rule_config, "planned_release")]
     crossed += [w.crossed(Handover.released_on, sp) for sp in _spans(rule_config, "actual_release")]
@@ -186,7 +191,7 @@ def _release_candidates(w: Window, changed: Select | list[int], rule_config: dic
                 or_(
                     and_(Handover.status == "open", or_(*crossed)),
                     # Whatever their status, so a cancelled or returned one settles its alerts.
-                    and_(Handover.person_id.in_(changed), recent),
+                    and_(_changed(Handover.person_id, changed), recent),
                 ),
             )
         )
@@ -216,7 +221,7 @@ def _stage_candidates(w: Window, changed: Select | list[int], rule_config: dict)
                 or_(
                     and_(Stage.end_on.is_(None), or_(*crossed)),
                     # Ended stages too, so that their alerts resolve once the transition is recorded.
-                    Stage.person_id.in_(changed),
+                    _changed(Stage.person_id, changed),
                 ),
             )
         )
@@ -228,7 +233,7 @@ def _screening_candidates(w: Window, changed: Select | list[int]) -> list[int]:
         Screening.zone == 4, and_(Screening.tool.in_(("audit_c", "fast")), Screening.positive)
     )
     return list(
-        db.session.scalars(select(Screening.id).where(asks_for_more, Screening.person_id.in_(changed)))
+        db.session.scalars(select(Screening.id).where(asks_for_more, _changed(Screening.person_id, changed)))
     )
 
 
@@ -245,7 +250,7 @@ def _appointment_candidates(w: Window, changed: Select | list[int], rule_config:
                     ),
                     # Whatever their outcome, so a recorded, cancelled or moved one resolves its alert.
                     and_(
-                        Appointment.person_id.in_(changed),
+                        _changed(Appointment.person_id, changed),
                         Appointment.starts_at >= datetime.combine(w.horizon_day, time.min, zone()),
                     ),
                 ),
@@ -254,14 +259,17 @@ def _appointment_candidates(w: Window, changed: Select | list[int], rule_config:
     )
 
 
-def _escalation_candidates(w: Window, rule_config: dict) -> list[Alert]:
+def _escalation_candidates(w: Window, rule_config: dict) -> list:
     if not w.new_day:
         return []
     # Whole local days, as the rule counts them: n working days are n to latest calendar days.
     latest, earliest = span(rule_config["escalated"])
     return list(
-        db.session.scalars(
-            select(Alert).where(
+        db.session.execute(
+            # The columns alert_subjects reads, not whole rows.
+            select(Alert.id, Alert.person_id, Alert.severity, Alert.status, Alert.raised_at)
+            .add_columns(Alert.rule, Alert.team_id)
+            .where(
                 Alert.status == "open",
                 Alert.severity == "urgent",
                 Alert.rule != "escalated",
@@ -347,22 +355,25 @@ def _resolve_gone(subjects, findings, now: datetime, rule_config: dict) -> tuple
         by_key[(s.subject_type, s.subject_id)] = s
     if not ids_by_type:
         return 0, 0
-    open_alerts = db.session.scalars(
-        select(Alert).where(
+    open_alerts = db.session.execute(
+        select(Alert.id, Alert.rule, Alert.subject_type, Alert.subject_id, Alert.checkpoint_on).where(
             Alert.status.in_(("open", "acknowledged")),
             Alert.rule.not_in(rules.EVENT_RULES),
             or_(
-                *(and_(Alert.subject_type == t, Alert.subject_id.in_(ids)) for t, ids in ids_by_type.items())
+                *(
+                    and_(Alert.subject_type == t, among(Alert.subject_id, ids))
+                    for t, ids in ids_by_type.items()
+                )
             ),
         )
     ).all()
     moved = resolved = 0
+    resolutions: dict[int, str] = {}
     for alert in open_alerts:
         key = (alert.rule, alert.subject_type, alert.subject_id)
         subject = by_key[key[1:]]
         if subject.ended:
-            alert.status, alert.resolved_at = "resolved", now
-            alert.resolution, resolved = f"Resolved by itself: {subject.ended}.", resolved + 1
+            resolutions[alert.id], resolved = f"Resolved by itself: {subject.ended}.", resolved + 1
             continue
         if key not in findings:
             continue
@@ -370,10 +381,10 @@ def _resolve_gone(subjects, findings, now: datetime, rule_config: dict) -> tuple
         if finding is not None and finding.checkpoint_on == alert.checkpoint_on:
             continue
         if finding is not None:
-            alert.resolution, moved = f"Moved: now due on {finding.checkpoint_on}.", moved + 1
+            resolutions[alert.id], moved = f"Moved: now due on {finding.checkpoint_on}.", moved + 1
         else:
-            alert.resolution, resolved = CAUSE_GONE, resolved + 1
-        alert.status, alert.resolved_at = "resolved", now
+            resolutions[alert.id], resolved = CAUSE_GONE, resolved + 1
+    resolve_alerts(resolutions, now)
     return moved, resolved
 
 
@@ -384,19 +395,18 @@ def _reopen_returned(due) -> int:
     if not keys:
         return 0
     returned = [
-        alert
-        for alert in db.session.scalars(
-            select(Alert).where(
+        alert.id
+        for alert in db.session.execute(
+            select(Alert.id, Alert.rule, Alert.subject_type, Alert.subject_id, Alert.checkpoint_on).where(
                 Alert.status == "resolved",
                 Alert.resolution == CAUSE_GONE,
                 Alert.resolved_by_id.is_(None),
-                Alert.subject_id.in_({key[2] for key in keys}),
+                among(Alert.subject_id, {key[2] for key in keys}),
             )
         )
         if (alert.rule, alert.subject_type, alert.subject_id, alert.checkpoint_on) in keys
     ]
-    for alert in returned:
-        alert.status, alert.resolved_at, alert.resolution = "open", None, None
+    reopen_alerts(returned)
     return len(returned)
 
 

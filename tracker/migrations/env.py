@@ -96,10 +96,19 @@ def run_migrations_online():
 
     connectable = get_engine()
 
+    def include_object(obj, name, type_, reflected, compare_to):
+        # An index the model creates only on another database (Index(...).ddl_if(dialect=...)) is not
+        # missing from this one.
+        ddl_if = getattr(obj, "_ddl_if", None)
+        if type_ == "index" and not reflected and ddl_if is not None and ddl_if.dialect:
+            return ddl_if.dialect == connectable.dialect.name
+        return True
+
     with connectable.connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_object=include_object,
             **conf_args
         )
 

@@ -4,6 +4,7 @@ PURE: standard library and `holidays` only; every function takes its dates as ar
 """
 
 import calendar
+import functools
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ _BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG")
 _BANK_HOLIDAYS_LOCK = threading.Lock()
 
 
+@functools.lru_cache(maxsize=4096)  # a sweep asks about the same few hundred days tens of thousands of times
 def is_bank_holiday(day: date) -> bool:
     """Whether `day` is a bank holiday in England and Wales."""
     with _BANK_HOLIDAYS_LOCK:

@@ -9,6 +9,7 @@ from tracker.pathway import referrals
 from tracker.pathway.bounds import BIRTH, FAR, NEAR
 from tracker.pathway.enforcement import ABSENCES
 from tracker.pathway.equality import ETHNIC_GROUPS
+from tracker.pathway.plain_output import PlainOutput
 from tracker.pathway.screening import INTERVENTIONS, TOOLS
 from tracker.pathway.stages import ATR_EXIT_REASONS, CLOSED_REASONS, KINDS, SUPERVISION_TYPES
 from tracker.privacy import need_label
@@ -91,7 +92,7 @@ class ConsentChangeOut(Schema):
     changed_by_id = fields.Integer(allow_none=True)
 
 
-class PersonOut(Schema):
+class PersonOut(PlainOutput, Schema):
     id = fields.Integer()
     given_name = fields.String()
     family_name = fields.String()
@@ -187,13 +188,13 @@ class StagePatch(InputSchema):
     release_dates = fields.Nested(ReleaseDatesIn, required=True)
 
 
-class ReleaseDateOut(Schema):
+class ReleaseDateOut(PlainOutput, Schema):
     on = fields.Date(attribute="value_on")
     source = fields.String()
     recorded_at = fields.AwareDateTime()
 
 
-class StageOut(Schema):
+class StageOut(PlainOutput, Schema):
     id = fields.Integer()
     person_id = fields.Integer()
     pathway_id = fields.Integer()
@@ -226,7 +227,10 @@ class StageOut(Schema):
     note = fields.String(allow_none=True)
 
     def dump_release_dates(self, stage) -> dict:
-        return {r.kind: ReleaseDateOut().dump(r) for r in stage.release_dates}
+        return {r.kind: release_date_out.dump(r) for r in stage.release_dates}
+
+
+release_date_out = ReleaseDateOut()
 
 
 class PathwayOut(Schema):
