@@ -36,6 +36,7 @@ def prepare(url: str) -> str:
     from tracker.auth import service
     from tracker.extensions import db
     from tracker.pathway.models import Person
+    from tracker.types import utcnow
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url}, env="development")
     with app.app_context():
@@ -46,7 +47,7 @@ def prepare(url: str) -> str:
         om = service.create_staff(
             "bench@example.org", "offender_manager", "Bench Probation", "bench password 1"
         )
-        token = service.issue_token(om)
+        token = service.issue_token(om, now=utcnow())
         rows = [
             {
                 "given_name": f"Given{n}",

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import delete, func, select, update
 
 from tracker.audit import AuditEntry, AuditIsAppendOnly
+from tracker.types import utcnow
 
 
 @pytest.fixture
@@ -95,7 +96,7 @@ def test_listing_50_people_writes_50_view_entries(om, api_as, db):
     from tracker.pathway import service
 
     for n in range(55):
-        service.create_person({"given_name": "Sam", "family_name": f"Jones{n:02d}"}, by=om)
+        service.create_person({"given_name": "Sam", "family_name": f"Jones{n:02d}"}, by=om, now=utcnow())
     db.session.commit()
     since = last_entry_id(db)
 

@@ -13,6 +13,7 @@ from tracker.alerts.models import STATUSES, Alert
 from tracker.auth.tokens import authenticate_bearer, current_staff
 from tracker.extensions import db
 from tracker.inputs import InputSchema
+from tracker.types import utcnow
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/v1", description="Alerts for the caller and their team.")
 bp.before_request(authenticate_bearer)
@@ -78,7 +79,7 @@ def _alert_or_404(alert_id: int) -> Alert:
 @bp.response(200, AlertOut)
 def acknowledge(alert_id):
     """Say you have seen an alert and are acting on it."""
-    alert = service.acknowledge(_alert_or_404(alert_id), by=current_staff())
+    alert = service.acknowledge(_alert_or_404(alert_id), by=current_staff(), now=utcnow())
     db.session.commit()
     return alert
 
@@ -88,6 +89,6 @@ def acknowledge(alert_id):
 @bp.response(200, AlertOut)
 def resolve(data, alert_id):
     """Close an alert, saying what was done."""
-    alert = service.resolve(_alert_or_404(alert_id), data["note"], by=current_staff())
+    alert = service.resolve(_alert_or_404(alert_id), data["note"], by=current_staff(), now=utcnow())
     db.session.commit()
     return alert

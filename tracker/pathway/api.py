@@ -13,6 +13,7 @@ from tracker.pathway import queries, schemas, service
 from tracker.pathway.access import holding_establishment_only, person_or_404, record_or_404
 from tracker.pathway.models import Pathway, Person, Stage
 from tracker.pathway.summary import pathway_summary
+from tracker.types import utcnow
 
 bp = Blueprint("people", __name__, url_prefix="/api/v1", description="People and their pathway.")
 bp.before_request(authenticate_bearer)
@@ -51,7 +52,7 @@ def list_people(pagination_parameters, stage=None, q=None):
 def create_person(data):
     """Add a person (offender managers only)."""
     require_role("offender_manager")
-    person = service.create_person(data, by=current_staff())
+    person = service.create_person(data, by=current_staff(), now=utcnow())
     db.session.commit()
     return person
 
@@ -73,7 +74,7 @@ def get_person(person_id):
 def update_person(data, person_id):
     """Change a person's details; consent changes are kept as history."""
     staff = current_staff()
-    person = service.update_person(person_or_404(staff, person_id, "person"), data, by=staff)
+    person = service.update_person(person_or_404(staff, person_id, "person"), data, by=staff, now=utcnow())
     db.session.commit()
     return person
 
@@ -84,7 +85,7 @@ def update_person(data, person_id):
 def add_stage(data, person_id):
     """Move a person to the next stage of their pathway."""
     staff = current_staff()
-    stage = service.add_stage(person_or_404(staff, person_id, "stage"), data, by=staff)
+    stage = service.add_stage(person_or_404(staff, person_id, "stage"), data, by=staff, now=utcnow())
     db.session.commit()
     return stage
 
@@ -97,7 +98,7 @@ def update_stage(data, stage_id):
     staff = current_staff()
     stage, _ = record_or_404(staff, Stage, stage_id, "release_dates")
     holding_establishment_only(staff, stage.establishment_team_id, "release dates")
-    stage = service.update_release_dates(stage, data["release_dates"], by=staff)
+    stage = service.update_release_dates(stage, data["release_dates"], by=staff, now=utcnow())
     db.session.commit()
     return stage
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import jsonify
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -46,8 +48,8 @@ def _either(full: type, need_only: type, many: bool = False) -> dict:
     return {"type": "array", "items": shape} if many else shape
 
 
-def _clinical(staff, person: Person) -> bool:
-    return clinical_access(staff, person, local_today())
+def _clinical(staff, person: Person, now: datetime) -> bool:
+    return clinical_access(staff, person, local_today(now))
 
 
 def _for_caller(full, need_only, data, clinical: bool, status: int = 200, many: bool = False):
@@ -60,7 +62,7 @@ def _clinical_listed(model, person_id: int, order_by, full, need_only):
     staff = current_staff()
     person = person_or_404(staff, person_id)
     rows = db.session.scalars(select(model).where(model.person_id == person.id).order_by(order_by)).all()
-    clinical = _clinical(staff, person)
+    clinical = _clinical(staff, person, utcnow())
     table = model.__tablename__
     audit.record(staff.id, "view", subject_type=table, person_id=person.id, **clinical_read(clinical))
     db.session.commit()
@@ -82,7 +84,7 @@ def book_appointment(data, person_id):
     staff = current_staff()
     person = person_or_404(staff, person_id, "appointment")
     own_team_only(staff, data.get("team_id"), "appointments")
-    appointment = care.book_appointment(person, data, by=staff)
+    appointment = care.book_appointment(person, data, by=staff, now=utcnow())
     db.session.commit()
     return appointment
 
@@ -118,9 +120,10 @@ def make_referral(data, person_id):
     """Refer the person to a team."""
     staff = current_staff()
     person = person_or_404(staff, person_id, "referral")
-    referral = care.make_referral(person, data, by=staff)
+    now = utcnow()
+    referral = care.make_referral(person, data, by=staff, now=now)
     db.session.commit()
-    return _for_caller(REFERRAL_OUT, REFERRAL_NEED_OUT, referral, _clinical(staff, person), 201)
+    return _for_caller(REFERRAL_OUT, REFERRAL_NEED_OUT, referral, _clinical(staff, person, now), 201)
 
 
 @bp.patch("/referrals/<int:referral_id>")
@@ -131,10 +134,11 @@ def update_referral(data, referral_id):
     staff = current_staff()
     referral, person = record_or_404(staff, Referral, referral_id, "referral_status")
     own_team_only(staff, referral.to_team_id, "referrals")
-    care.update_referral(referral, data, by=staff, today=local_today())
+    now = utcnow()
+    care.update_referral(referral, data, by=staff, now=now)
     db.session.commit()
     # Declining or ending a referral ends the care relationship it made: the answer says so at once.
-    return _for_caller(REFERRAL_OUT, REFERRAL_NEED_OUT, referral, _clinical(staff, person))
+    return _for_caller(REFERRAL_OUT, REFERRAL_NEED_OUT, referral, _clinical(staff, person, now))
 
 
 @bp.get("/people/<int:person_id>/screenings")
@@ -155,6 +159,7 @@ def record_screening(data, person_id):
     """Score and keep a screening (AUDIT, AUDIT-C or FAST)."""
     staff = current_staff()
     person = person_or_404(staff, person_id, "screening")
-    row = care.record_screening(person, data, by=staff)
+    now = utcnow()
+    row = care.record_screening(person, data, by=staff, now=now)
     db.session.commit()
-    return _for_caller(SCREENING_OUT, SCREENING_NEED_OUT, row, _clinical(staff, person), 201)
+    return _for_caller(SCREENING_OUT, SCREENING_NEED_OUT, row, _clinical(staff, person, now), 201)

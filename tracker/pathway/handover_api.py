@@ -14,6 +14,7 @@ from tracker.pathway import board, handovers, queries
 from tracker.pathway.access import holding_establishment_only, record_or_404
 from tracker.pathway.checklist import STATUSES
 from tracker.pathway.models import Handover
+from tracker.types import utcnow
 
 bp = Blueprint("handovers", __name__, url_prefix="/api/v1", description="Handovers and their checklists.")
 bp.before_request(authenticate_bearer)
@@ -110,6 +111,7 @@ def update_handover(data, handover_id):
     staff = current_staff()
     handover, _ = record_or_404(staff, Handover, handover_id, "handover")
     holding_establishment_only(staff, handover.team_id, "a handover's checklist")
-    handovers.update_checklist(handover, data["checklist"], by=staff)
+    now = utcnow()
+    handovers.update_checklist(handover, data["checklist"], by=staff, now=now)
     db.session.commit()
-    return board.describe([handover], local_today())[0]
+    return board.describe([handover], local_today(now))[0]

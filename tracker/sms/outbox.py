@@ -15,7 +15,6 @@ from tracker.extensions import db
 from tracker.pathway.models import Appointment, Handover
 from tracker.sms.models import Message
 from tracker.sms.templates import clock_time, schedule
-from tracker.types import utcnow
 
 APPOINTMENT_PURPOSES = ("court_hearing", "appointment")
 RELEASE_PURPOSES = ("release_day", "check_in")
@@ -25,7 +24,9 @@ def _at(day: date, hhmm: str) -> datetime:
     return datetime.combine(day, clock_time(hhmm), zone())
 
 
-def want(person_id: int, purpose: str, subject_type: str, subject_id: int, due_at: datetime) -> None:
+def want(
+    person_id: int, purpose: str, subject_type: str, subject_id: int, due_at: datetime, now: datetime
+) -> None:
     """Make sure this row exists and is pending (a cancelled one comes back when its time returns)."""
     row = db.session.scalar(
         select(Message).where(
@@ -45,27 +46,28 @@ def want(person_id: int, purpose: str, subject_type: str, subject_id: int, due_a
                 subject_id=subject_id,
                 due_at=due_at,
                 status="pending",
+                created_at=now,
+                updated_at=now,
             )
         )
     elif row.status == "cancelled":
-        row.status, row.note = "pending", None
+        row.status, row.note, row.updated_at = "pending", None, now
 
 
-def _cancel(where, reason: str, keep: set[datetime] = frozenset()) -> None:
+def _cancel(where, reason: str, now: datetime, keep: set[datetime] = frozenset()) -> None:
     rows = db.session.scalars(select(Message).where(*where, Message.status == "pending")).all()
     for row in rows:
         if row.due_at not in keep:
-            row.status, row.note = "cancelled", reason
+            row.status, row.note, row.updated_at = "cancelled", reason, now
 
 
-def appointment_changed(appointment: Appointment) -> None:
+def appointment_changed(appointment: Appointment, now: datetime) -> None:
     """Keep an appointment's reminders in step: written when booked, moved with it, cancelled with it."""
     purpose = "court_hearing" if appointment.kind == "court_hearing" else "appointment"
     wanted: set[datetime] = set()
     if appointment.outcome is None:
         plan = schedule()[purpose]
         starts_on = appointment.starts_at.astimezone(zone()).date()
-        now = utcnow()
         for days in plan["days_before"]:
             due = _at(starts_on - timedelta(days=days), plan["at"])
             if now <= due < appointment.starts_at:  # a reminder already past is not sent late
@@ -75,9 +77,9 @@ def appointment_changed(appointment: Appointment) -> None:
         Message.subject_id == appointment.id,
         Message.purpose.in_(APPOINTMENT_PURPOSES),
     )
-    _cancel(where, f"Appointment {appointment.outcome or 'moved'}.", keep=wanted)
+    _cancel(where, f"Appointment {appointment.outcome or 'moved'}.", now, keep=wanted)
     for due in wanted:
-        want(appointment.person_id, purpose, "appointments", appointment.id, due)
+        want(appointment.person_id, purpose, "appointments", appointment.id, due, now)
     if appointment.outcome == "missed":
         after = timedelta(minutes=schedule()["missed"]["minutes_after"])
         want(
@@ -85,11 +87,12 @@ def appointment_changed(appointment: Appointment) -> None:
             "missed",
             "appointments",
             appointment.id,
-            (appointment.outcome_at or utcnow()) + after,
+            (appointment.outcome_at or now) + after,
+            now,
         )
 
 
-def release_changed(handover: Handover) -> None:
+def release_changed(handover: Handover, now: datetime) -> None:
     """Keep the release-day text on the confirmed date and the check-in two days after the actual release.
 
     The release-day text goes at 09:00 on the confirmed date only, while custody is open or when the
@@ -103,21 +106,20 @@ def release_changed(handover: Handover) -> None:
     if handover.status == "open" and handover.released_on:
         check_in_on = handover.released_on + timedelta(days=plan["check_in"]["days_after_release"])
         wanted[_at(check_in_on, plan["check_in"]["at"])] = "check_in"
-    now = utcnow()
     wanted = {due: purpose for due, purpose in wanted.items() if due >= now}
     where = (
         Message.subject_type == "handovers",
         Message.subject_id == handover.id,
         Message.purpose.in_(RELEASE_PURPOSES),
     )
-    _cancel(where, "Release date moved or cancelled.", keep=set(wanted))
+    _cancel(where, "Release date moved or cancelled.", now, keep=set(wanted))
     for due, purpose in wanted.items():
-        want(handover.person_id, purpose, "handovers", handover.id, due)
+        want(handover.person_id, purpose, "handovers", handover.id, due, now)
     if handover.released_on:
-        release_held(handover.person_id, handover.released_on)
+        release_held(handover.person_id, handover.released_on, now)
 
 
-def release_held(person_id: int, released_on: date) -> None:
+def release_held(person_id: int, released_on: date, now: datetime) -> None:
     """Texts held in custody go at the first allowed time after release if still ahead, else are dropped."""
     held = db.session.scalars(
         select(Message).where(Message.person_id == person_id, Message.status == "held")
@@ -131,12 +133,13 @@ def release_held(person_id: int, released_on: date) -> None:
         )
     }
     # Nothing goes before the first allowed moment on the day of release (or now, if later).
-    send_from = max(_at(released_on, schedule()["quiet_hours"]["start"]), utcnow())
+    send_from = max(_at(released_on, schedule()["quiet_hours"]["start"]), now)
     for row in held:
         appointment = appointments.get(row.subject_id) if row.subject_type == "appointments" else None
         still_ahead = (
             appointment is not None and appointment.outcome is None and appointment.starts_at > send_from
         )
+        row.updated_at = now
         if row.purpose in APPOINTMENT_PURPOSES and still_ahead:
             row.status, row.due_at = "pending", max(row.due_at, send_from)
             row.note = "Held while in custody; sent after release."
@@ -147,10 +150,10 @@ def release_held(person_id: int, released_on: date) -> None:
             )
 
 
-def cancel_all_pending(person_id: int, reason: str) -> None:
+def cancel_all_pending(person_id: int, reason: str, now: datetime) -> None:
     """Cancel every text still waiting for this person (back in custody, recalled, opted out)."""
     db.session.execute(
         update(Message)
         .where(Message.person_id == person_id, Message.status == "pending")
-        .values(status="cancelled", note=reason)
+        .values(status="cancelled", note=reason, updated_at=now)
     )

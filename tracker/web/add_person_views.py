@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Optional
 from tracker.extensions import db
 from tracker.pathway import matches, service
 from tracker.pathway.schemas import PersonIn
+from tracker.types import utcnow
 from tracker.web import formkit
 from tracker.web.blueprint import roles, staff
 from tracker.web.labels import options
@@ -103,7 +104,7 @@ def add_person() -> ResponseReturnValue:
                 db.session.commit()  # the check's audit entry
                 warning = POSSIBLE_MATCH
             else:
-                person = formkit.attempt(form, lambda: service.create_person(data, by=me))
+                person = formkit.attempt(form, lambda: service.create_person(data, by=me, now=utcnow()))
                 if person is not None:
                     flash(f"{person.given_name} {person.family_name} added to your caseload.", "success")
                     return redirect(url_for("web.person", person_id=person.id))

@@ -16,6 +16,7 @@ from tracker.alerts.inbox import URGENCY, alerts_for
 from tracker.alerts.models import Alert
 from tracker.extensions import db
 from tracker.pathway.models import Person
+from tracker.types import utcnow
 from tracker.web import formkit
 from tracker.web.audited import shown
 from tracker.web.blueprint import roles, staff
@@ -76,7 +77,9 @@ def acknowledge_alert(alert_id: int) -> ResponseReturnValue:
     """Acknowledge an alert from the inbox."""
     alert = _alert_or_404(alert_id)
     form = FlaskForm()
-    if form.validate_on_submit() and formkit.attempt(form, lambda: alert_actions.acknowledge(alert, staff())):
+    if form.validate_on_submit() and formkit.attempt(
+        form, lambda: alert_actions.acknowledge(alert, staff(), utcnow())
+    ):
         flash("Alert acknowledged.", "success")
     else:
         flash(
@@ -93,7 +96,7 @@ def resolve_alert(alert_id: int) -> ResponseReturnValue:
     alert = _alert_or_404(alert_id)
     form = ResolveForm()
     if form.validate_on_submit() and formkit.attempt(
-        form, lambda: alert_actions.resolve(alert, form.note.data, staff())
+        form, lambda: alert_actions.resolve(alert, form.note.data, staff(), utcnow())
     ):
         flash("Alert resolved.", "success")
         return redirect(url_for("web.alerts"))

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from tracker.auth.models import Team
-from tracker.clock import local_today, zone
+from tracker.clock import zone
 from tracker.extensions import db
 from tracker.pathway import care, enforcement, referrals, schemas
 from tracker.pathway.access import own_team_only, owning_team_or_manager, person_or_404, record_or_404
@@ -70,7 +70,9 @@ def new_appointment(person_id: int) -> ResponseReturnValue:
         data = formkit.load(APPOINTMENT_IN, raw, form, WHEN_ALIASES)
         if data is not None:
             own_team_only(me, data.get("team_id"), "appointments")
-            if formkit.attempt(form, lambda: care.book_appointment(person, data, by=me), WHEN_ALIASES):
+            if formkit.attempt(
+                form, lambda: care.book_appointment(person, data, by=me, now=utcnow()), WHEN_ALIASES
+            ):
                 flash(f"{label(data['kind'])} booked.", "success")
                 return redirect(_back(person))
     shown(me, person.id)
@@ -210,7 +212,9 @@ def new_referral(person_id: int) -> ResponseReturnValue:
             {"to_team_id": int(form.to_team_id.data), "kind": form.kind.data, "reason": form.reason.data}
         )
         data = formkit.load(REFERRAL_IN, raw, form)
-        if data is not None and formkit.attempt(form, lambda: care.make_referral(person, data, by=me)):
+        if data is not None and formkit.attempt(
+            form, lambda: care.make_referral(person, data, by=me, now=utcnow())
+        ):
             flash("Referral made.", "success")
             return redirect(_back(person))
     shown(me, person.id)
@@ -241,7 +245,7 @@ def change_referral(referral_id: int) -> ResponseReturnValue:
         changes = _referral_changes(form, referral)
         data = formkit.load(REFERRAL_PATCH, changes, form) if changes else _nothing_changed(form)
         if data is not None and formkit.attempt(
-            form, lambda: care.update_referral(referral, data, me, local_today())
+            form, lambda: care.update_referral(referral, data, me, utcnow())
         ):
             flash(f"Referral updated: {_referral_words(referral)}.", "success")
             return redirect(_back(person))

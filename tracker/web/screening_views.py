@@ -13,6 +13,7 @@ from tracker.pathway.access import clinical_access, clinical_read, person_or_404
 from tracker.pathway.models import Screening
 from tracker.pathway.screening import AUDIT_SCALES, TOOL_QUESTIONS
 from tracker.privacy import need_label
+from tracker.types import utcnow
 from tracker.web import formkit
 from tracker.web.audited import shown
 from tracker.web.blueprint import staff
@@ -49,7 +50,9 @@ def screen(person_id: int, tool: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         raw = {"tool": tool, "answers": answers(form, tool), "intervention": form.intervention.data}
         data = formkit.load(SCREENING_IN, raw, form, aliases)
-        row = data and formkit.attempt(form, lambda: care.record_screening(person, data, by=me), aliases)
+        row = data and formkit.attempt(
+            form, lambda: care.record_screening(person, data, by=me, now=utcnow()), aliases
+        )
         if row:
             return redirect(url_for("web.screening_result", person_id=person.id, screening_id=row.id))
     shown(me, person.id)
@@ -100,7 +103,9 @@ def consent(person_id: int) -> ResponseReturnValue:
             "sms_consent": form.sms_consent.data == "yes",
         }
         data = formkit.load(PERSON_PATCH, raw, form)
-        if data is not None and formkit.attempt(form, lambda: service.update_person(person, data, by=me)):
+        if data is not None and formkit.attempt(
+            form, lambda: service.update_person(person, data, by=me, now=utcnow())
+        ):
             flash(
                 "Consent to texts recorded." if data["sms_consent"] else "Opt-out from texts recorded.",
                 "success",

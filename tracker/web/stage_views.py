@@ -12,6 +12,7 @@ from tracker.pathway import schemas, service, stages
 from tracker.pathway.access import holding_establishment_only, person_or_404, record_or_404
 from tracker.pathway.dates import RELEASE_DATE_KINDS
 from tracker.pathway.models import Person, Stage
+from tracker.types import utcnow
 from tracker.web import formkit
 from tracker.web.audited import shown
 from tracker.web.blueprint import staff
@@ -88,7 +89,7 @@ def new_stage_of_kind(person_id: int, kind: str) -> ResponseReturnValue:
     if form.validate_on_submit() and not hearing_needs_time(form):
         data = formkit.load(STAGE_IN, stage_payload(form, kind), form, ALIASES)
         if data is not None and formkit.attempt(
-            form, lambda: service.add_stage(person, data, by=me), ALIASES
+            form, lambda: service.add_stage(person, data, by=me, now=utcnow()), ALIASES
         ):
             flash(f"{label(kind)} stage recorded.", "success")
             return redirect(url_for("web.person", person_id=person.id))
@@ -115,7 +116,7 @@ def release_dates(stage_id: int) -> ResponseReturnValue:
         raw = formkit.payload(values | {"source": form.release_source.data}, keep_none=RELEASE_DATE_KINDS)
         data = formkit.load(RELEASE_DATES_IN, raw, form, ALIASES)
         if data is not None and formkit.attempt(
-            form, lambda: service.update_release_dates(stage, data, by=me), ALIASES
+            form, lambda: service.update_release_dates(stage, data, by=me, now=utcnow()), ALIASES
         ):
             flash("Release dates saved.", "success")
             return redirect(url_for("web.person", person_id=person.id))
