@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from tracker.alerts import service
 from tracker.alerts.inbox import URGENCY, alerts_for
 from tracker.alerts.models import STATUSES, Alert
 from tracker.auth.tokens import authenticate_bearer, current_staff
+from tracker.errors import Unseen
 from tracker.extensions import db
 from tracker.inputs import InputSchema
 from tracker.types import utcnow
@@ -64,14 +65,17 @@ def list_alerts(status):
     return rows
 
 
+NO_SUCH_ALERT = "No such alert, or it is not addressed to you or your team."
+
+
 def _alert_or_404(alert_id: int) -> Alert:
     staff = current_staff()
     alert = db.session.scalar(select(Alert).where(Alert.id == alert_id, alerts_for(staff)))
     if alert is None:
         # The attempt is logged whether the alert is missing or someone else's; both answer the same.
-        audit.record(staff.id, "denied", subject_type="alerts", subject_id=alert_id)
-        db.session.commit()
-        abort(404, message="No such alert, or it is not addressed to you or your team.")
+        raise Unseen(
+            "No such alert, or it is not addressed to you or your team.", staff.id, "alerts", alert_id
+        )
     return alert
 
 

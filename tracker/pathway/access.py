@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from flask import abort
 from sqlalchemy import select
 
-from tracker import audit, privacy
+from tracker import privacy
 from tracker.auth.models import Staff
+from tracker.errors import Unseen
 from tracker.extensions import db
 from tracker.pathway import referrals
 from tracker.pathway.models import Appointment, Person, Referral, Stage
@@ -109,10 +110,7 @@ def clinical_read(clinical: bool) -> dict[str, bool]:
     return {"clinical": True} if clinical else {}
 
 
-def _refuse_unseen(staff: Staff, subject_type: str, subject_id: int) -> None:
+def _refuse_unseen(staff: Staff, subject_type: str, subject_id: int) -> NoReturn:
     # The attempt is logged whether the record is missing or out of scope; both answer the same.
-    db.session.rollback()
     person_id = subject_id if subject_type == "people" else None
-    audit.record(staff.id, "denied", subject_type=subject_type, subject_id=subject_id, person_id=person_id)
-    db.session.commit()
-    abort(404, description=NOT_FOUND)
+    raise Unseen(NOT_FOUND, staff.id, subject_type, subject_id, person_id=person_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea
@@ -14,6 +14,7 @@ from tracker import audit
 from tracker.alerts import service as alert_actions
 from tracker.alerts.inbox import URGENCY, alerts_for
 from tracker.alerts.models import Alert
+from tracker.errors import Unseen
 from tracker.extensions import db
 from tracker.pathway.models import Person
 from tracker.types import utcnow
@@ -65,9 +66,7 @@ def _alert_or_404(alert_id: int) -> Alert:
     alert = db.session.scalar(select(Alert).where(Alert.id == alert_id, alerts_for(me)))
     if alert is None:
         # Logged whether the alert is missing or someone else's; both answer the same.
-        audit.record(me.id, "denied", subject_type="alerts", subject_id=alert_id)
-        db.session.commit()
-        abort(404, description="No such alert, or it is not addressed to you or your team.")
+        raise Unseen("No such alert, or it is not addressed to you or your team.", me.id, "alerts", alert_id)
     return alert
 
 
