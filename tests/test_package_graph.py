@@ -9,7 +9,8 @@ out: its scripts are frozen history and import no application code. The arrows p
                                                 and reports -> alerts, sms
     pathway     the records, their use cases and the scope of who sees which person
     base        auth, extensions, audit, errors, clock, types, leadership, inputs, jobs, config/
-    PURE        pathway/{stages,dates,screening,checklist,referrals,enforcement,bounds,release_rows},
+    PURE        pathway/{stages,dates,screening,checklist,referrals,enforcement,bounds,release_rows,
+                continuity},
                 alerts/rules, sms/policy, privacy: the standard library, `holidays`, and each other
 
 The rule for a shell that lives inside a package, decided by file name: `api.py`, `*_api.py`, `cli.py`,
@@ -42,6 +43,7 @@ PURE = {
     "tracker.pathway.enforcement",
     "tracker.pathway.bounds",
     "tracker.pathway.release_rows",
+    "tracker.pathway.continuity",
     "tracker.alerts.rules",
     "tracker.sms.policy",
     "tracker.privacy",

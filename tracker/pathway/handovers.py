@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from blinker import Signal
@@ -13,13 +13,15 @@ from tracker.auth.models import Staff
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.pathway import checklist, equality, events, stages
+
+# CONTINUITY_DAYS is imported from here by alerts/sweep.py; continuity.py is its one home.
+from tracker.pathway.continuity import CONTINUITY_DAYS as CONTINUITY_DAYS
+from tracker.pathway.continuity import window_end
 from tracker.pathway.models import Handover, HandoverItem, Person, Stage
 
 # What happened to which handover, announced once the change is flushed (tracker/pathway/events.py).
 Changes = list[tuple[Signal, Handover]]
 
-# The continuity-of-care outcome is fixed this many days after the actual release (indicator C20).
-CONTINUITY_DAYS = 21
 # A handover in one of these states is history: nothing on it can be due any more.
 CLOSED_STATUSES = ("cancelled", "closed", "returned_to_custody")
 
@@ -112,7 +114,7 @@ def _back_in_custody(stage: Stage, now: datetime) -> list[Handover]:
             Handover.stage_id != stage.id,
         )
     ):
-        if stage.start_on < earlier.released_on + timedelta(days=CONTINUITY_DAYS):
+        if stage.start_on < window_end(earlier.released_on):
             earlier.status, earlier.engaged_fixed_on = "returned_to_custody", stage.start_on
             earlier.updated_at = now
             returned.append(earlier)

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from tracker.clock import zone
 from tracker.extensions import db
+from tracker.pathway.continuity import COMMUNITY_KINDS
 from tracker.pathway.models import Appointment, Handover, Person
 from tracker.sms import outbox
-from tracker.sms.compose import COMMUNITY_KINDS
 from tracker.sms.models import FeedbackRating, Message
 from tracker.sms.policy import feedback_rating
 from tracker.sms.templates import clock_time, schedule
