@@ -51,9 +51,6 @@ WAITING = {
     # audit.record_views stamps `at` with the wall clock (and record() by the column default):
     # both should take the caller's `now`.
     ("tracker/audit.py", "record_views"),
-    # people_visible_to's 12-week window for resettlement teams: person_or_404 and the list queries
-    # should take `today` from their handler (the list endpoints are being paginated meanwhile).
-    ("tracker/pathway/scope.py", "people_visible_to"),
 }
 CLOCK_FUNCTIONS = {"utcnow"}
 CLOCK_METHODS = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "today"), ("date", "today")}

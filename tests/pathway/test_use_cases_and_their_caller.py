@@ -113,7 +113,7 @@ def test_a_refused_lookup_keeps_its_denied_entry_and_nothing_else(app, db, om):
     with app.test_request_context("/api/v1/people/999999"):
         service.create_person({"given_name": "Written", "family_name": "Before"}, by=om, now=NOW)
         with pytest.raises(Unseen) as refused:
-            person_or_404(om, 999_999)
+            person_or_404(om, 999_999, today=TODAY)
         response = app.make_response(app.handle_user_exception(refused.value))
 
     assert response.status_code == 404

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -11,6 +13,7 @@ from tracker.alerts import service
 from tracker.alerts.inbox import URGENCY, alerts_for
 from tracker.alerts.models import STATUSES, Alert
 from tracker.auth.tokens import authenticate_bearer, current_staff
+from tracker.clock import local_today
 from tracker.errors import Unseen
 from tracker.extensions import db
 from tracker.inputs import InputSchema
@@ -56,7 +59,7 @@ def list_alerts(status):
     staff = current_staff()
     rows = db.session.scalars(
         select(Alert)
-        .where(alerts_for(staff), Alert.status == status)
+        .where(alerts_for(staff, local_today()), Alert.status == status)
         .order_by(URGENCY, Alert.checkpoint_on, Alert.id)
         .limit(1000)
     ).all()
@@ -68,9 +71,9 @@ def list_alerts(status):
 NO_SUCH_ALERT = "No such alert, or it is not addressed to you or your team."
 
 
-def _alert_or_404(alert_id: int) -> Alert:
+def _alert_or_404(alert_id: int, now: datetime) -> Alert:
     staff = current_staff()
-    alert = db.session.scalar(select(Alert).where(Alert.id == alert_id, alerts_for(staff)))
+    alert = db.session.scalar(select(Alert).where(Alert.id == alert_id, alerts_for(staff, local_today(now))))
     if alert is None:
         # The attempt is logged whether the alert is missing or someone else's; both answer the same.
         raise Unseen(
@@ -83,7 +86,8 @@ def _alert_or_404(alert_id: int) -> Alert:
 @bp.response(200, AlertOut)
 def acknowledge(alert_id):
     """Say you have seen an alert and are acting on it."""
-    alert = service.acknowledge(_alert_or_404(alert_id), by=current_staff(), now=utcnow())
+    now = utcnow()
+    alert = service.acknowledge(_alert_or_404(alert_id, now), by=current_staff(), now=now)
     db.session.commit()
     return alert
 
@@ -93,6 +97,7 @@ def acknowledge(alert_id):
 @bp.response(200, AlertOut)
 def resolve(data, alert_id):
     """Close an alert, saying what was done."""
-    alert = service.resolve(_alert_or_404(alert_id), data["note"], by=current_staff(), now=utcnow())
+    now = utcnow()
+    alert = service.resolve(_alert_or_404(alert_id, now), data["note"], by=current_staff(), now=now)
     db.session.commit()
     return alert

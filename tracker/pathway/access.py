@@ -21,9 +21,9 @@ T = TypeVar("T")
 NOT_FOUND = "No such record, or it is not in your caseload."
 
 
-def person_or_404(staff: Staff, person_id: int, change: str | None = None) -> Person:
-    """The person if the caller may see them (and make this change), else 404 (or 403)."""
-    person = db.session.scalar(select(Person).where(Person.id == person_id, people_visible_to(staff)))
+def person_or_404(staff: Staff, person_id: int, change: str | None = None, *, today: date) -> Person:
+    """The person if the caller may see them on `today` (and make this change), else 404 (or 403)."""
+    person = db.session.scalar(select(Person).where(Person.id == person_id, people_visible_to(staff, today)))
     if person is None:
         _refuse_unseen(staff, "people", person_id)
     if change and not may_change(staff, person, change):
@@ -32,13 +32,13 @@ def person_or_404(staff: Staff, person_id: int, change: str | None = None) -> Pe
 
 
 def record_or_404(
-    staff: Staff, model: type[T], record_id: int, change: str | None = None
+    staff: Staff, model: type[T], record_id: int, change: str | None = None, *, today: date
 ) -> tuple[T, Person]:
     """A record that belongs to a person, with its person, through the caller's scope."""
     record = db.session.get(model, record_id)
     if record is None:
         _refuse_unseen(staff, model.__tablename__, record_id)
-    return record, person_or_404(staff, record.person_id, change)
+    return record, person_or_404(staff, record.person_id, change, today=today)
 
 
 def own_team_only(staff: Staff, team_id: int | None, what: str) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker import audit
 from tracker.auth.tokens import authenticate_bearer, current_staff, require_role
+from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.pathway import queries, schemas, service
 from tracker.pathway.access import holding_establishment_only, person_or_404, record_or_404
@@ -28,7 +29,7 @@ def list_people(pagination_parameters, stage=None, q=None):
     staff = current_staff()
     if staff.role in ("commissioner", "admin"):
         abort(403, message="Your role sees aggregate reports only, never a person.")
-    query = queries.people_query(staff, stage, q)
+    query = queries.people_query(staff, stage, q, today=local_today())
     pagination_parameters.item_count = db.session.scalar(select(func.count()).select_from(query.subquery()))
     # A page past the last is empty; asking the database for it could overflow its OFFSET.
     past_the_end = pagination_parameters.first_item >= pagination_parameters.item_count
@@ -62,7 +63,7 @@ def create_person(data):
 def get_person(person_id):
     """One person, with their consent history."""
     staff = current_staff()
-    person = person_or_404(staff, person_id)
+    person = person_or_404(staff, person_id, today=local_today())
     audit.record(staff.id, "view", person, person_id=person.id)
     db.session.commit()
     return person
@@ -73,8 +74,9 @@ def get_person(person_id):
 @bp.response(200, schemas.PersonDetailOut)
 def update_person(data, person_id):
     """Change a person's details; consent changes are kept as history."""
-    staff = current_staff()
-    person = service.update_person(person_or_404(staff, person_id, "person"), data, by=staff, now=utcnow())
+    staff, now = current_staff(), utcnow()
+    person = person_or_404(staff, person_id, "person", today=local_today(now))
+    person = service.update_person(person, data, by=staff, now=now)
     db.session.commit()
     return person
 
@@ -84,8 +86,10 @@ def update_person(data, person_id):
 @bp.response(201, schemas.StageOut)
 def add_stage(data, person_id):
     """Move a person to the next stage of their pathway."""
-    staff = current_staff()
-    stage = service.add_stage(person_or_404(staff, person_id, "stage"), data, by=staff, now=utcnow())
+    staff, now = current_staff(), utcnow()
+    stage = service.add_stage(
+        person_or_404(staff, person_id, "stage", today=local_today(now)), data, by=staff, now=now
+    )
     db.session.commit()
     return stage
 
@@ -95,10 +99,10 @@ def add_stage(data, person_id):
 @bp.response(200, schemas.StageOut)
 def update_stage(data, stage_id):
     """Record new official release dates on a custody stage."""
-    staff = current_staff()
-    stage, _ = record_or_404(staff, Stage, stage_id, "release_dates")
+    staff, now = current_staff(), utcnow()
+    stage, _ = record_or_404(staff, Stage, stage_id, "release_dates", today=local_today(now))
     holding_establishment_only(staff, stage.establishment_team_id, "release dates")
-    stage = service.update_release_dates(stage, data["release_dates"], by=staff, now=utcnow())
+    stage = service.update_release_dates(stage, data["release_dates"], by=staff, now=now)
     db.session.commit()
     return stage
 
@@ -108,7 +112,7 @@ def update_stage(data, stage_id):
 def get_pathway(person_id):
     """The open pathway: stages in order, the current stage, kinds allowed next, key dates, flags."""
     staff = current_staff()
-    person = person_or_404(staff, person_id)
+    person = person_or_404(staff, person_id, today=local_today())
     pathway = person.open_pathway
     audit.record(
         staff.id,
@@ -128,7 +132,7 @@ def get_pathway(person_id):
 def past_pathways(person_id):
     """The person's closed pathways, oldest first."""
     staff = current_staff()
-    person = person_or_404(staff, person_id)
+    person = person_or_404(staff, person_id, today=local_today())
     closed = db.session.scalars(
         select(Pathway)
         .where(Pathway.person_id == person.id, Pathway.closed_on.is_not(None))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
@@ -14,6 +16,7 @@ from tracker import audit
 from tracker.alerts import service as alert_actions
 from tracker.alerts.inbox import URGENCY, alerts_for
 from tracker.alerts.models import Alert
+from tracker.clock import local_today
 from tracker.errors import Unseen
 from tracker.extensions import db
 from tracker.pathway.models import Person
@@ -45,10 +48,10 @@ class ResolveForm(FlaskForm):
 @roles(*ALERT_ROLES)
 def alerts() -> ResponseReturnValue:
     """Open and acknowledged alerts addressed to me or my team, most urgent first."""
-    me = staff()
+    me, now = staff(), utcnow()
     rows = db.session.scalars(
         select(Alert)
-        .where(alerts_for(me), Alert.status.in_(("open", "acknowledged")))
+        .where(alerts_for(me, local_today(now)), Alert.status.in_(("open", "acknowledged")))
         .order_by(URGENCY, Alert.checkpoint_on, Alert.id)
         .limit(INBOX_LIMIT)
     ).all()
@@ -61,9 +64,9 @@ def alerts() -> ResponseReturnValue:
     return render_template("alerts.html", title="Alerts", mine=mine, team=team, people=people)
 
 
-def _alert_or_404(alert_id: int) -> Alert:
+def _alert_or_404(alert_id: int, now: datetime) -> Alert:
     me = staff()
-    alert = db.session.scalar(select(Alert).where(Alert.id == alert_id, alerts_for(me)))
+    alert = db.session.scalar(select(Alert).where(Alert.id == alert_id, alerts_for(me, local_today(now))))
     if alert is None:
         # Logged whether the alert is missing or someone else's; both answer the same.
         raise Unseen("No such alert, or it is not addressed to you or your team.", me.id, "alerts", alert_id)
@@ -74,10 +77,11 @@ def _alert_or_404(alert_id: int) -> Alert:
 @roles(*ALERT_ROLES)
 def acknowledge_alert(alert_id: int) -> ResponseReturnValue:
     """Acknowledge an alert from the inbox."""
-    alert = _alert_or_404(alert_id)
+    now = utcnow()
+    alert = _alert_or_404(alert_id, now)
     form = FlaskForm()
     if form.validate_on_submit() and formkit.attempt(
-        form, lambda: alert_actions.acknowledge(alert, staff(), utcnow())
+        form, lambda: alert_actions.acknowledge(alert, staff(), now)
     ):
         flash("Alert acknowledged.", "success")
     else:
@@ -92,10 +96,11 @@ def acknowledge_alert(alert_id: int) -> ResponseReturnValue:
 @roles(*ALERT_ROLES)
 def resolve_alert(alert_id: int) -> ResponseReturnValue:
     """Resolve an alert, saying what was done."""
-    alert = _alert_or_404(alert_id)
+    now = utcnow()
+    alert = _alert_or_404(alert_id, now)
     form = ResolveForm()
     if form.validate_on_submit() and formkit.attempt(
-        form, lambda: alert_actions.resolve(alert, form.note.data, staff(), utcnow())
+        form, lambda: alert_actions.resolve(alert, form.note.data, staff(), now)
     ):
         flash("Alert resolved.", "success")
         return redirect(url_for("web.alerts"))

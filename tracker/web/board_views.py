@@ -107,10 +107,10 @@ def checklist_form(handover: Handover) -> FlaskForm:
 def handover(handover_id: int) -> ResponseReturnValue:
     """One release handover: its factors and its checklist to tick."""
     me, now = staff(), utcnow()
-    found, person = record_or_404(me, Handover, handover_id)
+    found, person = record_or_404(me, Handover, handover_id, today=local_today(now))
     form = checklist_form(found)
     if form.validate_on_submit():
-        found, person = record_or_404(me, Handover, handover_id, "handover")
+        found, person = record_or_404(me, Handover, handover_id, "handover", today=local_today(now))
         holding_establishment_only(me, found.team_id, "this handover's checklist")
         changes = {
             item.item: form._fields[item.item].data
