@@ -62,6 +62,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff format --check tracker config tests bench wsgi.py
 	$(BIN)/mypy --strict tracker/pathway/stages.py tracker/pathway/dates.py tracker/pathway/screening.py \
 		tracker/pathway/referrals.py tracker/pathway/enforcement.py tracker/pathway/bounds.py tracker/pathway/release_rows.py tracker/pathway/release_plan.py \
+		tracker/pathway/continuity.py \
 		tracker/privacy.py tracker/pathway/equality.py tracker/reports/suppression.py tracker/reports/periods.py
 	$(BIN)/mypy tracker
 

@@ -57,6 +57,7 @@ def prepare(app) -> tuple[str, int, int]:
     from tracker.auth import service
     from tracker.extensions import db
     from tracker.pathway.models import Person
+    from tracker.types import utcnow
 
     with app.app_context():
         downgrade(revision="base")
@@ -65,7 +66,7 @@ def prepare(app) -> tuple[str, int, int]:
         om = service.create_staff(
             "bench@example.org", "offender_manager", "Bench Probation", "bench password 1"
         )
-        token = service.issue_token(om)
+        token = service.issue_token(om, now=utcnow())
         rows = [
             {
                 "given_name": f"Given{n}",

@@ -148,9 +148,10 @@ def make_staff(db, make_team):
 def api_as(client, db):
     """api_as(staff): an Api client holding a fresh token of that staff member."""
     from tracker.auth.service import issue_token
+    from tracker.types import utcnow
 
     def make(staff) -> Api:
-        token = issue_token(staff)
+        token = issue_token(staff, now=utcnow())
         db.session.commit()
         return Api(client, token)
 

@@ -12,7 +12,7 @@ out: its scripts are frozen history and import no application code. The arrows p
     base        auth, extensions, audit, bulk, errors, clock, types, leadership, inputs, jobs, jsonlog,
                 paging, config/
     PURE        pathway/{stages,dates,screening,checklist,referrals,enforcement,bounds,release_rows,
-                release_plan},
+                release_plan,continuity},
                 alerts/rules, sms/policy, privacy: the standard library, `holidays`, and each other
 
 The rule for a shell that lives inside a package, decided by file name: `api.py`, `*_api.py`, `cli.py`,
@@ -46,6 +46,7 @@ PURE = {
     "tracker.pathway.bounds",
     "tracker.pathway.release_rows",
     "tracker.pathway.release_plan",
+    "tracker.pathway.continuity",
     "tracker.alerts.rules",
     "tracker.sms.policy",
     "tracker.privacy",

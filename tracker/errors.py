@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import Flask, Response, current_app, jsonify, make_response, request
 from markupsafe import escape
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 
 class Refusal(Exception):
@@ -39,6 +39,19 @@ class Forbidden(Refusal):
     """The caller may see the record but not do this to it: 403."""
 
     status = 403
+
+
+class Unseen(NotFound):
+    """A record missing or outside the caller's scope: 404 either way, and the attempt kept.
+
+    Whoever looks the record up raises this and writes nothing; the error handler rolls the request
+    back and commits the "denied" audit entry alone, so a refused request leaves only that behind.
+    """
+
+    def __init__(self, message: str, actor_id: int | None, subject_type: str, subject_id: int | None, **kept):
+        super().__init__(description=message)
+        self.denied = {"subject_type": subject_type, "subject_id": subject_id, **kept}
+        self.actor_id = actor_id
 
 
 def error_body(status: int, message: str, errors: dict | None = None) -> dict:
@@ -95,6 +108,15 @@ def init_app(app: Flask) -> None:
         if not wants_json():
             return _page(error.status, error.message)
         return jsonify(error_body(error.status, error.message, error.errors)), error.status
+
+    @app.errorhandler(Unseen)
+    def unseen(error: Unseen):
+        from tracker import audit
+
+        db.session.rollback()
+        audit.record(error.actor_id, "denied", **error.denied)
+        db.session.commit()  # the one thing a refused request keeps
+        return http_error(error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,25 +1,26 @@
 """Each alert rule at the day before, on and after its checkpoint, and with its cause gone.
 
-Pure: no app, no database. Offsets come from config/alerts.toml so they live in one place.
+Pure: no app, no database. Offsets come from config/alerts.toml as the app reads it (alert_config), so
+they live in one place, and the continuity window from tracker/pathway/continuity.py.
 P is the planned release date (planning only), A the actual, recorded release (everything after it).
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tracker.alerts import rules
+from tracker.alerts.config import ALERTS_TOML, WINDOW_SETTINGS, AlertConfigError, alert_config
 from tracker.alerts.rules import AlertFacts, AppointmentFacts, ReleaseFacts, ScreeningFacts, StageFacts
+from tracker.pathway.continuity import CONTINUITY_DAYS
 from tracker.pathway.dates import add_working_days, planned_release
 
-CONFIG = tomllib.loads((Path(__file__).resolve().parents[2] / "config" / "alerts.toml").read_text())["rules"]
+CONFIG = alert_config()["rules"]
 LONDON = ZoneInfo("Europe/London")
 DAY = timedelta(days=1)
 
@@ -91,7 +92,7 @@ def found_on(rule_id: str, facts, today: date) -> date | None:
     return finding.checkpoint_on if finding else None
 
 
-WITHIN = CONFIG["first_appointment_missing"]["within_days"]
+WITHIN = CONTINUITY_DAYS
 LOOKBACK = CONFIG["screening_due"]["lookback_days"]
 
 # rule id: (facts on which it is due, its checkpoint, the same facts with the cause gone)
@@ -270,9 +271,27 @@ def test_planning_rules_anchor_on_p_and_release_rules_on_a():
 
 def test_the_numbers_in_the_config_are_the_design_s():
     assert WITHIN == 21
+    assert CONFIG["continuity_outcome"]["offset_days"] == CONTINUITY_DAYS
     assert LOOKBACK == 90
     assert CONFIG["custody_reception_withdrawal_risk"]["recorded_within_days"] == 5
     assert CONFIG["custody_reception_withdrawal_risk"]["audit_score"] == 20
+
+
+@pytest.mark.parametrize(("rule_id", "setting"), WINDOW_SETTINGS)
+def test_the_config_may_not_set_the_continuity_window(tmp_path, rule_id, setting):
+    """A window set in the file would move the alerts and not the sweep, the board or the reports."""
+    edited = tmp_path / "alerts.toml"
+    text = ALERTS_TOML.read_text()
+    edited.write_text(text.replace(f"[rules.{rule_id}]\n", f"[rules.{rule_id}]\n{setting} = 28\n"))
+
+    with pytest.raises(AlertConfigError, match="CONTINUITY_DAYS"):
+        alert_config(edited)
+
+
+def test_the_window_s_messages_say_its_number():
+    facts = release(community_appointments_on=())
+    finding = RULES["first_appointment_missing"](facts, P - 7 * DAY, CONFIG["first_appointment_missing"])
+    assert f"within {CONTINUITY_DAYS} days after release" in finding.message
 
 
 # --- P: planning only ----------------------------------------------------------------------------

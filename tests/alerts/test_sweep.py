@@ -17,6 +17,7 @@ from tracker.alerts.config import alert_config
 from tracker.alerts.models import Alert
 from tracker.pathway.dates import add_working_days, friday_release, is_working_day
 from tracker.pathway.models import Handover, Person
+from tracker.types import utcnow
 
 DAY = timedelta(days=1)
 # Ten AUDIT answers scoring 20: zone IV, and a withdrawal risk at reception.
@@ -534,7 +535,9 @@ def test_a_sweep_with_nothing_due_costs_the_same_for_5_people_as_for_200(
     def add_people(n: int) -> None:
         for i in range(n):
             person = service.create_person(
-                {"given_name": "Alex", "family_name": f"Person {i}", "alcohol_need": True}, by=world.om
+                {"given_name": "Alex", "family_name": f"Person {i}", "alcohol_need": True},
+                by=world.om,
+                now=utcnow(),
             )
             service.add_stage(
                 person,
@@ -546,6 +549,7 @@ def test_a_sweep_with_nothing_due_costs_the_same_for_5_people_as_for_200(
                     "release_dates": {"crd": today + 200 * DAY, "source": "NOMIS"},
                 },
                 by=world.om,
+                now=utcnow(),
             )
         db.session.commit()
 

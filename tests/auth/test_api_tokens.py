@@ -75,8 +75,8 @@ def test_disabling_revokes_every_token_and_enabling_again_revives_none(world, ap
 
 
 def test_the_owner_sees_their_tokens_and_nobody_elses(world, signed_in, db):
-    service.issue_token(world.om, label="reporting script")
-    service.issue_token(world.om2, label="someone else's")
+    service.issue_token(world.om, label="reporting script", now=utcnow())
+    service.issue_token(world.om2, label="someone else's", now=utcnow())
     db.session.commit()
 
     page = text(signed_in(world.om).get("/account/tokens"))
@@ -154,9 +154,9 @@ def test_users_token_takes_a_label_and_a_lifetime(flask, world, db):
 
 def test_users_tokens_lists_each_token_with_its_state(flask, world, api_as, db):
     api_as(world.om)
-    revoked = service.issue_token(world.om, label="old laptop")
+    revoked = service.issue_token(world.om, label="old laptop", now=utcnow())
     service.revoke_token(
-        db.session.scalars(select(ApiToken).where(ApiToken.label == "old laptop")).one(), None
+        db.session.scalars(select(ApiToken).where(ApiToken.label == "old laptop")).one(), None, now=utcnow()
     )
     db.session.commit()
 

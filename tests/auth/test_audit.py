@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, update
 
 from tests.helpers import last_entry_id
 from tracker.audit import AuditEntry, AuditIsAppendOnly, disclosures_of
+from tracker.types import utcnow
 
 
 @pytest.fixture
@@ -87,7 +88,7 @@ def test_listing_50_people_discloses_each_of_them_to_who_saw_them(om, api_as, db
     from tracker.pathway import service
 
     for n in range(55):
-        service.create_person({"given_name": "Sam", "family_name": f"Jones{n:02d}"}, by=om)
+        service.create_person({"given_name": "Sam", "family_name": f"Jones{n:02d}"}, by=om, now=utcnow())
     db.session.commit()
     since = last_entry_id(db)
 

@@ -26,13 +26,13 @@ def seed_world() -> dict[str, str]:
     """Demo teams, accounts and caseload in an empty database, and a fresh API token for each role."""
     from tracker.auth.models import Staff
     from tracker.auth.service import issue_token
-    from tracker.clock import local_today
     from tracker.extensions import db
     from tracker.pathway import demo
+    from tracker.types import utcnow
 
-    demo.seed(local_today())
+    demo.seed(utcnow())
     tokens = {
-        role: issue_token(db.session.scalar(select(Staff).where(Staff.email == email)))
+        role: issue_token(db.session.scalar(select(Staff).where(Staff.email == email)), now=utcnow())
         for role, email in ROLE_ACCOUNTS.items()
     }
     db.session.commit()

@@ -10,6 +10,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from tracker.types import utcnow
+
 TIMES = 20
 
 
@@ -30,7 +32,7 @@ def server(app):
 def token(db, om) -> str:
     from tracker.auth.service import issue_token
 
-    issued = issue_token(om)
+    issued = issue_token(om, now=utcnow())
     db.session.commit()
     return issued
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.pathway import events
+from tracker.types import utcnow
 
 ALL = events.RELEASE_CHANGES + events.APPOINTMENT_CHANGES
 
@@ -25,7 +26,9 @@ def heard() -> Iterator[list[tuple[str, str, int]]]:
     with ExitStack() as stack:
         for signal in ALL:
 
-            def receiver(sender, signal=signal):
+            def receiver(sender, signal=signal, **sent):
+                # Every change comes with its use case's instant, for the receivers to stamp with.
+                assert sent["now"].tzinfo is not None
                 got.append((signal.name, sender.__tablename__, sender.id))
 
             stack.enter_context(signal.connected_to(receiver))
@@ -138,6 +141,7 @@ def test_a_text_is_written_in_the_transaction_of_its_cause(db, om, person, today
         db.session.get(Person, person["id"]),
         {"kind": "probation", "starts_at": starts_at},
         db.session.get(Staff, om.id),
+        now=utcnow(),
     )
     written = db.session.scalars(select(Message.purpose).where(Message.subject_id == booked.id)).all()
     db.session.rollback()

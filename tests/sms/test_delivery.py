@@ -48,8 +48,8 @@ def backdate_claim(db, minutes: int = 10) -> None:
 def test_scheduling_a_reminder_twice_writes_one_row(due, db):
     appointment = db.session.scalar(select(Appointment).where(Appointment.person_id == due["id"]))
 
-    outbox.appointment_changed(appointment)
-    outbox.appointment_changed(appointment)
+    outbox.appointment_changed(appointment, now=utcnow())
+    outbox.appointment_changed(appointment, now=utcnow())
     db.session.commit()
 
     assert db.session.query(Message).count() == 1

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.web.helpers import PASSWORD, Browser, World, stage_fields
+from tracker.types import utcnow
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -99,11 +100,12 @@ def make_case(db, world, today):
                 **fields,
             },
             by=om,
+            now=utcnow(),
         )
         start = today - timedelta(days=20 * len(kinds) + 5)
         for step, kind in enumerate(kinds):
             fields_of_stage = stage_fields(world, kind, start + timedelta(days=20 * step), today, release_in)
-            service.add_stage(person, fields_of_stage, by=om)
+            service.add_stage(person, fields_of_stage, by=om, now=utcnow())
         db.session.commit()
         return person
 

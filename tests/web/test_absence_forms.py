@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.web.helpers import text
+from tracker.types import utcnow
 
 
 @pytest.fixture
@@ -18,7 +19,10 @@ def missed_case(world, make_case, db):
     def make(*stages: str, kind: str = "probation"):
         person = make_case(world.om, *stages)
         appointment = care.book_appointment(
-            person, {"kind": kind, "starts_at": datetime.now(UTC) - timedelta(days=2)}, by=world.om
+            person,
+            {"kind": kind, "starts_at": datetime.now(UTC) - timedelta(days=2)},
+            by=world.om,
+            now=utcnow(),
         )
         db.session.commit()
         return person, appointment

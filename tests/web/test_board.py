@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.web.helpers import text
+from tracker.types import utcnow
 
 
 def test_the_board_groups_the_next_12_weeks_by_week(world, signed_in, make_case, today):
@@ -64,7 +65,9 @@ def test_a_treatment_service_reads_the_checklist_without_ticking_it(world, signe
     from tracker.pathway.models import Handover
 
     person = make_case(world.om, "court", "custody", release_in=20)
-    care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om)
+    care.make_referral(
+        person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om, now=utcnow()
+    )
     db.session.commit()
     handover = db.session.query(Handover).filter_by(person_id=person.id, kind="release").one()
 

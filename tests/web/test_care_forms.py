@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.web.helpers import date_parts, text
+from tracker.types import utcnow
 from tracker.web.labels import label
 
 
@@ -59,7 +60,10 @@ def test_moving_an_appointment_and_refusing_an_outcome_before_it_starts(
 
     person = make_case(world.om, "court")
     appointment = care.book_appointment(
-        person, {"kind": "probation", "starts_at": datetime.now(UTC) + timedelta(days=3)}, by=world.om
+        person,
+        {"kind": "probation", "starts_at": datetime.now(UTC) + timedelta(days=3)},
+        by=world.om,
+        now=utcnow(),
     )
     db.session.commit()
     client = signed_in(world.om)
@@ -85,7 +89,9 @@ def test_a_treatment_service_books_only_for_itself(world, signed_in, make_case, 
     from tracker.pathway import care
 
     person = make_case(world.om, "court")
-    care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om)
+    care.make_referral(
+        person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om, now=utcnow()
+    )
     db.session.commit()
 
     page = text(signed_in(world.treatment).get(f"/people/{person.id}/appointments/new"))
@@ -125,7 +131,9 @@ def test_the_referral_schema_refusal_is_shown_by_its_field(world, signed_in, mak
     from tracker.pathway import care
 
     person = make_case(world.om, "court")
-    referral = care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om)
+    referral = care.make_referral(
+        person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om, now=utcnow()
+    )
     db.session.commit()
 
     response = signed_in(world.treatment).post(f"/referrals/{referral.id}", {"status": "started"})
@@ -244,8 +252,10 @@ def test_started_treatment_is_offered_only_ended_and_ends(world, signed_in, make
     from tracker.pathway import care
 
     person = make_case(world.om, "court")
-    referral = care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om)
-    care.update_referral(referral, {"status": "started", "treatment_started_on": today}, world.om, today)
+    referral = care.make_referral(
+        person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om, now=utcnow()
+    )
+    care.update_referral(referral, {"status": "started", "treatment_started_on": today}, world.om, utcnow())
     db.session.commit()
     client = signed_in(world.treatment)
 
@@ -263,7 +273,9 @@ def test_the_kind_is_corrected_on_the_update_page(world, signed_in, make_case, d
     from tracker.pathway import care
 
     person = make_case(world.om, "court")
-    referral = care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om)
+    referral = care.make_referral(
+        person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om, now=utcnow()
+    )
     db.session.commit()
     client = signed_in(world.om)
     assert re.search(
@@ -286,8 +298,12 @@ def test_a_final_referral_offers_only_the_kind(world, signed_in, make_case, db, 
     from tracker.pathway import care
 
     person = make_case(world.om, "court")
-    referral = care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om)
-    care.update_referral(referral, {"status": "declined", "decline_reason": "no_capacity"}, world.om, today)
+    referral = care.make_referral(
+        person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om, now=utcnow()
+    )
+    care.update_referral(
+        referral, {"status": "declined", "decline_reason": "no_capacity"}, world.om, utcnow()
+    )
     db.session.commit()
     client = signed_in(world.om)
 
@@ -307,7 +323,9 @@ def test_declining_a_referral_asks_why_and_keeps_the_reason(world, signed_in, ma
     from tracker.pathway.models import Referral
 
     person = make_case(world.om, "court")
-    referral = care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om)
+    referral = care.make_referral(
+        person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om, now=utcnow()
+    )
     db.session.commit()
     client = signed_in(world.treatment)
 

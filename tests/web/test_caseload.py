@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from tests.web.helpers import text
+from tracker.types import utcnow
 
 
 def names_in_order(page: str) -> list[str]:
@@ -79,7 +80,10 @@ def test_a_treatment_service_sees_only_the_people_referred_to_it(world, signed_i
     referred = make_case(world.om, "court", given_name="Referred")
     make_case(world.om, "court", given_name="NotReferred")
     care.make_referral(
-        referred, {"to_team_id": world.treatment_team.id, "reason": "AUDIT zone IV"}, by=world.om
+        referred,
+        {"to_team_id": world.treatment_team.id, "reason": "AUDIT zone IV"},
+        by=world.om,
+        now=utcnow(),
     )
     db.session.commit()
 

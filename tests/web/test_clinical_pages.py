@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.web.helpers import text
 from tracker.audit import AuditEntry, disclosed
+from tracker.types import utcnow
 
 ZONE_IV = {"tool": "audit", "answers": [4, 4, 4, 4, 0, 0, 0, 0, 2, 2], "intervention": "referred"}
 REASON = "Drinks from waking; withdrawal fits in 2025"
@@ -52,18 +53,21 @@ def case(world, make_case, db, today) -> Case:
     from tracker.pathway import care
 
     person = make_case(world.om, "court", "custody", release_in=20)
-    screening = care.record_screening(person, dict(ZONE_IV), by=world.om)
+    screening = care.record_screening(person, dict(ZONE_IV), by=world.om, now=utcnow())
     declined, ended = treatment_worker(db, "Declining Service"), treatment_worker(db, "Ended Service")
     for team_id in (world.treatment_team.id, declined.team_id, ended.team_id):
-        care.make_referral(person, {"to_team_id": team_id, "reason": REASON}, by=world.om)
+        care.make_referral(person, {"to_team_id": team_id, "reason": REASON}, by=world.om, now=utcnow())
     db.session.flush()
     referrals = {r.to_team_id: r for r in care_referrals(db, person.id)}
     care.update_referral(
-        referrals[declined.team_id], {"status": "declined", "decline_reason": "no_capacity"}, world.om, today
+        referrals[declined.team_id],
+        {"status": "declined", "decline_reason": "no_capacity"},
+        world.om,
+        utcnow(),
     )
     started = {"status": "started", "treatment_started_on": today}
-    care.update_referral(referrals[ended.team_id], started, world.om, today)
-    care.update_referral(referrals[ended.team_id], {"status": "ended"}, world.om, today)
+    care.update_referral(referrals[ended.team_id], started, world.om, utcnow())
+    care.update_referral(referrals[ended.team_id], {"status": "ended"}, world.om, utcnow())
     db.session.commit()
     return Case(person, screening, declined, ended)
 
@@ -166,10 +170,14 @@ def on_order(world, db, today):
 
     def make(order_end_on: date):
         person = service.create_person(
-            {"given_name": "Ari", "family_name": "Order", "date_of_birth": date(1980, 1, 1)}, by=world.om
+            {"given_name": "Ari", "family_name": "Order", "date_of_birth": date(1980, 1, 1)},
+            by=world.om,
+            now=utcnow(),
         )
         start = today - timedelta(days=200)
-        service.add_stage(person, {"kind": "court", "start_on": start, "court": "Bristol"}, by=world.om)
+        service.add_stage(
+            person, {"kind": "court", "start_on": start, "court": "Bristol"}, by=world.om, now=utcnow()
+        )
         atr = {
             "kind": "atr",
             "start_on": start + timedelta(days=7),
@@ -180,8 +188,8 @@ def on_order(world, db, today):
             "dependency_assessed": True,
             "consent_recorded": True,
         }
-        service.add_stage(person, atr, by=world.om)
-        screening = care.record_screening(person, dict(ZONE_IV), by=world.om)
+        service.add_stage(person, atr, by=world.om, now=utcnow())
+        screening = care.record_screening(person, dict(ZONE_IV), by=world.om, now=utcnow())
         db.session.commit()
         return person, screening
 

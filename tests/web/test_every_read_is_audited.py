@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tracker.audit import AuditEntry, disclosed
+from tracker.types import utcnow
 
 # Routes with an id that show no person: administration, reports, uploads, files.
 NOT_ABOUT_A_PERSON = (
@@ -40,12 +41,17 @@ def case(app, db, world, make_case, today):
 
     person = make_case(world.om, "custody", release_in=10)
     when = datetime.combine(today + timedelta(days=3), datetime.min.time(), UTC) + timedelta(hours=10)
-    appointment = care.book_appointment(person, {"kind": "probation", "starts_at": when}, by=world.om)
+    appointment = care.book_appointment(
+        person, {"kind": "probation", "starts_at": when}, by=world.om, now=utcnow()
+    )
     referral = care.make_referral(
-        person, {"to_team_id": world.treatment_team.id, "reason": "Alcohol need"}, by=world.om
+        person, {"to_team_id": world.treatment_team.id, "reason": "Alcohol need"}, by=world.om, now=utcnow()
     )
     screening = care.record_screening(
-        person, {"tool": "audit_c", "answers": [2, 2, 2], "intervention": "simple_advice"}, by=world.om
+        person,
+        {"tool": "audit_c", "answers": [2, 2, 2], "intervention": "simple_advice"},
+        by=world.om,
+        now=utcnow(),
     )
     raise_event_alert(person, "sms_reply", "Text reply: hello", "people", person.id)
     db.session.commit()

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from tests.web.helpers import text
+from tracker.types import utcnow
 
 
 def timeline_titles(page: str) -> list[str]:
@@ -30,11 +31,15 @@ def test_the_timeline_lists_every_source_newest_first(world, signed_in, make_cas
 
     person = make_case(world.om, "court", "custody")
     now = datetime.now(UTC)
-    care.book_appointment(person, {"kind": "probation", "starts_at": now + timedelta(days=40)}, by=world.om)
-    care.record_screening(
-        person, {"tool": "audit", "answers": [4] * 10, "intervention": "referred"}, by=world.om
+    care.book_appointment(
+        person, {"kind": "probation", "starts_at": now + timedelta(days=40)}, by=world.om, now=utcnow()
     )
-    care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "Zone IV"}, by=world.om)
+    care.record_screening(
+        person, {"tool": "audit", "answers": [4] * 10, "intervention": "referred"}, by=world.om, now=utcnow()
+    )
+    care.make_referral(
+        person, {"to_team_id": world.treatment_team.id, "reason": "Zone IV"}, by=world.om, now=utcnow()
+    )
     db.session.add(
         Alert(
             rule="custody_reception",
@@ -71,7 +76,7 @@ def test_a_release_on_a_friday_is_flagged(world, signed_in, make_case, db, today
     person = make_case(world.om, "court", "custody")
     friday = today + timedelta(days=(4 - today.weekday()) % 7 + 14)
     stage = db.session.get(Stage, person.pathways[-1].stages[-1].id)
-    service.update_release_dates(stage, {"confirmed": friday}, by=world.om)
+    service.update_release_dates(stage, {"confirmed": friday}, by=world.om, now=utcnow())
     db.session.commit()
 
     page = text(signed_in(world.om).get(f"/people/{person.id}"))
@@ -123,10 +128,15 @@ def test_the_person_page_costs_the_same_queries_however_long_the_history(
     def with_more(n: int) -> int:
         for i in range(n):
             at = datetime.now(UTC) + timedelta(days=i + 1)
-            care.book_appointment(person, {"kind": "probation", "starts_at": at}, by=world.om)
-            care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om2)
+            care.book_appointment(person, {"kind": "probation", "starts_at": at}, by=world.om, now=utcnow())
+            care.make_referral(
+                person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om2, now=utcnow()
+            )
             care.record_screening(
-                person, {"tool": "audit_c", "answers": [1, 1, 1], "intervention": "education"}, by=world.om
+                person,
+                {"tool": "audit_c", "answers": [1, 1, 1], "intervention": "education"},
+                by=world.om,
+                now=utcnow(),
             )
         db.session.commit()
         with count_queries() as counted:
@@ -141,7 +151,10 @@ def test_the_timeline_shows_texts_to_the_person_with_their_status(world, signed_
 
     person = make_case(world.om, "court", "custody")
     care.book_appointment(
-        person, {"kind": "probation", "starts_at": datetime.now(UTC) + timedelta(days=3)}, by=world.om
+        person,
+        {"kind": "probation", "starts_at": datetime.now(UTC) + timedelta(days=3)},
+        by=world.om,
+        now=utcnow(),
     )
     db.session.commit()
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import abort
+from datetime import datetime
+
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -12,9 +13,12 @@ from tracker.alerts import service
 from tracker.alerts.inbox import URGENCY, alerts_for
 from tracker.alerts.models import STATUSES, Alert
 from tracker.auth.tokens import authenticate_bearer, current_staff
+from tracker.clock import local_today
+from tracker.errors import Unseen
 from tracker.extensions import db
 from tracker.inputs import InputSchema
 from tracker.paging import page_of, paginated
+from tracker.types import utcnow
 
 bp = Blueprint("alerts", __name__, url_prefix="/api/v1", description="Alerts for the caller and their team.")
 bp.before_request(authenticate_bearer)
@@ -57,7 +61,7 @@ def list_alerts(pagination_parameters, status):
     staff = current_staff()
     rows = page_of(
         select(Alert)
-        .where(alerts_for(staff), Alert.status == status)
+        .where(alerts_for(staff, local_today()), Alert.status == status)
         .order_by(URGENCY, Alert.checkpoint_on, Alert.id),
         pagination_parameters,
     )
@@ -66,14 +70,17 @@ def list_alerts(pagination_parameters, status):
     return rows
 
 
-def _alert_or_404(alert_id: int) -> Alert:
+NO_SUCH_ALERT = "No such alert, or it is not addressed to you or your team."
+
+
+def _alert_or_404(alert_id: int, now: datetime) -> Alert:
     staff = current_staff()
-    alert = db.session.scalar(select(Alert).where(Alert.id == alert_id, alerts_for(staff)))
+    alert = db.session.scalar(select(Alert).where(Alert.id == alert_id, alerts_for(staff, local_today(now))))
     if alert is None:
         # The attempt is logged whether the alert is missing or someone else's; both answer the same.
-        audit.record(staff.id, "denied", subject_type="alerts", subject_id=alert_id)
-        db.session.commit()
-        abort(404, description="No such alert, or it is not addressed to you or your team.")
+        raise Unseen(
+            "No such alert, or it is not addressed to you or your team.", staff.id, "alerts", alert_id
+        )
     return alert
 
 
@@ -81,7 +88,8 @@ def _alert_or_404(alert_id: int) -> Alert:
 @bp.response(200, AlertOut)
 def acknowledge(alert_id):
     """Say you have seen an alert and are acting on it."""
-    alert = service.acknowledge(_alert_or_404(alert_id), by=current_staff())
+    now = utcnow()
+    alert = service.acknowledge(_alert_or_404(alert_id, now), by=current_staff(), now=now)
     db.session.commit()
     return alert
 
@@ -91,6 +99,7 @@ def acknowledge(alert_id):
 @bp.response(200, AlertOut)
 def resolve(data, alert_id):
     """Close an alert, saying what was done."""
-    alert = service.resolve(_alert_or_404(alert_id), data["note"], by=current_staff())
+    now = utcnow()
+    alert = service.resolve(_alert_or_404(alert_id, now), data["note"], by=current_staff(), now=now)
     db.session.commit()
     return alert

@@ -9,6 +9,7 @@ from typing import Any
 
 from tracker.alerts import rules
 from tracker.alerts.models import SEVERITIES
+from tracker.pathway.continuity import CONTINUITY_DAYS
 
 ALERTS_TOML = Path(__file__).resolve().parent.parent.parent / "config" / "alerts.toml"
 KNOWN_RULES = (
@@ -47,4 +48,21 @@ def alert_config(path: Path = ALERTS_TOML) -> dict[str, Any]:
             raise AlertConfigError(f"{path.name}: {rule_id} recipients must be some of {sorted(RECIPIENTS)}")
     if not DATA_PROBLEM_RECIPIENTS <= set(config["rules"]["data_problem"]["recipients"]):
         raise AlertConfigError(f"{path.name}: data_problem must reach {sorted(DATA_PROBLEM_RECIPIENTS)}")
+    _continuity_window(config["rules"], path)
     return config
+
+
+# The continuity window (indicator C20) is one number for the rules, the sweep, the board and the reports,
+# so the file may not set it: a value here would move the alerts and nothing else.
+WINDOW_SETTINGS = (("continuity_outcome", "offset_days"), ("first_appointment_missing", "within_days"))
+
+
+def _continuity_window(rules_config: dict[str, Any], path: Path) -> None:
+    for rule_id, setting in WINDOW_SETTINGS:
+        if setting in rules_config[rule_id]:
+            raise AlertConfigError(
+                f"{path.name}: {rule_id} {setting} is the continuity window, "
+                "CONTINUITY_DAYS in tracker/pathway/continuity.py; remove it here"
+            )
+    # A+21: the outcome is fixed on the window's last day.
+    rules_config["continuity_outcome"]["offset_days"] = CONTINUITY_DAYS

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from tracker.pathway import continuity
 from tracker.pathway.dates import add_working_days, friday_release, non_working_day_release
 
 Config = Mapping[str, Any]
@@ -145,19 +146,18 @@ def treatment_referral_missing(f: ReleaseFacts, today: date, c: Config) -> Findi
 
 
 def first_appointment_missing(f: ReleaseFacts, today: date, c: Config) -> Finding | None:
-    """P-7: no community appointment booked within 21 days after release (after A once released)."""
+    """P-7: no community appointment booked in the continuity window after release (after A once released)."""
     if f.planning_on is None:
         return None
     cp = _offset(f.planning_on, c)
     out_on = f.released_on or f.planning_on
-    within = c.get("within_days", 21)
-    booked = any(out_on <= day <= out_on + timedelta(days=within) for day in f.community_appointments_on)
+    booked = any(continuity.within(out_on, day) for day in f.community_appointments_on)
     return _due(
         cp,
         today,
         not booked,
         f"Planned release on {f.planning_on}: no community appointment booked "
-        f"within {within} days after release.",
+        f"within {continuity.CONTINUITY_DAYS} days after release.",
     )
 
 
@@ -275,13 +275,13 @@ def continuity_outcome(f: ReleaseFacts, today: date, c: Config) -> Finding | Non
         cp,
         today,
         f.alcohol_need,
-        f"Continuity of care fixed at {c.get('offset_days', 21)} days: {outcome} community treatment.",
+        f"Continuity of care fixed at {continuity.CONTINUITY_DAYS} days: {outcome} community treatment.",
     )
 
 
 def engaged_within_21_days(f: ReleaseFacts) -> bool:
-    """Indicator C20: a structured treatment start on a day from A to A+21."""
-    return f.released_on is not None and _engaged(f, f.released_on + timedelta(days=21))
+    """Indicator C20: a structured treatment start on a day in the continuity window, A to A+21."""
+    return f.released_on is not None and _engaged(f, continuity.window_end(f.released_on))
 
 
 # --- stage checkpoints ---------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def _account(email: str) -> Staff:
 def issue_token(email: str, label: str | None, days: int | None) -> None:
     """Issue an API token and print it (it is shown once; only its hash is kept)."""
     staff = _account(email)
-    token = service.issue_token(staff, label=label, days=days)
+    token = service.issue_token(staff, label=label, days=days, now=utcnow())
     audit.record(None, "token_issued", staff, via="cli")
     db.session.commit()
     click.echo(f"API token for {staff.email} (shown once, keep it safe):")
@@ -93,7 +93,7 @@ def revoke_token(email: str, token_id: int) -> None:
     token = service.token_of(_account(email), token_id)
     if token is None:
         raise click.ClickException(f"{email} has no token {token_id}.")
-    service.revoke_token(token, by=None)
+    service.revoke_token(token, by=None, now=utcnow())
     db.session.commit()
     click.echo(f"Token {token_id} of {token.staff.email} is revoked.")
 
@@ -103,7 +103,7 @@ def revoke_token(email: str, token_id: int) -> None:
 def revoke_tokens(email: str) -> None:
     """Revoke every live API token of an account."""
     staff = _account(email)
-    count = service.revoke_tokens(staff, by=None, why="revoked from the command line")
+    count = service.revoke_tokens(staff, by=None, why="revoked from the command line", now=utcnow())
     db.session.commit()
     click.echo(f"Revoked {count} token{'' if count == 1 else 's'} of {staff.email}.")
 

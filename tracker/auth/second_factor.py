@@ -25,7 +25,6 @@ from sqlalchemy import CursorResult, or_, update
 from tracker import audit
 from tracker.auth.models import Staff
 from tracker.extensions import db
-from tracker.types import utcnow
 
 ROLES_WITH_SECOND_FACTOR = frozenset({"admin"})
 # A code from the step before or after this one is accepted too: phones' clocks drift.
@@ -93,7 +92,7 @@ def qr_code_svg(uri: str) -> str:
     )
 
 
-def check_code(staff: Staff, code: str, now: datetime | None = None) -> bool:
+def check_code(staff: Staff, code: str, now: datetime) -> bool:
     """Whether the code is the account's for now (a step either way), and not used before.
 
     A right code's time step is recorded at once, so the same code never works twice.
@@ -103,7 +102,7 @@ def check_code(staff: Staff, code: str, now: datetime | None = None) -> bool:
     if secret is None or not CODE.fullmatch(code):
         return False
     totp = pyotp.TOTP(secret)
-    current = totp.timecode(now or utcnow())
+    current = totp.timecode(now)
     for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):
         if pyotp.utils.strings_equal(totp.generate_otp(step), code):
             return _use_step(staff, step)
@@ -129,11 +128,11 @@ def _use_step(staff: Staff, step: int) -> bool:
     return True
 
 
-def confirm_enrolment(staff: Staff, code: str) -> bool:
+def confirm_enrolment(staff: Staff, code: str, now: datetime) -> bool:
     """Enrol the pending secret if the code is from it."""
-    if enrolled(staff) or not check_code(staff, code):
+    if enrolled(staff) or not check_code(staff, code, now):
         return False
-    staff.totp_enrolled_at = utcnow()
+    staff.totp_enrolled_at = now
     audit.record(staff.id, "second_factor_enrolled", staff)
     return True
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -17,7 +17,6 @@ from tracker.auth import calendar_feeds
 from tracker.auth.models import ROLES, TEAM_KINDS, ApiToken, Staff, Team
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
-from tracker.types import utcnow
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -123,12 +122,11 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(staff: Staff, label: str | None = None, days: int | None = None) -> str:
+def issue_token(staff: Staff, label: str | None = None, days: int | None = None, *, now: datetime) -> str:
     """A new API token for the staff member, ending after `days` (API_TOKEN_DAYS by default);
     only its hash is kept, so show it once."""
     token = secrets.token_urlsafe(32)
     lifetime = timedelta(days=days or current_app.config["API_TOKEN_DAYS"])
-    now = utcnow()
     db.session.add(
         ApiToken(
             staff=staff,
@@ -142,7 +140,7 @@ def issue_token(staff: Staff, label: str | None = None, days: int | None = None)
     return token
 
 
-def staff_for_token(token: str) -> Staff | None:
+def staff_for_token(token: str, now: datetime) -> Staff | None:
     """The active staff member who holds this token, if it is neither revoked nor expired."""
     return db.session.scalar(
         select(Staff)
@@ -150,7 +148,7 @@ def staff_for_token(token: str) -> Staff | None:
         .where(
             ApiToken.token_hash == _digest(token),
             ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > utcnow(),
+            ApiToken.expires_at > now,
             Staff.active.is_(True),
         )
     )
@@ -168,20 +166,19 @@ def token_of(staff: Staff, token_id: int) -> ApiToken | None:
     return db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.staff_id == staff.id))
 
 
-def revoke_token(token: ApiToken, by: Staff | None) -> ApiToken:
+def revoke_token(token: ApiToken, by: Staff | None, now: datetime) -> ApiToken:
     """Stop a token working at once (a token revoked already keeps its first revocation)."""
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
+        token.revoked_at = now
         audit.record(by.id if by else None, "token_revoked", token.staff, token_id=token.id)
     return token
 
 
-def revoke_tokens(account: Staff, by: Staff | None, why: str) -> int:
+def revoke_tokens(account: Staff, by: Staff | None, why: str, now: datetime) -> int:
     """Revoke every live token of the account; how many were live."""
     live = db.session.scalars(
         select(ApiToken).where(ApiToken.staff_id == account.id, ApiToken.revoked_at.is_(None))
     ).all()
-    now = utcnow()
     for token in live:
         token.revoked_at = now
     if live:
@@ -194,15 +191,15 @@ def staff_by_email(email: str) -> Staff | None:
     return db.session.scalar(select(Staff).where(Staff.email == email.strip().lower()))
 
 
-def disable_staff(account: Staff, by: Staff) -> Staff:
+def disable_staff(account: Staff, by: Staff, now: datetime) -> Staff:
     """Stop an account signing in; its sessions end at once (the session version moves on)."""
     if account.id == by.id:
         raise Conflict("You cannot disable your own account.")
     account.active = False
     account.session_version += 1
     audit.record(by.id, "disable", account)
-    revoke_tokens(account, by, why="disabled")  # so enabling the account again revives none
-    calendar_feeds.revoke_feeds(account, by, utcnow())
+    revoke_tokens(account, by, "disabled", now)  # so enabling the account again revives none
+    calendar_feeds.revoke_feeds(account, by, now)
     return account
 
 
@@ -213,11 +210,11 @@ def enable_staff(account: Staff, by: Staff) -> Staff:
     return account
 
 
-def reset_password(account: Staff, password: str, by: Staff) -> Staff:
+def reset_password(account: Staff, password: str, by: Staff, now: datetime) -> Staff:
     """Give an account a new password; its sessions end at once."""
     account.password_hash = hash_password(password)
     account.session_version += 1
     audit.record(by.id, "reset_password", account)
-    revoke_tokens(account, by, why="password reset")
-    calendar_feeds.revoke_feeds(account, by, utcnow())
+    revoke_tokens(account, by, "password reset", now)
+    calendar_feeds.revoke_feeds(account, by, now)
     return account

@@ -24,9 +24,9 @@ SECOND_FACTOR_AT = "second_factor_at"
 USER_ID = "_user_id"
 
 
-def start(second_factor: bool = False, now: datetime | None = None) -> None:
+def start(now: datetime, second_factor: bool = False) -> None:
     """Stamp a new session (call after flask-login's login_user)."""
-    stamp = int((now or utcnow()).timestamp())
+    stamp = int(now.timestamp())
     session[SIGNED_IN_AT] = session[SEEN_AT] = stamp
     if second_factor:
         session[SECOND_FACTOR_AT] = stamp

@@ -7,12 +7,14 @@ from werkzeug.datastructures import WWWAuthenticate
 
 from tracker.auth.models import Staff
 from tracker.auth.service import staff_for_token
+from tracker.types import utcnow
 
 
 def authenticate_bearer() -> None:
     """Before each API request: resolve the bearer token to a staff member or answer 401."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    staff = staff_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    # The API's door: the request's clock is read here, as a view would.
+    staff = staff_for_token(token.strip(), utcnow()) if scheme.lower() == "bearer" and token.strip() else None
     if staff is None:
         abort(
             401,

@@ -8,8 +8,9 @@ from typing import Any, NoReturn, Protocol, TypeVar
 from flask import abort
 from sqlalchemy import select
 
-from tracker import audit, privacy
+from tracker import privacy
 from tracker.auth.models import Staff
+from tracker.errors import Unseen
 from tracker.extensions import db
 from tracker.pathway import referrals
 from tracker.pathway.models import Appointment, Person, Referral, Stage
@@ -30,9 +31,9 @@ T = TypeVar("T", bound=PersonsRecord)
 NOT_FOUND = "No such record, or it is not in your caseload."
 
 
-def person_or_404(staff: Staff, person_id: int, change: str | None = None) -> Person:
-    """The person if the caller may see them (and make this change), else 404 (or 403)."""
-    person = db.session.scalar(select(Person).where(Person.id == person_id, people_visible_to(staff)))
+def person_or_404(staff: Staff, person_id: int, change: str | None = None, *, today: date) -> Person:
+    """The person if the caller may see them on `today` (and make this change), else 404 (or 403)."""
+    person = db.session.scalar(select(Person).where(Person.id == person_id, people_visible_to(staff, today)))
     if person is None:
         _refuse_unseen(staff, "people", person_id)
     if change and not may_change(staff, person, change):
@@ -41,13 +42,13 @@ def person_or_404(staff: Staff, person_id: int, change: str | None = None) -> Pe
 
 
 def record_or_404(
-    staff: Staff, model: type[T], record_id: int, change: str | None = None
+    staff: Staff, model: type[T], record_id: int, change: str | None = None, *, today: date
 ) -> tuple[T, Person]:
     """A record that belongs to a person, with its person, through the caller's scope."""
     record = db.session.get(model, record_id)
     if record is None:
         _refuse_unseen(staff, model.__tablename__, record_id)
-    return record, person_or_404(staff, record.person_id, change)
+    return record, person_or_404(staff, record.person_id, change, today=today)
 
 
 def own_team_only(staff: Staff, team_id: int | None, what: str) -> None:
@@ -121,8 +122,5 @@ def clinical_read(clinical: bool) -> dict[str, Any]:
 
 def _refuse_unseen(staff: Staff, subject_type: str, subject_id: int) -> NoReturn:
     # The attempt is logged whether the record is missing or out of scope; both answer the same.
-    db.session.rollback()
     person_id = subject_id if subject_type == "people" else None
-    audit.record(staff.id, "denied", subject_type=subject_type, subject_id=subject_id, person_id=person_id)
-    db.session.commit()
-    abort(404, description=NOT_FOUND)
+    raise Unseen(NOT_FOUND, staff.id, subject_type, subject_id, person_id=person_id)

@@ -8,12 +8,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import audit
 from tracker.auth.tokens import authenticate_bearer, current_staff, require_role
+from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.paging import page_of, paginated
 from tracker.pathway import queries, schemas, service
 from tracker.pathway.access import holding_establishment_only, person_or_404, record_or_404
 from tracker.pathway.models import Pathway, Person, Stage
 from tracker.pathway.summary import pathway_summary
+from tracker.types import utcnow
 
 LISTED = [getattr(Person, name) for name in schemas.PersonOut().dump_fields]
 bp = Blueprint("people", __name__, url_prefix="/api/v1", description="People and their pathway.")
@@ -29,7 +31,7 @@ def list_people(pagination_parameters, stage=None, q=None):
     staff = current_staff()
     if staff.role in ("commissioner", "admin"):
         abort(403, message="Your role sees aggregate reports only, never a person.")
-    query = queries.people_query(staff, stage, q)
+    query = queries.people_query(staff, stage, q, today=local_today())
     # The columns the list shows, as rows: building 50 Person objects cost more than dumping them.
     listed = query.with_only_columns(*LISTED).order_by(Person.family_name, Person.given_name, Person.id)
     people = page_of(listed, pagination_parameters, rows=True)
@@ -44,7 +46,7 @@ def list_people(pagination_parameters, stage=None, q=None):
 def create_person(data):
     """Add a person (offender managers only)."""
     require_role("offender_manager")
-    person = service.create_person(data, by=current_staff())
+    person = service.create_person(data, by=current_staff(), now=utcnow())
     db.session.commit()
     return person
 
@@ -54,7 +56,7 @@ def create_person(data):
 def get_person(person_id):
     """One person, with their consent history."""
     staff = current_staff()
-    person = person_or_404(staff, person_id)
+    person = person_or_404(staff, person_id, today=local_today())
     audit.record(staff.id, "view", person, person_id=person.id)
     db.session.commit()
     return person
@@ -65,8 +67,9 @@ def get_person(person_id):
 @bp.response(200, schemas.PersonDetailOut)
 def update_person(data, person_id):
     """Change a person's details; consent changes are kept as history."""
-    staff = current_staff()
-    person = service.update_person(person_or_404(staff, person_id, "person"), data, by=staff)
+    staff, now = current_staff(), utcnow()
+    person = person_or_404(staff, person_id, "person", today=local_today(now))
+    person = service.update_person(person, data, by=staff, now=now)
     db.session.commit()
     return person
 
@@ -76,8 +79,10 @@ def update_person(data, person_id):
 @bp.response(201, schemas.StageOut)
 def add_stage(data, person_id):
     """Move a person to the next stage of their pathway."""
-    staff = current_staff()
-    stage = service.add_stage(person_or_404(staff, person_id, "stage"), data, by=staff)
+    staff, now = current_staff(), utcnow()
+    stage = service.add_stage(
+        person_or_404(staff, person_id, "stage", today=local_today(now)), data, by=staff, now=now
+    )
     db.session.commit()
     return stage
 
@@ -87,10 +92,10 @@ def add_stage(data, person_id):
 @bp.response(200, schemas.StageOut)
 def update_stage(data, stage_id):
     """Record new official release dates on a custody stage."""
-    staff = current_staff()
-    stage, _ = record_or_404(staff, Stage, stage_id, "release_dates")
+    staff, now = current_staff(), utcnow()
+    stage, _ = record_or_404(staff, Stage, stage_id, "release_dates", today=local_today(now))
     holding_establishment_only(staff, stage.establishment_team_id, "release dates")
-    stage = service.update_release_dates(stage, data["release_dates"], by=staff)
+    stage = service.update_release_dates(stage, data["release_dates"], by=staff, now=now)
     db.session.commit()
     return stage
 
@@ -100,7 +105,7 @@ def update_stage(data, stage_id):
 def get_pathway(person_id):
     """The open pathway: stages in order, the current stage, kinds allowed next, key dates, flags."""
     staff = current_staff()
-    person = person_or_404(staff, person_id)
+    person = person_or_404(staff, person_id, today=local_today())
     pathway = _open_pathway(person)
     audit.record_view(staff.id, "pathways", pathway.id if pathway else None, person.id)
     db.session.commit()
@@ -129,7 +134,7 @@ def _open_pathway(person: Person) -> Pathway | None:
 def past_pathways(pagination_parameters, person_id):
     """The person's closed pathways, oldest first."""
     staff = current_staff()
-    person = person_or_404(staff, person_id)
+    person = person_or_404(staff, person_id, today=local_today())
     closed = page_of(
         select(Pathway)
         .where(Pathway.person_id == person.id, Pathway.closed_on.is_not(None))

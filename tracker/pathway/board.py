@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.pathway import checklist, dates
+from tracker.pathway import checklist, continuity, dates
 from tracker.pathway.handovers import summary_fields
 from tracker.pathway.history import histories
 from tracker.pathway.models import Appointment, Handover, Screening
@@ -55,7 +55,7 @@ def describe(rows: list[Handover], today: date) -> list[dict[str, Any]]:
     for h in rows:
         person, stage, statuses = h.person, h.stage, h.statuses()
         booked = any(
-            h.due_on and h.due_on <= d <= h.due_on + timedelta(days=21)
+            h.due_on and continuity.within(h.due_on, d)
             for d in history[h.person_id].community_appointments_on
         )
         factors = (

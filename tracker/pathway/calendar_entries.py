@@ -13,8 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import ColumnElement, select
 
 from tracker.auth.models import Staff
-from tracker.clock import zone
-from tracker.extensions import db
+from tracker.clock import local_today, zone
 from tracker.pathway.models import Appointment, Person, Stage
 from tracker.pathway.scope import people_visible_to
 
@@ -31,16 +30,16 @@ class Entry:
     on: date | None = None  # planned releases: a whole day
 
 
-def _their_people(staff: Staff) -> ColumnElement[bool]:
+def _their_people(staff: Staff, today: date) -> ColumnElement[bool]:
     if staff.role == "offender_manager":
         return Person.offender_manager_id == staff.id
-    return people_visible_to(staff)
+    return people_visible_to(staff, today)
 
 
 def upcoming(staff: Staff, now: datetime, horizon_days: int) -> list[Entry]:
     """The staff member's people's appointments and hearings from now, and planned releases from today,
     up to `horizon_days` ahead, soonest first."""
-    people = select(Person.id).where(_their_people(staff))
+    people = select(Person.id).where(_their_people(staff, local_today(now)))
     until = now + timedelta(days=horizon_days)
     appointments = db.session.execute(
         select(Appointment.id, Appointment.kind, Appointment.starts_at).where(

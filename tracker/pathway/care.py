@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -16,7 +16,6 @@ from tracker.extensions import db
 from tracker.pathway import enforcement, events, referrals, screening, sharing
 from tracker.pathway.models import Appointment, Person, Referral, Screening, Stage
 from tracker.sms.policy import RevealingText, check_private
-from tracker.types import utcnow
 
 
 def _team_or_invalid(team_id: int | None, field: str, kind: str | None = None) -> Team | None:
@@ -30,18 +29,22 @@ def _team_or_invalid(team_id: int | None, field: str, kind: str | None = None) -
     return team
 
 
-def book_appointment(person: Person, data: dict[str, Any], by: Staff) -> Appointment:
+def book_appointment(person: Person, data: dict[str, Any], by: Staff, now: datetime) -> Appointment:
     """Book an appointment for the person; its place label must be safe to put in a text."""
     _team_or_invalid(data.get("team_id"), "team_id")
     _check_place_label(data.get("location_label"))
     stage = person.open_pathway.current_stage if person.open_pathway else None
-    data["starts_at"] = data["starts_at"].astimezone(UTC)
+    columns = data | {"starts_at": data["starts_at"].astimezone(UTC)}  # the caller's dict stays as given
     appointment = Appointment(
-        person_id=person.id, stage_id=stage.id if stage else None, created_by_id=by.id, **data
+        person_id=person.id,
+        stage_id=stage.id if stage else None,
+        created_by_id=by.id,
+        created_at=now,
+        **columns,
     )
     db.session.add(appointment)
     db.session.flush()
-    events.appointment_booked.send(appointment)
+    events.appointment_booked.send(appointment, now=now)
     audit.record(by.id, "create", appointment, person_id=person.id, kind=appointment.kind)
     return appointment
 
@@ -74,19 +77,19 @@ def update_appointment(
     else:
         appointment.starts_at = data["starts_at"].astimezone(UTC)
     db.session.flush()
-    _announce_update(appointment, outcome)
+    _announce_update(appointment, outcome, now)
     detail = _printable(data) | ({"absence": appointment.absence} if outcome == "missed" else {})
     audit.record(by.id, "update", appointment, person_id=appointment.person_id, **detail, **_warning(warned))
     return appointment
 
 
-def _announce_update(appointment: Appointment, outcome: str | None) -> None:
+def _announce_update(appointment: Appointment, outcome: str | None, now: datetime) -> None:
     if outcome == "cancelled":
-        events.appointment_cancelled.send(appointment)
+        events.appointment_cancelled.send(appointment, now=now)
     elif outcome:
-        events.appointment_recorded.send(appointment)
+        events.appointment_recorded.send(appointment, now=now)
     else:
-        events.appointment_moved.send(appointment)
+        events.appointment_moved.send(appointment, now=now)
 
 
 def _check_who_judges(absence: str | None, by: Staff) -> None:
@@ -155,7 +158,7 @@ def _check_place_label(label: str | None) -> None:
         raise Invalid({"location_label": f"{refused} Use a neutral label, like a street name."}) from None
 
 
-def make_referral(person: Person, data: dict[str, Any], by: Staff) -> Referral:
+def make_referral(person: Person, data: dict[str, Any], by: Staff, now: datetime) -> Referral:
     """Refer the person to a team; its kind defaults by the team's (structured alcohol treatment or other)."""
     team = _team_or_invalid(data["to_team_id"], "to_team_id")
     kind = data.get("kind") or referrals.default_kind(team.kind if team else None)
@@ -166,6 +169,8 @@ def make_referral(person: Person, data: dict[str, Any], by: Staff) -> Referral:
         made_by_id=by.id,
         status="made",
         kept_for_team_id=sharing.kept_for(person, by),
+        made_at=now,
+        updated_at=now,
         **(data | {"kind": kind}),
     )
     db.session.add(referral)
@@ -176,8 +181,9 @@ def make_referral(person: Person, data: dict[str, Any], by: Staff) -> Referral:
     return referral
 
 
-def update_referral(referral: Referral, data: dict[str, Any], by: Staff, today: date) -> Referral:
+def update_referral(referral: Referral, data: dict[str, Any], by: Staff, now: datetime) -> Referral:
     """Move a referral's status as its status allows (made, accepted, started, ended), or correct its kind."""
+    today = local_today(now)
     status = data.get("status")
     if status is not None:
         _check_referral_move(referral, status)
@@ -194,7 +200,7 @@ def update_referral(referral: Referral, data: dict[str, Any], by: Staff, today: 
         referral.treatment_started_on = started_on
     if status == "declined":
         referral.decline_reason = data["decline_reason"]
-    referral.updated_at = utcnow()
+    referral.updated_at = now
     db.session.flush()
     corrected = {"kind_was": kind_was} if referral.kind != kind_was else {}
     audit.record(by.id, "update", referral, person_id=referral.person_id, **_printable(data), **corrected)
@@ -221,7 +227,7 @@ def _check_referral_move(referral: Referral, status: str) -> None:
         )
 
 
-def record_screening(person: Person, data: dict[str, Any], by: Staff) -> Screening:
+def record_screening(person: Person, data: dict[str, Any], by: Staff, now: datetime) -> Screening:
     """Score a screening (AUDIT, AUDIT-C or FAST) and keep it with its answers."""
     try:
         result = screening.score(data["tool"], data["answers"])
@@ -242,6 +248,7 @@ def record_screening(person: Person, data: dict[str, Any], by: Staff) -> Screeni
         intervention=data["intervention"],
         screened_by_id=by.id,
         kept_for_team_id=sharing.kept_for(person, by),
+        screened_at=now,
     )
     db.session.add(row)
     db.session.flush()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import jsonify
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -35,7 +37,7 @@ def _rows(model, person: Person, order_by, pagination, *where):
 
 def _listed(model, person_id: int, order_by, pagination):
     staff = current_staff()
-    person = person_or_404(staff, person_id)
+    person = person_or_404(staff, person_id, today=local_today())
     rows = _rows(model, person, order_by, pagination)
     audit.record(staff.id, "view", subject_type=model.__tablename__, person_id=person.id)
     db.session.commit()
@@ -53,8 +55,8 @@ def _either(full: type, need_only: type, many: bool = False) -> dict:
     return {"type": "array", "items": shape} if many else shape
 
 
-def _clinical(staff, person: Person) -> bool:
-    return clinical_access(staff, person, local_today())
+def _clinical(staff, person: Person, now: datetime) -> bool:
+    return clinical_access(staff, person, local_today(now))
 
 
 def _for_caller(full, need_only, data, clinical: bool, status: int = 200, many: bool = False):
@@ -64,11 +66,11 @@ def _for_caller(full, need_only, data, clinical: bool, status: int = 200, many: 
 
 def _clinical_listed(model, person_id: int, order_by, full, need_only, pagination):
     """A list holding clinical detail, read as the caller may see it; its view entry says which."""
-    staff = current_staff()
-    person = person_or_404(staff, person_id)
+    staff, now = current_staff(), utcnow()
+    person = person_or_404(staff, person_id, today=local_today(now))
     # What a holding team kept without the person's consent to share is not there for anyone else.
     rows = _rows(model, person, order_by, pagination, sharing.shown_to(model, staff))
-    clinical = _clinical(staff, person)
+    clinical = _clinical(staff, person, now)
     table = model.__tablename__
     audit.record(staff.id, "view", subject_type=table, person_id=person.id, **clinical_read(clinical))
     db.session.commit()
@@ -88,10 +90,10 @@ def list_appointments(pagination_parameters, person_id):
 @bp.response(201, schemas.AppointmentOut)
 def book_appointment(data, person_id):
     """Book an appointment."""
-    staff = current_staff()
-    person = person_or_404(staff, person_id, "appointment")
+    staff, now = current_staff(), utcnow()
+    person = person_or_404(staff, person_id, "appointment", today=local_today(now))
     own_team_only(staff, data.get("team_id"), "appointments")
-    appointment = care.book_appointment(person, data, by=staff)
+    appointment = care.book_appointment(person, data, by=staff, now=now)
     db.session.commit()
     return appointment
 
@@ -101,10 +103,12 @@ def book_appointment(data, person_id):
 @bp.response(200, schemas.AppointmentOut)
 def update_appointment(data, appointment_id):
     """Record an appointment's outcome (a missed one with its absence), settle its absence, or move it."""
-    staff = current_staff()
-    appointment, person = record_or_404(staff, Appointment, appointment_id, "appointment")
+    staff, now = current_staff(), utcnow()
+    appointment, person = record_or_404(
+        staff, Appointment, appointment_id, "appointment", today=local_today(now)
+    )
     owning_team_or_manager(staff, appointment, person)
-    care.update_appointment(appointment, data, by=staff, now=utcnow())
+    care.update_appointment(appointment, data, by=staff, now=now)
     db.session.commit()
     return appointment
 
@@ -128,11 +132,11 @@ def list_referrals(pagination_parameters, person_id):
 @bp.response(201, _either(schemas.ReferralOut, schemas.ReferralNeedOut))
 def make_referral(data, person_id):
     """Refer the person to a team."""
-    staff = current_staff()
-    person = person_or_404(staff, person_id, "referral")
-    referral = care.make_referral(person, data, by=staff)
+    staff, now = current_staff(), utcnow()
+    person = person_or_404(staff, person_id, "referral", today=local_today(now))
+    referral = care.make_referral(person, data, by=staff, now=now)
     db.session.commit()
-    return _for_caller(REFERRAL_OUT, REFERRAL_NEED_OUT, referral, _clinical(staff, person), 201)
+    return _for_caller(REFERRAL_OUT, REFERRAL_NEED_OUT, referral, _clinical(staff, person, now), 201)
 
 
 @bp.patch("/referrals/<int:referral_id>")
@@ -140,13 +144,13 @@ def make_referral(data, person_id):
 @bp.response(200, _either(schemas.ReferralOut, schemas.ReferralNeedOut))
 def update_referral(data, referral_id):
     """Move a referral on (accepted, declined, started, ended) and/or correct its kind."""
-    staff = current_staff()
-    referral, person = record_or_404(staff, Referral, referral_id, "referral_status")
+    staff, now = current_staff(), utcnow()
+    referral, person = record_or_404(staff, Referral, referral_id, "referral_status", today=local_today(now))
     own_team_only(staff, referral.to_team_id, "referrals")
-    care.update_referral(referral, data, by=staff, today=local_today())
+    care.update_referral(referral, data, by=staff, now=now)
     db.session.commit()
     # Declining or ending a referral ends the care relationship it made: the answer says so at once.
-    return _for_caller(REFERRAL_OUT, REFERRAL_NEED_OUT, referral, _clinical(staff, person))
+    return _for_caller(REFERRAL_OUT, REFERRAL_NEED_OUT, referral, _clinical(staff, person, now))
 
 
 @bp.get("/people/<int:person_id>/screenings")
@@ -168,8 +172,8 @@ def list_screenings(pagination_parameters, person_id):
 @bp.response(201, _either(schemas.ScreeningOut, schemas.ScreeningNeedOut))
 def record_screening(data, person_id):
     """Score and keep a screening (AUDIT, AUDIT-C or FAST)."""
-    staff = current_staff()
-    person = person_or_404(staff, person_id, "screening")
-    row = care.record_screening(person, data, by=staff)
+    staff, now = current_staff(), utcnow()
+    person = person_or_404(staff, person_id, "screening", today=local_today(now))
+    row = care.record_screening(person, data, by=staff, now=now)
     db.session.commit()
-    return _for_caller(SCREENING_OUT, SCREENING_NEED_OUT, row, _clinical(staff, person), 201)
+    return _for_caller(SCREENING_OUT, SCREENING_NEED_OUT, row, _clinical(staff, person, now), 201)

@@ -1,6 +1,6 @@
 """The handover checklist, its red/amber/green state and the cliff-edge factors.
 
-PURE: standard library and dates.py only; takes `today` as an argument.
+PURE: standard library, dates.py and continuity.py only; takes `today` as an argument.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from tracker.pathway.continuity import NO_COMMUNITY_APPOINTMENT
 from tracker.pathway.dates import add_months, is_working_day
 
 RELEASE_ITEMS: tuple[str, ...] = (
@@ -98,7 +99,7 @@ def cliff_edge_factors(facts: CliffEdgeFacts) -> list[dict[str, str]]:
     if facts.statuses.get("accommodation") not in SETTLED:
         add("no_accommodation", "No accommodation confirmed for the first night.")
     if not facts.community_appointment_booked:
-        add("no_community_appointment", "No community appointment booked within 21 days of release.")
+        add("no_community_appointment", NO_COMMUNITY_APPOINTMENT)
     if facts.audit_zone == 4:
         # Worded as the need: everyone on the board reads it, not only those who may see the score.
         add("audit_zone_iv", "Specialist alcohol referral needed: arrange treatment before release.")

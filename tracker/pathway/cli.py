@@ -15,6 +15,7 @@ from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.pathway import demo, release_import
 from tracker.pathway.release_rows import Unreadable
+from tracker.types import utcnow
 
 demo_cli = AppGroup("demo", help="Demo data for development.")
 import_cli = AppGroup("import", help="Bring records in from files.")
@@ -33,7 +34,7 @@ def seed(if_empty: bool) -> None:
         raise click.ClickException(
             "The database is not empty (it has teams or accounts); demo data goes into an empty one."
         )
-    passwords = demo.seed(local_today())
+    passwords = demo.seed(utcnow())
     db.session.commit()
     click.echo("Demo accounts (passwords are shown once, now):")
     for email, password in passwords.items():

@@ -11,7 +11,7 @@ from flask import current_app
 
 from tracker.auth import service as auth
 from tracker.auth.models import Staff
-from tracker.clock import zone
+from tracker.clock import local_today, zone
 from tracker.pathway import arrest_referral, care, dates, screening, service
 from tracker.pathway.models import Person
 
@@ -90,7 +90,7 @@ WALKS = (
 )
 
 
-def seed(today: date) -> dict[str, str]:
+def seed(now: datetime) -> dict[str, str]:
     """Create the demo teams, accounts and caseload; returns each account's new password."""
     teams = {name: auth.create_team(name, kind, code) for name, kind, code in TEAMS}
     passwords = {email: secrets.token_urlsafe(12) for email, *_ in ACCOUNTS}
@@ -103,8 +103,8 @@ def seed(today: date) -> dict[str, str]:
     ids = {name: team.id for name, team in teams.items()}
     for n, walk in enumerate(WALKS):
         manager = managers[0] if n % 3 else managers[1]
-        _walk_person(n, walk, manager, ids, today, rng)
-    _held_by_treatment(staff["treatment@example.org"], managers[0], ids, today)
+        _walk_person(n, walk, manager, ids, now, rng)
+    _held_by_treatment(staff["treatment@example.org"], managers[0], ids, local_today(now))
     return passwords
 
 
@@ -148,8 +148,9 @@ def _held_by_treatment(worker: Staff, manager: Staff, teams: dict[str, int], tod
 
 
 def _walk_person(
-    n: int, walk: tuple[str, ...], by: Staff, teams: dict[str, int], today: date, rng: random.Random
+    n: int, walk: tuple[str, ...], by: Staff, teams: dict[str, int], now: datetime, rng: random.Random
 ) -> None:
+    today = local_today(now)
     person = service.create_person(
         {
             "given_name": GIVEN[n % len(GIVEN)],
@@ -165,6 +166,7 @@ def _walk_person(
             "sex": "female" if n % 4 == 1 else "male",
         },
         by=by,
+        now=now,
     )
     start = today - timedelta(days=len(walk) * 40 + rng.randint(0, 20))
     sentence: dict[str, Any] = {}
@@ -183,9 +185,9 @@ def _walk_person(
             )
             sentence = _sentence(start_on, dates.effective_release_on(release_on), n)
             fields = _stage_fields(kind, start_on, n, teams, today, sentence)
-        service.add_stage(person, fields, by=by)
+        service.add_stage(person, fields, by=by, now=now)
     if person.alcohol_need:
-        _screen_and_refer(person, n, by, teams, today, rng)
+        _screen_and_refer(person, n, by, teams, now, rng)
     if walk[-1] in ("licence", "atr") or n % 5 == 0:
         at = datetime.combine(today + timedelta(days=1 + n % 10), time(10, 30), zone())
         care.book_appointment(
@@ -197,6 +199,7 @@ def _walk_person(
                 "team_id": teams["Bristol Probation"],
             },
             by=by,
+            now=now,
         )
 
 
@@ -214,13 +217,15 @@ def _sentence(start_on: date, release_on: date, n: int) -> dict[str, Any]:
 
 
 def _screen_and_refer(
-    person: Person, n: int, by: Staff, teams: dict[str, int], today: date, rng: random.Random
+    person: Person, n: int, by: Staff, teams: dict[str, int], now: datetime, rng: random.Random
 ) -> None:
     """An AUDIT with what was done about it; zone IV and every other need referred to treatment."""
     answers = [rng.randint(1, 4) for _ in range(8)] + [rng.choice([0, 2, 4]) for _ in range(2)]
     result = screening.score("audit", answers)
     intervention = DEMO_INTERVENTIONS[result.zone or 1]
-    care.record_screening(person, {"tool": "audit", "answers": answers, "intervention": intervention}, by=by)
+    care.record_screening(
+        person, {"tool": "audit", "answers": answers, "intervention": intervention}, by=by, now=now
+    )
     if result.zone == 4 or n % 2 == 0:
         care.make_referral(
             person,
@@ -230,6 +235,7 @@ def _screen_and_refer(
                 "reason": f"AUDIT {result.score}: specialist assessment and treatment.",
             },
             by=by,
+            now=now,
         )
 
 

@@ -1,10 +1,10 @@
 """Probation enforcement: which missed appointments count, when one records a warning, when a breach review.
 
-PURE: standard library only. A missed appointment's absence is acceptable, unacceptable or pending (not
-yet decided). Only probation and treatment appointments that are requirements of an ATR or a licence
-count: a missed court hearing never does. The first counting unacceptable absence with no warning in
-force records a warning; a further one within 12 months of a warning calls for a breach review
-(on licence, consider recall).
+PURE: standard library and continuity.py. A missed appointment's absence is acceptable, unacceptable
+or pending (not yet decided). Only community (probation and treatment) appointments that are
+requirements of an ATR or a licence count: a missed court hearing never does. The first counting
+unacceptable absence with no warning in force records a warning; a further one within 12 months of a
+warning calls for a breach review (on licence, consider recall).
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ import calendar
 from collections.abc import Iterable
 from datetime import date
 
+from tracker.pathway.continuity import COMMUNITY_KINDS
+
 ABSENCES: tuple[str, ...] = ("acceptable", "unacceptable", "pending")
 # An absence is settled once it is judged acceptable or not; pending can still be decided.
 SETTLED_ABSENCES: tuple[str, ...] = ("acceptable", "unacceptable")
 WARNING_MONTHS = 12
 
-COUNTING_APPOINTMENT_KINDS: tuple[str, ...] = ("probation", "treatment_assessment", "treatment_session")
+COUNTING_APPOINTMENT_KINDS: tuple[str, ...] = COMMUNITY_KINDS
 COUNTING_STAGE_KINDS: tuple[str, ...] = ("atr", "licence")
 
 WARNING = "warning"

@@ -5,10 +5,12 @@ change and before its caller commits, and the receivers (connected in each featu
 there and then, in the same transaction. A text written by a receiver is committed with its cause, and
 a receiver that raises undoes the whole change.
 
-Every signal's sender is the record that changed: a Handover or an Appointment, and nothing else is
-sent with it, so a receiver is any function of that one record; only a caseload transfer (sender the
-Person) also says whose caseload the person left, and an import sends the release handovers it changed
-as one tuple of their ids (release_dates_changed_together), so receivers read and write for all at once.
+Every signal's sender is the record that changed: a Handover or an Appointment, sent with `now`, the
+instant of the use case that changed it (a receiver stamps what it writes with that, never the wall
+clock), so a receiver is any function of that record and `now`; only a caseload transfer (sender the
+Person) also says whose caseload the person left; and an import sends the release handovers it changed
+as one tuple of their ids (release_dates_changed_together), with `now`, so receivers read and write for
+all at once.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from tracker.pathway import board, handovers, queries
 from tracker.pathway.access import holding_establishment_only, record_or_404
 from tracker.pathway.checklist import STATUSES
 from tracker.pathway.models import Handover
+from tracker.types import utcnow
 
 bp = Blueprint("handovers", __name__, url_prefix="/api/v1", description="Handovers and their checklists.")
 bp.before_request(authenticate_bearer)
@@ -95,11 +96,11 @@ def handover_board(pagination_parameters, within_days, team_id=None):
 @bp.response(200, HandoverOut)
 def get_handover(handover_id):
     """One handover with its checklist, red/amber/green and cliff-edge factors."""
-    staff = current_staff()
-    handover, person = record_or_404(staff, Handover, handover_id)
+    staff, today = current_staff(), local_today()
+    handover, person = record_or_404(staff, Handover, handover_id, today=today)
     audit.record(staff.id, "view", handover, person_id=person.id)
     db.session.commit()
-    return board.describe([handover], local_today())[0]
+    return board.describe([handover], today)[0]
 
 
 @bp.patch("/handovers/<int:handover_id>")
@@ -107,9 +108,9 @@ def get_handover(handover_id):
 @bp.response(200, HandoverOut)
 def update_handover(data, handover_id):
     """Tick checklist items: {"checklist": {"accommodation": "done", ...}}."""
-    staff = current_staff()
-    handover, _ = record_or_404(staff, Handover, handover_id, "handover")
+    staff, now = current_staff(), utcnow()
+    handover, _ = record_or_404(staff, Handover, handover_id, "handover", today=local_today(now))
     holding_establishment_only(staff, handover.team_id, "a handover's checklist")
-    handovers.update_checklist(handover, data["checklist"], by=staff)
+    handovers.update_checklist(handover, data["checklist"], by=staff, now=now)
     db.session.commit()
-    return board.describe([handover], local_today())[0]
+    return board.describe([handover], local_today(now))[0]

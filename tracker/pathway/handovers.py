@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from blinker import Signal
@@ -13,14 +13,15 @@ from tracker.auth.models import Staff
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.pathway import checklist, equality, events, stages
+
+# CONTINUITY_DAYS is imported from here by alerts/sweep.py; continuity.py is its one home.
+from tracker.pathway.continuity import CONTINUITY_DAYS as CONTINUITY_DAYS
+from tracker.pathway.continuity import window_end
 from tracker.pathway.models import Handover, HandoverItem, Person, Stage
-from tracker.types import utcnow
 
 # What happened to which handover, announced once the change is flushed (tracker/pathway/events.py).
 Changes = list[tuple[Signal, Handover]]
 
-# The continuity-of-care outcome is fixed this many days after the actual release (indicator C20).
-CONTINUITY_DAYS = 21
 # A handover in one of these states is history: nothing on it can be due any more.
 CLOSED_STATUSES = ("cancelled", "closed", "returned_to_custody")
 
@@ -29,39 +30,41 @@ def _handover(stage: Stage, kind: str) -> Handover | None:
     return db.session.scalar(select(Handover).where(Handover.stage_id == stage.id, Handover.kind == kind))
 
 
-def _open(stage: Stage, kind: str, team_id: int | None, due_on: date | None) -> Handover:
+def _open(stage: Stage, kind: str, team_id: int | None, due_on: date | None, now: datetime) -> Handover:
     handover = _handover(stage, kind)
     if handover is None:
-        handover = Handover(person_id=stage.person_id, stage_id=stage.id, kind=kind, status="open")
+        handover = Handover(
+            person_id=stage.person_id, stage_id=stage.id, kind=kind, status="open", created_at=now
+        )
         handover.items = [HandoverItem(item=item) for item in checklist.ITEMS_BY_KIND[kind]]
         db.session.add(handover)
-    handover.team_id, handover.due_on = team_id, due_on
+    handover.team_id, handover.due_on, handover.updated_at = team_id, due_on, now
     return handover
 
 
-def stage_started(stage: Stage, previous: Stage | None) -> None:
+def stage_started(stage: Stage, previous: Stage | None, now: datetime) -> None:
     """Open the handovers a new stage brings, settle those of the stage it ends, and announce each change."""
     changes: Changes = []
     if stage.kind == "custody":
-        _open(stage, "custody_reception", stage.establishment_team_id, stage.start_on)
+        _open(stage, "custody_reception", stage.establishment_team_id, stage.start_on, now)
         if stage.release_on:
-            release = _open(stage, "release", stage.establishment_team_id, stage.release_on)
+            release = _open(stage, "release", stage.establishment_team_id, stage.release_on, now)
             changes.append((events.release_dates_changed, release))
-        changes += [(events.back_in_custody, earlier) for earlier in _back_in_custody(stage)]
+        changes += [(events.back_in_custody, earlier) for earlier in _back_in_custody(stage, now)]
     elif stage.kind == "atr" and previous is not None and previous.kind == "court":
-        _open(stage, "atr_start", stage.treatment_team_id, stage.start_on)
+        _open(stage, "atr_start", stage.treatment_team_id, stage.start_on, now)
     if previous is not None and previous.kind == "custody":
-        changes += _custody_ended(previous, stage)
+        changes += _custody_ended(previous, stage, now)
     if stage.kind == "closed":
-        changes += [(events.handover_status_changed, h) for h in _close_with_pathway(stage)]
+        changes += [(events.handover_status_changed, h) for h in _close_with_pathway(stage, now)]
     db.session.flush()
-    _announce(changes)
+    _announce(changes, now)
 
 
-def _announce(changes: Changes) -> None:
+def _announce(changes: Changes, now: datetime) -> None:
     # After the flush, so every handover has its id; receivers write in the caller's transaction.
     for signal, handover in changes:
-        signal.send(handover)
+        signal.send(handover, now=now)
 
 
 def released_on(stage: Stage) -> date | None:
@@ -70,17 +73,17 @@ def released_on(stage: Stage) -> date | None:
     return release.released_on if release else None
 
 
-def _custody_ended(custody: Stage, stage: Stage) -> Changes:
+def _custody_ended(custody: Stage, stage: Stage, now: datetime) -> Changes:
     # Only a recorded release says someone is out; any other end of custody cancels the plan.
     release = _handover(custody, "release")
     fields = {"reason": stage.reason, "remanded": stage.remanded}
     if stages.ends_custody_in_release(custody.kind, custody.basis, stage.kind, fields):
-        release = release or _open(custody, "release", custody.establishment_team_id, stage.start_on)
-        release.released_on = stage.start_on
+        release = release or _open(custody, "release", custody.establishment_team_id, stage.start_on, now)
+        release.released_on, release.updated_at = stage.start_on, now
         _fix_at_release(release, custody)
         return [(events.released, release)]
     if release is not None and stage.kind != "closed":  # a closure closes it with the pathway
-        release.status = "cancelled"
+        release.status, release.updated_at = "cancelled", now
         return [(events.handover_status_changed, release)]
     return []
 
@@ -99,7 +102,7 @@ def _fix_at_release(release: Handover, custody: Stage) -> None:
     release.sentence_band = equality.sentence_band(custody.basis, custody.sentence_start_on, expiry)
 
 
-def _back_in_custody(stage: Stage) -> list[Handover]:
+def _back_in_custody(stage: Stage, now: datetime) -> list[Handover]:
     # A return to custody before A+21 fixes the last release's outcome: there was no community to engage in.
     returned = []
     for earlier in db.session.scalars(
@@ -111,13 +114,14 @@ def _back_in_custody(stage: Stage) -> list[Handover]:
             Handover.stage_id != stage.id,
         )
     ):
-        if stage.start_on < earlier.released_on + timedelta(days=CONTINUITY_DAYS):
+        if stage.start_on < window_end(earlier.released_on):
             earlier.status, earlier.engaged_fixed_on = "returned_to_custody", stage.start_on
+            earlier.updated_at = now
             returned.append(earlier)
     return returned
 
 
-def _close_with_pathway(closing: Stage) -> list[Handover]:
+def _close_with_pathway(closing: Stage, now: datetime) -> list[Handover]:
     # A release keeps its handover to A+21 even when the pathway closes; anything unreleased closes.
     stage_ids = select(Stage.id).where(Stage.pathway_id == closing.pathway_id)
     closed = []
@@ -125,25 +129,25 @@ def _close_with_pathway(closing: Stage) -> list[Handover]:
         select(Handover).where(Handover.stage_id.in_(stage_ids), Handover.status == "open")
     ):
         if handover.released_on is None:
-            handover.status = "closed"
+            handover.status, handover.updated_at = "closed", now
             closed.append(handover)
     return closed
 
 
-def release_dates_changed(stage: Stage) -> None:
+def release_dates_changed(stage: Stage, now: datetime) -> None:
     """Create the release handover once a release date is known, keep it on that date, and announce it."""
     if stage.release_on is None:
         release = _handover(stage, "release")
         if release is None:
             return
-        release.due_on = None
+        release.due_on, release.updated_at = None, now
     else:
-        release = _open(stage, "release", stage.establishment_team_id, stage.release_on)
+        release = _open(stage, "release", stage.establishment_team_id, stage.release_on, now)
     db.session.flush()
-    _announce([(events.release_dates_changed, release)])
+    _announce([(events.release_dates_changed, release)], now)
 
 
-def update_checklist(handover: Handover, changes: dict[str, str], by: Staff) -> Handover:
+def update_checklist(handover: Handover, changes: dict[str, str], by: Staff, now: datetime) -> Handover:
     """Set checklist items' statuses, keeping who and when."""
     if handover.status in CLOSED_STATUSES:
         raise Conflict(f"This handover is {handover.status.replace('_', ' ')}; its checklist is closed.")
@@ -158,7 +162,6 @@ def update_checklist(handover: Handover, changes: dict[str, str], by: Staff) -> 
     }
     if unknown or bad:
         raise Invalid(unknown | bad)
-    now = utcnow()
     for name, status in changes.items():
         if items[name].status != status:
             items[name].status, items[name].updated_by_id, items[name].updated_at = status, by.id, now

@@ -17,10 +17,8 @@ from tracker.auth.models import Team
 from tracker.clock import zone
 from tracker.extensions import among, db
 from tracker.pathway import referrals
+from tracker.pathway.continuity import COMMUNITY_KINDS, TREATMENT_KINDS
 from tracker.pathway.models import Appointment, Referral
-
-COMMUNITY_KINDS = ("probation", "treatment_assessment", "treatment_session")
-TREATMENT_KINDS = ("treatment_assessment", "treatment_session")
 
 
 @dataclass

@@ -13,10 +13,10 @@ from tracker.pathway.scope import people_visible_to
 
 
 def people_query(
-    staff: Staff, stage: str | None = None, q: str | None = None, mine_only: bool = False
+    staff: Staff, stage: str | None = None, q: str | None = None, mine_only: bool = False, *, today: date
 ) -> Select:
     """The people this staff member may see, narrowed by caseload, current stage and a search."""
-    query = select(Person).where(people_visible_to(staff))
+    query = select(Person).where(people_visible_to(staff, today))
     if mine_only:
         query = query.where(Person.offender_manager_id == staff.id)
     if stage:
@@ -47,7 +47,7 @@ def board_query(staff: Staff, team_id: int, today: date, within_days: int) -> Se
             Handover.team_id == team_id,
             Handover.due_on >= today,
             Handover.due_on <= today + timedelta(days=within_days),
-            people_visible_to(staff),
+            people_visible_to(staff, today),
         )
         .options(
             joinedload(Handover.person),

@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from tracker.inputs import BoundedDate, BoundedDateTime, Id, InputSchema
 from tracker.pathway import referrals
 from tracker.pathway.bounds import BIRTH, FAR, NEAR
+from tracker.pathway.continuity import APPOINTMENT_KINDS
 from tracker.pathway.enforcement import ABSENCES
 from tracker.pathway.equality import ETHNIC_GROUPS
 from tracker.pathway.plain_output import PlainOutput
@@ -14,7 +15,6 @@ from tracker.pathway.screening import INTERVENTIONS, TOOLS
 from tracker.pathway.stages import ATR_EXIT_REASONS, CLOSED_REASONS, KINDS, SUPERVISION_TYPES
 from tracker.privacy import need_label
 
-APPOINTMENT_KINDS = ("court_hearing", "probation", "treatment_assessment", "treatment_session")
 OUTCOMES = ("attended", "missed", "cancelled")
 # The statuses a referral can be moved to (it is made as `made`).
 REFERRAL_STATUSES = tuple(dict.fromkeys(s for moves in referrals.NEXT.values() for s in moves))

@@ -6,12 +6,11 @@ change answers 403.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, false, or_, select
 
 from tracker.auth.models import Staff
-from tracker.clock import local_today
 from tracker.pathway.models import Person, Referral, Stage
 
 # A resettlement team sees people it holds and those it released in the last 12 weeks.
@@ -37,8 +36,8 @@ WRITES = {
 HOLDER_WRITES = {"stage", "share_consent", "charge", "referral"}
 
 
-def people_visible_to(staff: Staff) -> ColumnElement[bool]:
-    """A WHERE clause on Person selecting exactly the people this staff member may see."""
+def people_visible_to(staff: Staff, today: date) -> ColumnElement[bool]:
+    """A WHERE clause on Person selecting exactly the people this staff member may see on `today`."""
     team_id = staff.team_id
     if staff.role == "offender_manager":
         # The team's caseloads include the caller's own.
@@ -47,7 +46,7 @@ def people_visible_to(staff: Staff) -> ColumnElement[bool]:
         held_or_recent = select(Stage.person_id).where(
             Stage.kind == "custody",
             Stage.establishment_team_id == team_id,
-            or_(Stage.end_on.is_(None), Stage.end_on >= local_today() - RELEASED_WINDOW),
+            or_(Stage.end_on.is_(None), Stage.end_on >= today - RELEASED_WINDOW),
         )
         return Person.id.in_(held_or_recent)
     if staff.role == "treatment":

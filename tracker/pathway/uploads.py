@@ -33,9 +33,8 @@ class ReleaseListUpload(Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
-def keep(data: bytes, filename: str, sha256: str, by: Staff) -> ReleaseListUpload:
+def keep(data: bytes, filename: str, sha256: str, by: Staff, now: datetime) -> ReleaseListUpload:
     """Keep an upload for its uploader to confirm; expired uploads go at the same time."""
-    now = utcnow()
     db.session.execute(delete(ReleaseListUpload).where(ReleaseListUpload.expires_at <= now))
     upload = ReleaseListUpload(
         staff_id=by.id,
@@ -51,14 +50,14 @@ def keep(data: bytes, filename: str, sha256: str, by: Staff) -> ReleaseListUploa
     return upload
 
 
-def held_for(upload_id: int, by: Staff) -> ReleaseListUpload | None:
+def held_for(upload_id: int, by: Staff, now: datetime) -> ReleaseListUpload | None:
     """The upload, if this staff member made it for their current team and it has not expired."""
     return db.session.scalar(
         select(ReleaseListUpload).where(
             ReleaseListUpload.id == upload_id,
             ReleaseListUpload.staff_id == by.id,
             ReleaseListUpload.team_id == by.team_id,
-            ReleaseListUpload.expires_at > utcnow(),
+            ReleaseListUpload.expires_at > now,
         )
     )
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from tracker import audit
 from tracker.auth.tokens import authenticate_bearer, current_staff
+from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.paging import page_of, paginated
 from tracker.pathway.access import person_or_404
@@ -40,7 +41,7 @@ class MessageOut(Schema):
 def list_messages(pagination_parameters, person_id):
     """The person's texts, by due time."""
     staff = current_staff()
-    person = person_or_404(staff, person_id)
+    person = person_or_404(staff, person_id, today=local_today())
     rows = page_of(
         select(Message).where(Message.person_id == person.id).order_by(Message.due_at, Message.id),
         pagination_parameters,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -11,12 +11,12 @@ from sqlalchemy import select
 from tracker.auth.models import Staff
 from tracker.clock import zone
 from tracker.extensions import db
+from tracker.pathway.continuity import COMMUNITY_KINDS, within
 from tracker.pathway.models import Appointment, Handover, Person
 from tracker.sms.models import Message, among
 from tracker.sms.policy import first_name_only, revealing_words_in
 from tracker.sms.templates import render, revealing_words
 
-COMMUNITY_KINDS = ("probation", "treatment_assessment", "treatment_session")
 # Welsh day and month abbreviations and am/pm (CLDR's), so a Welsh text carries no English words.
 WELSH_DAYS = ("Llun", "Maw", "Mer", "Iau", "Gwen", "Sad", "Sul")
 WELSH_MONTHS = ("Ion", "Chwef", "Maw", "Ebr", "Mai", "Meh", "Gorff", "Awst", "Medi", "Hyd", "Tach", "Rhag")
@@ -146,12 +146,11 @@ def _appointments_for(rows: list[Message]) -> dict[tuple[str, int], Appointment]
             by_person.setdefault(a.person_id, []).append(a)
         for h in handovers:
             out_on = h.released_on or h.due_on
-            released = datetime.combine(out_on, datetime.min.time(), zone())
             first = next(
                 (
                     a
                     for a in by_person.get(h.person_id, ())
-                    if released <= a.starts_at < released + timedelta(days=21)
+                    if within(out_on, a.starts_at.astimezone(zone()).date())
                 ),
                 None,
             )

@@ -4,6 +4,8 @@ manager exactly as a failure at send time does."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from tracker.alerts.service import raise_event_alert
@@ -22,7 +24,9 @@ PROVIDER_STATUS = {
 }
 
 
-def record_status(gateway_sid: str, provider_status: str, error_code: str | None) -> StatusEvent | None:
+def record_status(
+    gateway_sid: str, provider_status: str, error_code: str | None, now: datetime
+) -> StatusEvent | None:
     """Keep a status callback and apply it to its message, if the message's id is known yet.
 
     Unknown statuses and callbacks without an id are ignored (None); late and repeated ones are
@@ -32,7 +36,11 @@ def record_status(gateway_sid: str, provider_status: str, error_code: str | None
     if status is None or not gateway_sid:
         return None
     event = StatusEvent(
-        gateway_sid=gateway_sid, provider_status=provider_status, status=status, error_code=error_code
+        gateway_sid=gateway_sid,
+        provider_status=provider_status,
+        status=status,
+        error_code=error_code,
+        received_at=now,
     )
     db.session.add(event)
     message = db.session.scalar(select(Message).where(Message.gateway_sid == gateway_sid))
@@ -57,7 +65,8 @@ def apply_waiting(messages: list[Message]) -> None:
 
 def _apply(message: Message, event: StatusEvent) -> None:
     event.message_id = message.id
-    if advance(message, event.status, event.error_code) and event.status == "undelivered":
+    # Stamped with the callback's own instant: one applied later, by the dispatcher, keeps when it came.
+    if advance(message, event.status, event.error_code, event.received_at) and event.status == "undelivered":
         code = event.error_code or "unknown"
         raise_event_alert(
             message.person,
@@ -65,4 +74,5 @@ def _apply(message: Message, event: StatusEvent) -> None:
             f"A text was not delivered (error {code}). Check the mobile number.",
             subject_type="sms_messages",
             subject_id=message.id,
+            now=event.received_at,
         )

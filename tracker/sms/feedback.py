@@ -11,26 +11,25 @@ from sqlalchemy import select
 
 from tracker.clock import zone
 from tracker.extensions import db
+from tracker.pathway.continuity import COMMUNITY_KINDS
 from tracker.pathway.models import Appointment, Handover, Person
 from tracker.sms import outbox
-from tracker.sms.compose import COMMUNITY_KINDS
 from tracker.sms.models import FeedbackRating, Message
 from tracker.sms.policy import feedback_rating
 from tracker.sms.templates import clock_time, schedule
-from tracker.types import utcnow
 
 PURPOSE = "feedback"
 # An appointment recorded so late that a text "the day after" would come a week on is not asked about.
 STALE_AFTER_DAYS = 7
 
 
-def appointment_changed(appointment: Appointment) -> None:
+def appointment_changed(appointment: Appointment, now: datetime) -> None:
     """sms's one receiver of pathway's appointment changes: the reminders, then the feedback text."""
-    outbox.appointment_changed(appointment)
-    appointment_recorded(appointment)
+    outbox.appointment_changed(appointment, now)
+    appointment_recorded(appointment, now)
 
 
-def appointment_recorded(appointment: Appointment) -> None:
+def appointment_recorded(appointment: Appointment, now: datetime) -> None:
     """Write the feedback text when this is the first attended community appointment since a release."""
     if appointment.outcome != "attended" or appointment.kind not in COMMUNITY_KINDS:
         return
@@ -42,10 +41,9 @@ def appointment_recorded(appointment: Appointment) -> None:
     due = datetime.combine(
         attended_on + timedelta(days=plan["days_after_appointment"]), clock_time(plan["at"]), zone()
     )
-    now = utcnow()
     if now.astimezone(zone()).date() > attended_on + timedelta(days=STALE_AFTER_DAYS):
         return
-    outbox.want(appointment.person_id, PURPOSE, "handovers", handover.id, max(due, now))
+    outbox.want(appointment.person_id, PURPOSE, "handovers", handover.id, max(due, now), now)
 
 
 def _release_before(person_id: int, on) -> Handover | None:

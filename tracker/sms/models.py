@@ -115,13 +115,13 @@ class StatusEvent(Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-def advance(message: Message, status: str, error_code: str | None) -> bool:
-    """Move a message on to a later status; an earlier or equal one changes nothing."""
+def advance(message: Message, status: str, error_code: str | None, at: datetime) -> bool:
+    """Move a message on to a later status, reported at `at`; an earlier or equal one changes nothing."""
     if PROGRESS[status] <= PROGRESS[message.status]:
         return False
     message.status = status
     if status == "delivered":
-        message.delivered_at = utcnow()
+        message.delivered_at = at
     if status == "undelivered":
         message.error_code = error_code or message.error_code
     return True

@@ -17,7 +17,6 @@ from tracker.extensions import db
 from tracker.pathway.models import Appointment, Handover, ReleaseDate
 from tracker.sms.models import Message
 from tracker.sms.templates import clock_time, schedule
-from tracker.types import utcnow
 
 APPOINTMENT_PURPOSES = ("court_hearing", "appointment")
 RELEASE_PURPOSES = ("release_day", "check_in")
@@ -29,7 +28,9 @@ def _at(day: date, hhmm: str) -> datetime:
     return datetime.combine(day, clock_time(hhmm), zone())
 
 
-def want(person_id: int, purpose: str, subject_type: str, subject_id: int, due_at: datetime) -> None:
+def want(
+    person_id: int, purpose: str, subject_type: str, subject_id: int, due_at: datetime, now: datetime
+) -> None:
     """Make sure this row exists and is pending (a cancelled one comes back when its time returns)."""
     row = db.session.scalar(
         select(Message).where(
@@ -49,27 +50,28 @@ def want(person_id: int, purpose: str, subject_type: str, subject_id: int, due_a
                 subject_id=subject_id,
                 due_at=due_at,
                 status="pending",
+                created_at=now,
+                updated_at=now,
             )
         )
     elif row.status == "cancelled":
-        row.status, row.note = "pending", None
+        row.status, row.note, row.updated_at = "pending", None, now
 
 
-def _cancel(where, reason: str, keep: Set[datetime] = frozenset()) -> None:
+def _cancel(where, reason: str, now: datetime, keep: Set[datetime] = frozenset()) -> None:
     rows = db.session.scalars(select(Message).where(*where, Message.status == "pending")).all()
     for row in rows:
         if row.due_at not in keep:
-            row.status, row.note = "cancelled", reason
+            row.status, row.note, row.updated_at = "cancelled", reason, now
 
 
-def appointment_changed(appointment: Appointment) -> None:
+def appointment_changed(appointment: Appointment, now: datetime) -> None:
     """Keep an appointment's reminders in step: written when booked, moved with it, cancelled with it."""
     purpose = "court_hearing" if appointment.kind == "court_hearing" else "appointment"
     wanted: set[datetime] = set()
     if appointment.outcome is None:
         plan = schedule()[purpose]
         starts_on = appointment.starts_at.astimezone(zone()).date()
-        now = utcnow()
         for days in plan["days_before"]:
             due = _at(starts_on - timedelta(days=days), plan["at"])
             if now <= due < appointment.starts_at:  # a reminder already past is not sent late
@@ -79,9 +81,9 @@ def appointment_changed(appointment: Appointment) -> None:
         Message.subject_id == appointment.id,
         Message.purpose.in_(APPOINTMENT_PURPOSES),
     )
-    _cancel(where, f"Appointment {appointment.outcome or 'moved'}.", keep=wanted)
+    _cancel(where, f"Appointment {appointment.outcome or 'moved'}.", now, keep=wanted)
     for due in wanted:
-        want(appointment.person_id, purpose, "appointments", appointment.id, due)
+        want(appointment.person_id, purpose, "appointments", appointment.id, due, now)
     if appointment.outcome == "missed":
         after = timedelta(minutes=schedule()["missed"]["minutes_after"])
         want(
@@ -89,22 +91,23 @@ def appointment_changed(appointment: Appointment) -> None:
             "missed",
             "appointments",
             appointment.id,
-            (appointment.outcome_at or utcnow()) + after,
+            (appointment.outcome_at or now) + after,
+            now,
         )
 
 
-def release_changed(handover: Handover) -> None:
+def release_changed(handover: Handover, now: datetime) -> None:
     """Keep the release-day text on the confirmed date and the check-in two days after the actual release.
 
     The release-day text goes at 09:00 on the confirmed date only, while custody is open or when the
     person was released that very day; a planned date that is not confirmed is never announced.
     """
-    releases_changed((handover.id,))
+    releases_changed((handover.id,), now)
 
 
-def releases_changed(handover_ids: Sequence[int]) -> None:
+def releases_changed(handover_ids: Sequence[int], now: datetime) -> None:
     """release_changed for many handovers at once (an imported release list), in a few statements."""
-    plan, now = schedule(), utcnow()
+    plan = schedule()
     handovers: list[Any] = []
     rows: list[Message] = []
     for start in range(0, len(handover_ids), CHUNK):
@@ -122,7 +125,7 @@ def releases_changed(handover_ids: Sequence[int]) -> None:
     wanted = {h.id: _release_texts(h, plan, now) for h in handovers}
     for row in rows:
         if row.status == "pending" and row.due_at not in wanted.get(row.subject_id, {}):
-            row.status, row.note = "cancelled", "Release date moved or cancelled."
+            row.status, row.note, row.updated_at = "cancelled", "Release date moved or cancelled.", now
     existing = {(r.subject_id, r.purpose, r.due_at): r for r in rows}
     for handover in handovers:
         for due, purpose in wanted[handover.id].items():
@@ -136,12 +139,14 @@ def releases_changed(handover_ids: Sequence[int]) -> None:
                         subject_id=handover.id,
                         due_at=due,
                         status="pending",
+                        created_at=now,
+                        updated_at=now,
                     )
                 )
             elif kept.status == "cancelled":
-                kept.status, kept.note = "pending", None
+                kept.status, kept.note, kept.updated_at = "pending", None, now
         if handover.released_on:
-            release_held(handover.person_id, handover.released_on)
+            release_held(handover.person_id, handover.released_on, now)
 
 
 def _release_facts() -> Select[Any]:
@@ -169,7 +174,7 @@ def _release_texts(handover: Any, plan: dict[str, Any], now: datetime) -> dict[d
     return {due: purpose for due, purpose in wanted.items() if due >= now}
 
 
-def release_held(person_id: int, released_on: date) -> None:
+def release_held(person_id: int, released_on: date, now: datetime) -> None:
     """Texts held in custody go at the first allowed time after release if still ahead, else are dropped."""
     held = db.session.scalars(
         select(Message).where(Message.person_id == person_id, Message.status == "held")
@@ -183,12 +188,13 @@ def release_held(person_id: int, released_on: date) -> None:
         )
     }
     # Nothing goes before the first allowed moment on the day of release (or now, if later).
-    send_from = max(_at(released_on, schedule()["quiet_hours"]["start"]), utcnow())
+    send_from = max(_at(released_on, schedule()["quiet_hours"]["start"]), now)
     for row in held:
         appointment = appointments.get(row.subject_id) if row.subject_type == "appointments" else None
         still_ahead = (
             appointment is not None and appointment.outcome is None and appointment.starts_at > send_from
         )
+        row.updated_at = now
         if row.purpose in APPOINTMENT_PURPOSES and still_ahead:
             row.status, row.due_at = "pending", max(row.due_at, send_from)
             row.note = "Held while in custody; sent after release."
@@ -199,10 +205,10 @@ def release_held(person_id: int, released_on: date) -> None:
             )
 
 
-def cancel_all_pending(person_id: int, reason: str) -> None:
+def cancel_all_pending(person_id: int, reason: str, now: datetime) -> None:
     """Cancel every text still waiting for this person (back in custody, recalled, opted out)."""
     db.session.execute(
         update(Message)
         .where(Message.person_id == person_id, Message.status == "pending")
-        .values(status="cancelled", note=reason)
+        .values(status="cancelled", note=reason, updated_at=now)
     )

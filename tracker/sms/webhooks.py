@@ -11,6 +11,7 @@ from tracker.extensions import db
 from tracker.pathway.models import Person
 from tracker.sms import delivery, replies
 from tracker.sms.templates import render
+from tracker.types import utcnow
 
 bp = Blueprint("twilio_webhooks", __name__, url_prefix="/webhooks/twilio")
 
@@ -30,7 +31,7 @@ def status() -> Response:
     """Keep the callback and move its message on; late and repeated callbacks change nothing."""
     form = request.form
     delivery.record_status(
-        form.get("MessageSid", ""), form.get("MessageStatus", ""), form.get("ErrorCode") or None
+        form.get("MessageSid", ""), form.get("MessageStatus", ""), form.get("ErrorCode") or None, utcnow()
     )
     db.session.commit()
     return Response(status=204)
@@ -40,7 +41,8 @@ def status() -> Response:
 def inbound() -> Response:
     """A text from a person: STOP/START/HELP/YES/NO or a reply for the offender manager."""
     sender = request.form.get("From", "")
-    meaning = replies.handle_inbound(request.form.get("MessageSid", ""), sender, request.form.get("Body", ""))
+    form = request.form
+    meaning = replies.handle_inbound(form.get("MessageSid", ""), sender, form.get("Body", ""), utcnow())
     db.session.commit()
     reply = MessagingResponse()
     if meaning == "help":

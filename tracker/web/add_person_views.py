@@ -19,6 +19,7 @@ from tracker.extensions import db
 from tracker.pathway import matches, service
 from tracker.pathway.equality import ETHNIC_GROUPS, SEXES
 from tracker.pathway.schemas import PersonIn
+from tracker.types import utcnow
 from tracker.web import formkit
 from tracker.web.blueprint import roles, staff
 from tracker.web.labels import options
@@ -145,7 +146,7 @@ def add_person() -> ResponseReturnValue:
                 db.session.commit()  # the check's audit entry
                 warning = POSSIBLE_MATCH
             else:
-                person = formkit.attempt(form, lambda: service.create_person(data, by=me))
+                person = formkit.attempt(form, lambda: service.create_person(data, by=me, now=utcnow()))
                 if person is not None:
                     flash(f"{person.given_name} {person.family_name} added to your caseload.", "success")
                     return redirect(url_for("web.person", person_id=person.id))

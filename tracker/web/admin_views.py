@@ -15,6 +15,7 @@ from tracker.auth import service
 from tracker.auth import service as staff_actions
 from tracker.auth.models import ROLES, TEAM_KINDS, Staff, Team
 from tracker.extensions import db
+from tracker.types import utcnow
 from tracker.web import formkit
 from tracker.web.blueprint import roles, staff
 from tracker.web.labels import choices, options
@@ -173,7 +174,7 @@ def disable_staff(staff_id: int) -> ResponseReturnValue:
     """Disable an account; it is signed out everywhere at once."""
     account, form = _account(staff_id), FlaskForm()
     if form.validate_on_submit() and formkit.attempt(
-        form, lambda: staff_actions.disable_staff(account, staff())
+        form, lambda: staff_actions.disable_staff(account, staff(), utcnow())
     ):
         flash(f"{account.name}'s account is disabled and signed out.", "success")
     else:
@@ -202,7 +203,7 @@ def reset_password(staff_id: int) -> ResponseReturnValue:
     """Set a new password for an account; it is signed out everywhere."""
     account, form = _account(staff_id), PasswordForm()
     if form.validate_on_submit() and formkit.attempt(
-        form, lambda: staff_actions.reset_password(account, form.password.data, staff())
+        form, lambda: staff_actions.reset_password(account, form.password.data, staff(), utcnow())
     ):
         flash(f"{account.name}'s password is reset. Tell them the new one in person or by phone.", "success")
         return redirect(url_for("web.admin"))

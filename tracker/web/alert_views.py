@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from datetime import datetime
+
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea
@@ -14,8 +16,11 @@ from tracker import audit
 from tracker.alerts import service as alert_actions
 from tracker.alerts.inbox import URGENCY, alerts_for
 from tracker.alerts.models import Alert
+from tracker.clock import local_today
+from tracker.errors import Unseen
 from tracker.extensions import db
 from tracker.pathway.models import Person
+from tracker.types import utcnow
 from tracker.web import formkit
 from tracker.web.audited import shown
 from tracker.web.blueprint import roles, staff
@@ -43,10 +48,10 @@ class ResolveForm(FlaskForm):
 @roles(*ALERT_ROLES)
 def alerts() -> ResponseReturnValue:
     """Open and acknowledged alerts addressed to me or my team, most urgent first."""
-    me = staff()
+    me, now = staff(), utcnow()
     rows = db.session.scalars(
         select(Alert)
-        .where(alerts_for(me), Alert.status.in_(("open", "acknowledged")))
+        .where(alerts_for(me, local_today(now)), Alert.status.in_(("open", "acknowledged")))
         .order_by(URGENCY, Alert.checkpoint_on, Alert.id)
         .limit(INBOX_LIMIT)
     ).all()
@@ -59,14 +64,12 @@ def alerts() -> ResponseReturnValue:
     return render_template("alerts.html", title="Alerts", mine=mine, team=team, people=people)
 
 
-def _alert_or_404(alert_id: int) -> Alert:
+def _alert_or_404(alert_id: int, now: datetime) -> Alert:
     me = staff()
-    alert = db.session.scalar(select(Alert).where(Alert.id == alert_id, alerts_for(me)))
+    alert = db.session.scalar(select(Alert).where(Alert.id == alert_id, alerts_for(me, local_today(now))))
     if alert is None:
         # Logged whether the alert is missing or someone else's; both answer the same.
-        audit.record(me.id, "denied", subject_type="alerts", subject_id=alert_id)
-        db.session.commit()
-        abort(404, description="No such alert, or it is not addressed to you or your team.")
+        raise Unseen("No such alert, or it is not addressed to you or your team.", me.id, "alerts", alert_id)
     return alert
 
 
@@ -74,9 +77,12 @@ def _alert_or_404(alert_id: int) -> Alert:
 @roles(*ALERT_ROLES)
 def acknowledge_alert(alert_id: int) -> ResponseReturnValue:
     """Acknowledge an alert from the inbox."""
-    alert = _alert_or_404(alert_id)
+    now = utcnow()
+    alert = _alert_or_404(alert_id, now)
     form = FlaskForm()
-    if form.validate_on_submit() and formkit.attempt(form, lambda: alert_actions.acknowledge(alert, staff())):
+    if form.validate_on_submit() and formkit.attempt(
+        form, lambda: alert_actions.acknowledge(alert, staff(), now)
+    ):
         flash("Alert acknowledged.", "success")
     else:
         flash(
@@ -90,10 +96,11 @@ def acknowledge_alert(alert_id: int) -> ResponseReturnValue:
 @roles(*ALERT_ROLES)
 def resolve_alert(alert_id: int) -> ResponseReturnValue:
     """Resolve an alert, saying what was done."""
-    alert = _alert_or_404(alert_id)
+    now = utcnow()
+    alert = _alert_or_404(alert_id, now)
     form = ResolveForm()
     if form.validate_on_submit() and formkit.attempt(
-        form, lambda: alert_actions.resolve(alert, form.note.data, staff())
+        form, lambda: alert_actions.resolve(alert, form.note.data, staff(), now)
     ):
         flash("Alert resolved.", "success")
         return redirect(url_for("web.alerts"))

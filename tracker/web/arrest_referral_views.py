@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from tracker import audit
 from tracker.auth.models import Staff
+from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.pathway import arrest_referral
 from tracker.pathway import arrest_referral_schemas as held_schemas
@@ -67,7 +68,7 @@ def identify() -> ResponseReturnValue:
 
 def _held_by_my_team(me: Staff, person_id: int, what: str) -> Person:
     """The person, if the caller's team holds them; a refused look is still audited (403)."""
-    person = person_or_404(me, person_id)
+    person = person_or_404(me, person_id, today=local_today())
     if not may_change(me, person, what):
         audit.record(me.id, "denied", person, person_id=person.id, page=request.endpoint)
         db.session.commit()

@@ -22,6 +22,7 @@ from tracker.pathway.board import describe
 from tracker.pathway.checklist import ITEM_LABELS, STATUSES
 from tracker.pathway.models import Handover, Person
 from tracker.pathway.scope import may_change
+from tracker.types import utcnow
 from tracker.web import formkit
 from tracker.web.blueprint import roles, staff
 from tracker.web.labels import choices
@@ -105,21 +106,21 @@ def checklist_form(handover: Handover) -> FlaskForm:
 @routes.route("/handovers/<int:handover_id>", methods=["GET", "POST"])
 def handover(handover_id: int) -> ResponseReturnValue:
     """One release handover: its factors and its checklist to tick."""
-    me = staff()
-    found, person = record_or_404(me, Handover, handover_id)
+    me, now = staff(), utcnow()
+    found, person = record_or_404(me, Handover, handover_id, today=local_today(now))
     form = checklist_form(found)
     if form.validate_on_submit():
-        found, person = record_or_404(me, Handover, handover_id, "handover")
+        found, person = record_or_404(me, Handover, handover_id, "handover", today=local_today(now))
         holding_establishment_only(me, found.team_id, "this handover's checklist")
         changes = {
             item.item: form._fields[item.item].data
             for item in found.items
             if form._fields[item.item].data != item.status
         }
-        if formkit.attempt(form, lambda: handovers.update_checklist(found, changes, by=me)):
+        if formkit.attempt(form, lambda: handovers.update_checklist(found, changes, by=me, now=now)):
             flash("Checklist saved.", "success")
             return redirect(url_for("web.handover", handover_id=found.id))
-    described = describe([found], local_today())[0]
+    described = describe([found], local_today(now))[0]
     audit.record(me.id, "view", found, person_id=person.id)
     db.session.commit()
     back = url_for("web.board") if me.role == "resettlement" else url_for("web.person", person_id=person.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
@@ -55,8 +56,8 @@ def _caption(person: Person) -> str:
 @routes.route("/people/<int:person_id>/appointments/new", methods=["GET", "POST"])
 def new_appointment(person_id: int) -> ResponseReturnValue:
     """Book an appointment; a treatment service books only its own."""
-    me = staff()
-    person = person_or_404(me, person_id, "appointment")
+    me, now = staff(), utcnow()
+    person = person_or_404(me, person_id, "appointment", today=local_today(now))
     form = AppointmentForm(team_id=str(me.team_id))
     own = [t for t in _teams() if me.role != "treatment" or t.id == me.team_id]
     form.team_id.choices = team_choices(own, "No team")
@@ -72,7 +73,9 @@ def new_appointment(person_id: int) -> ResponseReturnValue:
         data = formkit.load(APPOINTMENT_IN, raw, form, WHEN_ALIASES)
         if data is not None:
             own_team_only(me, data.get("team_id"), "appointments")
-            if formkit.attempt(form, lambda: care.book_appointment(person, data, by=me), WHEN_ALIASES):
+            if formkit.attempt(
+                form, lambda: care.book_appointment(person, data, by=me, now=now), WHEN_ALIASES
+            ):
                 flash(f"{label(data['kind'])} booked.", "success")
                 return redirect(_back(person))
     shown(me, person.id)
@@ -86,9 +89,11 @@ def new_appointment(person_id: int) -> ResponseReturnValue:
     ), formkit.status(form)
 
 
-def _appointment(appointment_id: int) -> tuple[Appointment, Person]:
+def _appointment(appointment_id: int, now: datetime) -> tuple[Appointment, Person]:
     me = staff()
-    appointment, person = record_or_404(me, Appointment, appointment_id, "appointment")
+    appointment, person = record_or_404(
+        me, Appointment, appointment_id, "appointment", today=local_today(now)
+    )
     owning_team_or_manager(me, appointment, person)
     return appointment, person
 
@@ -96,7 +101,8 @@ def _appointment(appointment_id: int) -> tuple[Appointment, Person]:
 @routes.get("/appointments/<int:appointment_id>")
 def change_appointment(appointment_id: int) -> ResponseReturnValue:
     """Record an appointment's outcome, or move it; for a missed one, decide its absence."""
-    appointment, person = _appointment(appointment_id)
+    now = utcnow()
+    appointment, person = _appointment(appointment_id, now)
     return _change_page(
         appointment,
         person,
@@ -140,7 +146,8 @@ def _change_page(
 @routes.post("/appointments/<int:appointment_id>/outcome")
 def appointment_outcome(appointment_id: int) -> ResponseReturnValue:
     """Record that an appointment was attended, missed or cancelled."""
-    appointment, person = _appointment(appointment_id)
+    now = utcnow()
+    appointment, person = _appointment(appointment_id, now)
     form = OutcomeForm()
     if form.validate_on_submit():
         raw = {"outcome": form.outcome.data}
@@ -149,7 +156,7 @@ def appointment_outcome(appointment_id: int) -> ResponseReturnValue:
             raw["absence"] = form.absence.data
         data = formkit.load(APPOINTMENT_PATCH, raw, form)
         if data is not None and formkit.succeeded(
-            form, lambda: care.update_appointment(appointment, data, staff(), utcnow())
+            form, lambda: care.update_appointment(appointment, data, staff(), now)
         ):
             flash(_recorded(appointment), "success")
             return redirect(_back(person))
@@ -159,12 +166,13 @@ def appointment_outcome(appointment_id: int) -> ResponseReturnValue:
 @routes.post("/appointments/<int:appointment_id>/absence")
 def appointment_absence(appointment_id: int) -> ResponseReturnValue:
     """Decide whether a missed appointment's absence was acceptable (once; a warning may follow)."""
-    appointment, person = _appointment(appointment_id)
+    now = utcnow()
+    appointment, person = _appointment(appointment_id, now)
     form = AbsenceForm(prefix="absence")
     if form.validate_on_submit():
         data = formkit.load(APPOINTMENT_PATCH, {"absence": form.absence.data}, form)
         if data is not None and formkit.succeeded(
-            form, lambda: care.update_appointment(appointment, data, staff(), utcnow())
+            form, lambda: care.update_appointment(appointment, data, staff(), now)
         ):
             flash(_recorded(appointment), "success")
             return redirect(_back(person))
@@ -185,14 +193,15 @@ def _recorded(appointment: Appointment) -> str:
 @routes.post("/appointments/<int:appointment_id>/move")
 def move_appointment(appointment_id: int) -> ResponseReturnValue:
     """Move an appointment to a new date and time."""
-    appointment, person = _appointment(appointment_id)
+    now = utcnow()
+    appointment, person = _appointment(appointment_id, now)
     form = MoveForm(prefix="move")
     if form.validate_on_submit():
         data = formkit.load(
             APPOINTMENT_PATCH, formkit.payload({"starts_at": starts_at(form)}), form, WHEN_ALIASES
         )
         if data is not None and formkit.succeeded(
-            form, lambda: care.update_appointment(appointment, data, staff(), utcnow()), WHEN_ALIASES
+            form, lambda: care.update_appointment(appointment, data, staff(), now), WHEN_ALIASES
         ):
             flash("Appointment moved.", "success")
             return redirect(_back(person))
@@ -202,8 +211,8 @@ def move_appointment(appointment_id: int) -> ResponseReturnValue:
 @routes.route("/people/<int:person_id>/referrals/new", methods=["GET", "POST"])
 def new_referral(person_id: int) -> ResponseReturnValue:
     """Refer the person to a team, usually a community treatment service."""
-    me = staff()
-    person = person_or_404(me, person_id, "referral")
+    me, now = staff(), utcnow()
+    person = person_or_404(me, person_id, "referral", today=local_today(now))
     form = ReferralForm()
     teams = sorted(_teams(), key=lambda t: (t.kind != "treatment", t.name))
     form.to_team_id.choices = team_choices(teams, "Choose a team")
@@ -212,7 +221,9 @@ def new_referral(person_id: int) -> ResponseReturnValue:
             {"to_team_id": int(form.to_team_id.data), "kind": form.kind.data, "reason": form.reason.data}
         )
         data = formkit.load(REFERRAL_IN, raw, form)
-        if data is not None and formkit.succeeded(form, lambda: care.make_referral(person, data, by=me)):
+        if data is not None and formkit.succeeded(
+            form, lambda: care.make_referral(person, data, by=me, now=now)
+        ):
             flash("Referral made.", "success")
             return redirect(_back(person))
     shown(me, person.id)
@@ -229,8 +240,8 @@ def new_referral(person_id: int) -> ResponseReturnValue:
 @routes.route("/referrals/<int:referral_id>", methods=["GET", "POST"])
 def change_referral(referral_id: int) -> ResponseReturnValue:
     """Move a referral on (only the moves its status allows are offered), or correct its kind."""
-    me = staff()
-    referral, person = record_or_404(me, Referral, referral_id, "referral_status")
+    me, now = staff(), utcnow()
+    referral, person = record_or_404(me, Referral, referral_id, "referral_status", today=local_today(now))
     own_team_only(me, referral.to_team_id, "referrals")
     form = ReferralUpdateForm(kind=referral.kind)
     moves = referrals.NEXT.get(referral.status, ())
@@ -243,7 +254,7 @@ def change_referral(referral_id: int) -> ResponseReturnValue:
         changes = _referral_changes(form, referral)
         data = formkit.load(REFERRAL_PATCH, changes, form) if changes else _nothing_changed(form)
         if data is not None and formkit.succeeded(
-            form, lambda: care.update_referral(referral, data, me, local_today())
+            form, lambda: care.update_referral(referral, data, me, now)
         ):
             flash(f"Referral updated: {_referral_words(referral)}.", "success")
             return redirect(_back(person))

@@ -48,9 +48,9 @@ class CaseloadRow:
     handover_id: int | None = None
 
 
-def people_query(staff: Staff, mine_only: bool, stage: str | None, q: str | None) -> Select:
-    """The people this staff member may see, narrowed by caseload, current stage and search."""
-    return queries.people_query(staff, stage, q, mine_only)
+def people_query(staff: Staff, mine_only: bool, stage: str | None, q: str | None, today: date) -> Select:
+    """The people this staff member may see on `today`, narrowed by caseload, current stage and search."""
+    return queries.people_query(staff, stage, q, mine_only, today=today)
 
 
 def caseload_rows(query: Select, today: date, now: datetime, sort: str) -> list[CaseloadRow]:

@@ -37,8 +37,9 @@ def caseload() -> ResponseReturnValue:
     stage = asked_stage if asked_stage in KINDS else None
     sort = asked_sort if asked_sort in SORTS else "next_date"
     q = (request.args.get("q") or "").strip()[:100]
-    query = people_query(me, mine_only=view == "mine", stage=stage, q=q)
-    rows = caseload_rows(query, local_today(), utcnow(), sort)
+    now = utcnow()
+    query = people_query(me, mine_only=view == "mine", stage=stage, q=q, today=local_today(now))
+    rows = caseload_rows(query, local_today(now), now, sort)
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]

@@ -42,7 +42,7 @@ def _revoke(account: Staff, token_id: int) -> None:
     if token is None:
         abort(404, description="No such token.")
     if form.validate_on_submit():
-        service.revoke_token(token, by=staff())
+        service.revoke_token(token, by=staff(), now=utcnow())
         db.session.commit()
         flash(f"Token {token.label or token.id} is revoked: it no longer works.", "success")
 
@@ -81,7 +81,7 @@ def revoke_account_tokens(staff_id: int) -> ResponseReturnValue:
     """Revoke every live token of an account."""
     account, form = _account(staff_id), FlaskForm()
     if form.validate_on_submit():
-        count = service.revoke_tokens(account, staff(), why="revoked by an admin")
+        count = service.revoke_tokens(account, staff(), why="revoked by an admin", now=utcnow())
         db.session.commit()
         flash(f"{count} token{'' if count == 1 else 's'} of {account.name} revoked.", "success")
     return redirect(url_for("web.account_tokens", staff_id=staff_id))

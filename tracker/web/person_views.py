@@ -15,6 +15,7 @@ from tracker.pathway.access import clinical_access, clinical_read, person_or_404
 from tracker.pathway.handovers import summary_fields
 from tracker.pathway.scope import may_change
 from tracker.pathway.summary import pathway_summary
+from tracker.types import utcnow
 from tracker.web.blueprint import staff
 from tracker.web.labels import KEY_DATES
 from tracker.web.record import load_record, name_staff
@@ -40,10 +41,10 @@ CHANGES = (
 @routes.get("/people/<int:person_id>")
 def person(person_id: int) -> ResponseReturnValue:
     """One person's record, through the caller's scope (404 outside it)."""
-    me = staff()
-    found = person_or_404(me, person_id)
+    me, now = staff(), utcnow()
+    found = person_or_404(me, person_id, today=local_today(now))
     record = load_record(found, me)
-    today = local_today()
+    today = local_today(now)
     # Screening scores and referral reasons only for a care relationship; the view entry says which.
     clinical = clinical_access(me, found, today)
     events = build_timeline(record, clinical=clinical)

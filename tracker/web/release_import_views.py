@@ -20,6 +20,7 @@ from tracker.extensions import db
 from tracker.inputs import accepts_uploads
 from tracker.pathway import release_import, release_rows, uploads
 from tracker.pathway.release_rows import Unreadable
+from tracker.types import utcnow
 from tracker.web.blueprint import roles, staff
 from tracker.web.routes import Routes
 
@@ -64,7 +65,7 @@ def import_releases() -> ResponseReturnValue:
         if problem:
             form.release_list.errors = [problem]
         else:
-            upload = uploads.keep(data, file.filename, release_import.sha256(data), staff())
+            upload = uploads.keep(data, file.filename, release_import.sha256(data), staff(), utcnow())
             audit.record(staff().id, "upload", upload, sha256=upload.sha256)
             db.session.commit()
             return redirect(url_for("web.check_release_import", upload_id=upload.id))
@@ -86,7 +87,7 @@ def _file_problem(filename: str, data: bytes) -> str | None:
 
 
 def _held(upload_id: int) -> uploads.ReleaseListUpload:
-    upload = uploads.held_for(upload_id, staff())
+    upload = uploads.held_for(upload_id, staff(), utcnow())
     if upload is None:
         abort(404, description="No such upload: it may have expired. Upload the file again.")
     return upload

@@ -13,6 +13,7 @@ from tracker.pathway.access import clinical_access, clinical_read, person_or_404
 from tracker.pathway.models import Screening
 from tracker.pathway.screening import AUDIT_SCALES, TOOL_QUESTIONS
 from tracker.privacy import need_label, withheld
+from tracker.types import utcnow
 from tracker.web import formkit
 from tracker.web.audited import shown
 from tracker.web.blueprint import staff
@@ -42,14 +43,16 @@ INTROS = {
 @routes.route("/people/<int:person_id>/screenings/<any(audit, audit_c, fast):tool>", methods=["GET", "POST"])
 def screen(person_id: int, tool: str) -> ResponseReturnValue:
     """Ask a tool's questions and what was done; the API's scoring gives the score, zone and action."""
-    me = staff()
-    person = person_or_404(me, person_id, "screening")
+    me, now = staff(), utcnow()
+    person = person_or_404(me, person_id, "screening", today=local_today(now))
     form = screening_form(tool)()
     aliases = answer_aliases(tool)
     if form.validate_on_submit():
         raw = {"tool": tool, "answers": answers(form, tool), "intervention": form.intervention.data}
         data = formkit.load(SCREENING_IN, raw, form, aliases)
-        row = data and formkit.attempt(form, lambda: care.record_screening(person, data, by=me), aliases)
+        row = data and formkit.attempt(
+            form, lambda: care.record_screening(person, data, by=me, now=now), aliases
+        )
         if row:
             return redirect(url_for("web.screening_result", person_id=person.id, screening_id=row.id))
     shown(me, person.id)
@@ -67,12 +70,12 @@ def screen(person_id: int, tool: str) -> ResponseReturnValue:
 @routes.get("/people/<int:person_id>/screenings/<int:screening_id>")
 def screening_result(person_id: int, screening_id: int) -> ResponseReturnValue:
     """A screening's score, zone, what to do and what was done; without a care relationship, the need."""
-    me = staff()
-    person = person_or_404(me, person_id)
+    me, now = staff(), utcnow()
+    person = person_or_404(me, person_id, today=local_today(now))
     row = db.session.get(Screening, screening_id)
     if row is None or row.person_id != person.id or withheld(row.kept_for_team_id, me.team_id):
         abort(404)
-    clinical = clinical_access(me, person, local_today())
+    clinical = clinical_access(me, person, local_today(now))
     audit.record(me.id, "view", row, person_id=person.id, **clinical_read(clinical))
     db.session.commit()
     return render_template(
@@ -91,8 +94,8 @@ def screening_result(person_id: int, screening_id: int) -> ResponseReturnValue:
 @routes.route("/people/<int:person_id>/consent", methods=["GET", "POST"])
 def consent(person_id: int) -> ResponseReturnValue:
     """Record the mobile number and consent to texts, or an opt-out; each change is kept as history."""
-    me = staff()
-    person = person_or_404(me, person_id, "person")
+    me, now = staff(), utcnow()
+    person = person_or_404(me, person_id, "person", today=local_today(now))
     form = ConsentForm(data={"mobile": person.mobile, "sms_consent": "yes" if person.sms_consent else "no"})
     if form.validate_on_submit():
         raw = {
@@ -100,7 +103,9 @@ def consent(person_id: int) -> ResponseReturnValue:
             "sms_consent": form.sms_consent.data == "yes",
         }
         data = formkit.load(PERSON_PATCH, raw, form)
-        if data is not None and formkit.succeeded(form, lambda: service.update_person(person, data, by=me)):
+        if data is not None and formkit.succeeded(
+            form, lambda: service.update_person(person, data, by=me, now=now)
+        ):
             flash(
                 "Consent to texts recorded." if data["sms_consent"] else "Opt-out from texts recorded.",
                 "success",

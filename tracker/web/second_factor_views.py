@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired
 
 from tracker.auth import second_factor
 from tracker.extensions import db, limiter
+from tracker.types import utcnow
 from tracker.web import formkit, signing_in
 from tracker.web.routes import Routes
 
@@ -74,7 +75,7 @@ def second_factor_code() -> ResponseReturnValue:
         return redirect(url_for("web.set_up_second_factor"))
     form = CodeForm()
     if form.validate_on_submit():
-        if second_factor.check_code(account, form.code.data):
+        if second_factor.check_code(account, form.code.data, utcnow()):
             return signing_in.finish(account, next_page, with_second_factor=True)
         formkit.place(form, {"code": WRONG_CODE})
     return render_template(
@@ -97,7 +98,7 @@ def set_up_second_factor() -> ResponseReturnValue:
     db.session.commit()  # the same secret on every visit until a code from it is entered
     form = CodeForm()
     if form.validate_on_submit():
-        if second_factor.confirm_enrolment(account, form.code.data):
+        if second_factor.confirm_enrolment(account, form.code.data, utcnow()):
             return signing_in.finish(account, next_page, with_second_factor=True)
         formkit.place(form, {"code": WRONG_CODE})
     uri = second_factor.provisioning_uri(account, secret)

@@ -18,6 +18,7 @@ from tracker.auth.models import Staff
 from tracker.auth.service import authenticate
 from tracker.clock import local_today
 from tracker.extensions import db, limiter
+from tracker.pathway.continuity import CONTINUITY_DAYS
 from tracker.reports import registry
 from tracker.reports.scope import Scope
 from tracker.web import formkit, signing_in
@@ -144,4 +145,6 @@ def commissioner() -> ResponseReturnValue:
     report = registry.run("continuity", None, "establishment", Scope.of(me), local_today())
     registry.record_view(me.id, report, "page")
     db.session.commit()
-    return render_template("commissioner.html", title="Overview", report=report, reports=registry.REPORTS)
+    return render_template(
+        "commissioner.html", title="Overview", report=report, reports=registry.REPORTS, days=CONTINUITY_DAYS
+    )

@@ -50,7 +50,7 @@ def finish(account: Staff, next_page: str | None, with_second_factor: bool = Fal
     """Start the session and go to the page asked for, or the role's own."""
     session.clear()
     login_user(account)
-    sessions.start(second_factor=with_second_factor)
+    sessions.start(utcnow(), second_factor=with_second_factor)
     audit.record(account.id, "sign_in", account, second_factor=with_second_factor or None)
     db.session.commit()  # keeps a rehashed password, if check_password made one
     return redirect(next_page or url_for("web.home"))

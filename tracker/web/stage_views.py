@@ -8,10 +8,12 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from tracker.clock import local_today
 from tracker.pathway import schemas, service, stages
 from tracker.pathway.access import holding_establishment_only, person_or_404, record_or_404
 from tracker.pathway.dates import RELEASE_DATE_KINDS
 from tracker.pathway.models import Person, Stage
+from tracker.types import utcnow
 from tracker.web import formkit
 from tracker.web.audited import shown
 from tracker.web.blueprint import staff
@@ -52,7 +54,8 @@ def _allowed(person: Person) -> tuple[str | None, tuple[str, ...]]:
 @routes.route("/people/<int:person_id>/stages/new", methods=["GET", "POST"])
 def new_stage(person_id: int) -> ResponseReturnValue:
     """Choose the next stage's kind, from the kinds allowed after the current one."""
-    person = person_or_404(staff(), person_id, "stage")
+    now = utcnow()
+    person = person_or_404(staff(), person_id, "stage", today=local_today(now))
     current, allowed = _allowed(person)
     form = KindForm()
     form.kind.choices = choices(allowed)
@@ -79,8 +82,8 @@ def new_stage(person_id: int) -> ResponseReturnValue:
 @routes.route("/people/<int:person_id>/stages/new/<kind>", methods=["GET", "POST"])
 def new_stage_of_kind(person_id: int, kind: str) -> ResponseReturnValue:
     """The fields of a stage of this kind; the same service as the API records it."""
-    me = staff()
-    person = person_or_404(me, person_id, "stage")
+    me, now = staff(), utcnow()
+    person = person_or_404(me, person_id, "stage", today=local_today(now))
     if kind not in stages.KINDS or (request.method == "GET" and kind not in _allowed(person)[1]):
         return redirect(url_for("web.new_stage", person_id=person.id, kind=kind))
     form = stage_form(kind, ends_atr=_allowed(person)[0] == "atr")()
@@ -88,7 +91,7 @@ def new_stage_of_kind(person_id: int, kind: str) -> ResponseReturnValue:
     if form.validate_on_submit() and not hearing_needs_time(form):
         data = formkit.load(STAGE_IN, stage_payload(form, kind), form, ALIASES)
         if data is not None and formkit.succeeded(
-            form, lambda: service.add_stage(person, data, by=me), ALIASES
+            form, lambda: service.add_stage(person, data, by=me, now=now), ALIASES
         ):
             flash(f"{label(kind)} stage recorded.", "success")
             return redirect(url_for("web.person", person_id=person.id))
@@ -106,8 +109,8 @@ def new_stage_of_kind(person_id: int, kind: str) -> ResponseReturnValue:
 @routes.route("/stages/<int:stage_id>/release-dates", methods=["GET", "POST"])
 def release_dates(stage_id: int) -> ResponseReturnValue:
     """Change a custody stage's official release dates; an emptied date is removed."""
-    me = staff()
-    stage, person = record_or_404(me, Stage, stage_id, "release_dates")
+    me, now = staff(), utcnow()
+    stage, person = record_or_404(me, Stage, stage_id, "release_dates", today=local_today(now))
     holding_establishment_only(me, stage.establishment_team_id, "these release dates")
     form = release_dates_form()(data={**stage.release_date_map(), "release_source": "manual entry"})
     if form.validate_on_submit():
@@ -115,7 +118,7 @@ def release_dates(stage_id: int) -> ResponseReturnValue:
         raw = formkit.payload(values | {"source": form.release_source.data}, keep_none=RELEASE_DATE_KINDS)
         data = formkit.load(RELEASE_DATES_IN, raw, form, ALIASES)
         if data is not None and formkit.succeeded(
-            form, lambda: service.update_release_dates(stage, data, by=me), ALIASES
+            form, lambda: service.update_release_dates(stage, data, by=me, now=now), ALIASES
         ):
             flash("Release dates saved.", "success")
             return redirect(url_for("web.person", person_id=person.id))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.web.helpers import PASSWORD
+from tracker.types import utcnow
 
 pytestmark = pytest.mark.browser
 
@@ -17,10 +18,13 @@ def test_the_pages_around_a_case(journey, world, make_case, db):
     person = make_case(world.om, "court", "custody", given_name="Nia", family_name="Patel")
     colleagues = make_case(world.om2, "court")
     appointment = care.book_appointment(
-        person, {"kind": "probation", "starts_at": datetime.now(UTC) + timedelta(days=2)}, by=world.om
+        person,
+        {"kind": "probation", "starts_at": datetime.now(UTC) + timedelta(days=2)},
+        by=world.om,
+        now=utcnow(),
     )
     referral = care.make_referral(
-        person, {"to_team_id": world.treatment_team.id, "reason": "Zone IV"}, by=world.om
+        person, {"to_team_id": world.treatment_team.id, "reason": "Zone IV"}, by=world.om, now=utcnow()
     )
     db.session.commit()
     stage_id = person.pathways[-1].stages[-1].id
@@ -54,7 +58,7 @@ def test_the_pages_around_a_case(journey, world, make_case, db):
 def test_the_admin_and_commissioner_pages(journey, world, db):
     from tracker.auth import service
 
-    service.issue_token(world.om, label="Nightly caseload export")
+    service.issue_token(world.om, label="Nightly caseload export", now=utcnow())
     db.session.commit()
     page = journey.page
     journey.sign_in(world.admin.email, PASSWORD, snap_second_factor=True)
@@ -84,7 +88,9 @@ def test_the_treatment_services_pages(journey, world, make_case, db):
     from tracker.pathway import care
 
     person = make_case(world.om, "court", given_name="Owen", family_name="Green")
-    care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "Zone IV"}, by=world.om)
+    care.make_referral(
+        person, {"to_team_id": world.treatment_team.id, "reason": "Zone IV"}, by=world.om, now=utcnow()
+    )
     db.session.commit()
     page = journey.page
     journey.sign_in(world.treatment.email, PASSWORD)
