@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, select
 
 from tracker.auth.models import Staff
 from tracker.clock import local_today, zone
+from tracker.extensions import db
 from tracker.pathway.models import Appointment, Person, Stage
 from tracker.pathway.scope import people_visible_to
 
