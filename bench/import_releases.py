@@ -17,7 +17,7 @@ import argparse
 import os
 import sys
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_import")
 TODAY = date(2026, 11, 30)
+NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 HEADER = (
     "prison_number,crn,given_name,family_name,date_of_birth,establishment_code,sentence_start_on,crd,led,"
     "offender_manager_email"
@@ -82,7 +83,7 @@ def main() -> None:
         )
         db.session.commit()
         actor = release_import.ImportActor()
-        release_import.run(release_list(0, known, 0), source="first list", by=actor, today=TODAY)
+        release_import.run(release_list(0, known, 0), source="first list", by=actor, now=NOW)
         db.session.commit()
         db.session.remove()
 
@@ -95,7 +96,7 @@ def main() -> None:
         event.listen(db.engine, "before_cursor_execute", count)
         data = release_list(0, known, 7)[:-1] + b"\n" + release_list(known, new, 0).split(b"\n", 1)[1]
         started = time.perf_counter()
-        outcome = release_import.run(data, source="second list", by=actor, today=TODAY)
+        outcome = release_import.run(data, source="second list", by=actor, now=NOW)
         db.session.commit()
         elapsed = time.perf_counter() - started
         event.remove(db.engine, "before_cursor_execute", count)

@@ -139,11 +139,10 @@ def record(
     )
 
 
-def record_many(entries: Iterable[dict[str, Any]]) -> None:
+def record_many(entries: Iterable[dict[str, Any]], now: datetime) -> None:
     """Append many entries at once; each a dict of actor_id, action, subject_type, subject_id, person_id
     and detail, as record() writes them. The people that create and update entries name are announced
     (changes_recorded), as a flush announces those of entries added one by one."""
-    now = utcnow()
     rows = [
         {
             "at": now,

@@ -51,9 +51,5 @@ def test_dispatch_at_stamps_the_text_as_sent_at_that_instant(dispatched, reminde
     assert (dispatched.status, dispatched.sent_at) == ("sent", reminder.due_at)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tracker/sms/dispatch.py claim() stamps claimed_at with the wall clock; it should use its now",
-)
 def test_dispatch_at_claims_the_text_at_that_instant(dispatched, reminder):
     assert dispatched.claimed_at == reminder.due_at

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from tests.web.helpers import text
 from tracker.audit import AuditEntry
 from tracker.auth.models import CalendarFeed
+from tracker.types import utcnow
 
 FEED = re.compile(r'value="(http[^"]+/calendar/([^"]+)\.ics)"')
 
@@ -48,12 +49,17 @@ def caseload(world, make_case, db, today):
     in_court = make_case(world.om, "court", given_name="Sam", family_name="Jones")
     in_custody = make_case(world.om, "custody", release_in=30, given_name="Alex", family_name="Reed")
     theirs = make_case(world.om2, "custody", release_in=20, given_name="Nia", family_name="Owens")
-    care.book_appointment(in_court, {"kind": "court_hearing", "starts_at": at(5)}, by=world.om)
+    care.book_appointment(in_court, {"kind": "court_hearing", "starts_at": at(5)}, by=world.om, now=utcnow())
     care.book_appointment(
-        in_custody, {"kind": "probation", "starts_at": at(3), "location_label": "Station Road"}, by=world.om
+        in_custody,
+        {"kind": "probation", "starts_at": at(3), "location_label": "Station Road"},
+        by=world.om,
+        now=utcnow(),
     )
-    care.book_appointment(in_court, {"kind": "probation", "starts_at": at(-3)}, by=world.om)  # past
-    care.book_appointment(theirs, {"kind": "probation", "starts_at": at(4)}, by=world.om2)
+    care.book_appointment(
+        in_court, {"kind": "probation", "starts_at": at(-3)}, by=world.om, now=utcnow()
+    )  # past
+    care.book_appointment(theirs, {"kind": "probation", "starts_at": at(4)}, by=world.om2, now=utcnow())
     db.session.commit()
     return {"release_on": today + timedelta(days=30), "hearing": at(5), "appointment": at(3)}
 
@@ -112,9 +118,9 @@ def test_a_disable_or_a_password_reset_revokes_the_feed(world, signed_in, client
 
     _, path = make_feed(signed_in(world.om))
     if change == "disable":
-        service.disable_staff(world.om, by=world.admin)
+        service.disable_staff(world.om, by=world.admin, now=utcnow())
     else:
-        service.reset_password(world.om, "another long passphrase", by=world.admin)
+        service.reset_password(world.om, "another long passphrase", by=world.admin, now=utcnow())
     db.session.commit()
 
     assert client.get(path).status_code == 404
@@ -130,9 +136,13 @@ def test_a_treatment_worker_sees_their_referred_peoples_dates(world, signed_in, 
     from tracker.pathway import care
 
     person = make_case(world.om, "court")
-    care.make_referral(person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om)
+    care.make_referral(
+        person, {"to_team_id": world.treatment_team.id, "reason": "r"}, by=world.om, now=utcnow()
+    )
     at = datetime.combine(today + timedelta(days=2), time(14), UTC)
-    care.book_appointment(person, {"kind": "treatment_assessment", "starts_at": at}, by=world.om)
+    care.book_appointment(
+        person, {"kind": "treatment_assessment", "starts_at": at}, by=world.om, now=utcnow()
+    )
     db.session.commit()
     _, path = make_feed(signed_in(world.treatment))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
 
 from sqlalchemy import Table, bindparam, select, text, update
@@ -11,7 +11,6 @@ from sqlalchemy import Table, bindparam, select, text, update
 from tracker.extensions import among, array_literal, db
 from tracker.pathway.checklist import RELEASE_ITEMS
 from tracker.pathway.models import Handover, HandoverItem
-from tracker.types import utcnow
 
 DAYS_BEFORE_RELEASE = 7
 # On PostgreSQL, the whole chunk in one statement: the handovers and their checklists as two arrays.
@@ -22,7 +21,7 @@ UNNEST_UPDATE = text(
 )
 
 
-def snapshot_checklists(subjects, today: date) -> None:
+def snapshot_checklists(subjects, today: date, now: datetime) -> None:
     """Keep each open release handover's checklist as it is now, once P-7 has been reached.
 
     Written once: the first sweep on or after P-7 keeps it (a catch-up, or a P recorded late,
@@ -60,7 +59,7 @@ def snapshot_checklists(subjects, today: date) -> None:
         ids = list(taken)
         checklists = [json.dumps(taken[h]) for h in ids]
         arrays = {"ids": array_literal(ids), "checklists": array_literal(checklists)}
-        values = arrays | {"today": today, "now": utcnow()}
+        values = arrays | {"today": today, "now": now}
         db.session.execute(UNNEST_UPDATE, values)
         return
     table = cast(Table, Handover.__table__)
@@ -71,6 +70,6 @@ def snapshot_checklists(subjects, today: date) -> None:
             table.c.kind == "release",
             table.c.checklist_at_p7_on.is_(None),
         )
-        .values(checklist_at_p7=bindparam("taken"), checklist_at_p7_on=today),
+        .values(checklist_at_p7=bindparam("taken"), checklist_at_p7_on=today, updated_at=now),
         [{"handover_id": h, "taken": statuses} for h, statuses in taken.items()],
     )

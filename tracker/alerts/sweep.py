@@ -158,7 +158,7 @@ def _settle(
     subjects = [s for s in subjects if all(s is not f for f, _ in failed)]
     raised = insert_new_alerts(due, rule_config, now) + _reopen_returned(due)
     _fix_continuity(subjects, window.today)
-    snapshot_checklists(subjects, window.today)
+    snapshot_checklists(subjects, window.today, now)
     moved, resolved = _resolve_gone(subjects, findings, now, rule_config)
     return raised, moved, resolved
 

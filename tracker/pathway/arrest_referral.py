@@ -31,6 +31,7 @@ OPEN = "requested"
 
 def identify(data: dict[str, Any], by: Staff, now: datetime) -> Person:
     """A person the caller's treatment team identified, held by that team, at their first stage."""
+    data = dict(data)  # the caller's stays as given
     stage = dict(data.pop("stage"))
     consent = data.pop("share_consent", None)
     reason = data.pop("referral_reason", None) or DEFAULT_REASON
@@ -38,10 +39,10 @@ def identify(data: dict[str, Any], by: Staff, now: datetime) -> Person:
         raise Invalid({"stage.kind": f"Must be {' or '.join(OPENING_KINDS)}."})
     if stage["start_on"] > _local_day(now):
         raise Invalid({"stage.start_on": "Cannot be in the future."})
-    person = service.create_person(data, by=by)
+    person = service.create_person(data, by=by, now=now)
     person.holding_team_id = by.team_id
     stage.setdefault("team_id", by.team_id)
-    service.add_stage(person, stage, by=by)
+    service.add_stage(person, stage, by=by, now=now)
     # The team's own referral: what keeps its care relationship (and its read access) live.
     referral = Referral(
         person_id=person.id,
@@ -85,9 +86,10 @@ def record_share_consent(person: Person, data: dict[str, Any], by: Staff, now: d
 
 def charge(person: Person, data: dict[str, Any], by: Staff, now: datetime) -> Stage:
     """On charge: the court stage, and the case handed to the offender manager named by email."""
+    data = dict(data)  # the caller's stays as given
     manager = _offender_manager(data.pop("offender_manager_email"))
     _check_held_by(person, by.team_id)
-    stage = service.add_stage(person, {"kind": "court", **data}, by=by)
+    stage = service.add_stage(person, {"kind": "court", **data}, by=by, now=now)
     _hand_over(person, manager, by, now, via="charge")
     return stage
 
@@ -179,7 +181,7 @@ def _hand_over(person: Person, manager: Staff, by: Staff, now: datetime, via: st
     ):
         other.status, other.answered_by_id, other.answered_at = "closed", by.id, now
     db.session.flush()
-    events.caseload_transferred.send(person, from_manager_id=None)
+    events.caseload_transferred.send(person, from_manager_id=None, now=now)
     audit.record(
         by.id,
         "hand_over",

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from tracker import audit
 from tracker.auth.tokens import authenticate_bearer, current_staff, require_role
+from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.paging import page_of, paginated
 from tracker.pathway import arrest_referral, schemas
@@ -41,7 +42,7 @@ def identify(data):
 def share_consents(pagination_parameters, person_id):
     """The person's consent to share with probation, each time it was given or refused, oldest first."""
     staff = current_staff()
-    person = person_or_404(staff, person_id)
+    person = person_or_404(staff, person_id, today=local_today())
     audit.record(staff.id, "view", subject_type="share_consents", person_id=person.id)
     db.session.commit()
     oldest_first = select(ShareConsent).where(ShareConsent.person_id == person.id).order_by(ShareConsent.id)
@@ -53,9 +54,9 @@ def share_consents(pagination_parameters, person_id):
 @bp.response(201, held_schemas.ShareConsentOut)
 def record_share_consent(data, person_id):
     """Record the person's consent to share with probation: when, how (the team holding them only)."""
-    staff = current_staff()
-    person = person_or_404(staff, person_id, "share_consent")
-    row = arrest_referral.record_share_consent(person, data, by=staff, now=utcnow())
+    staff, now = current_staff(), utcnow()
+    person = person_or_404(staff, person_id, "share_consent", today=local_today(now))
+    row = arrest_referral.record_share_consent(person, data, by=staff, now=now)
     db.session.commit()
     return row
 
@@ -65,9 +66,9 @@ def record_share_consent(data, person_id):
 @bp.response(201, schemas.StageOut)
 def charge(data, person_id):
     """On charge: record the court stage and hand the case to the offender manager named by email."""
-    staff = current_staff()
-    person = person_or_404(staff, person_id, "charge")
-    stage = arrest_referral.charge(person, data, by=staff, now=utcnow())
+    staff, now = current_staff(), utcnow()
+    person = person_or_404(staff, person_id, "charge", today=local_today(now))
+    stage = arrest_referral.charge(person, data, by=staff, now=now)
     db.session.commit()
     return stage
 

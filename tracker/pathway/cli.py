@@ -11,7 +11,6 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from tracker.auth.models import Staff, Team
-from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.pathway import demo, release_import
 from tracker.pathway.release_rows import Unreadable
@@ -58,7 +57,7 @@ def releases(file: Path, dry_run: bool, source: str | None) -> None:
     try:
         with _progress(data) as advance:
             outcome = release_import.run(
-                data, source=label, by=release_import.ImportActor(), today=local_today(), progress=advance
+                data, source=label, by=release_import.ImportActor(), now=utcnow(), progress=advance
             )
     except Unreadable as unreadable:
         db.session.rollback()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker import audit
 from tracker.auth.models import Staff, Team
+from tracker.clock import local_today
 from tracker.errors import Refusal
 from tracker.extensions import db
 from tracker.pathway import release_plan, release_rows, release_writes
@@ -83,11 +84,13 @@ def run(
     *,
     source: str,
     by: Staff | ImportActor,
-    today: date,
+    now: datetime,
     establishment: Team | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Read, check and apply a release list; raises release_rows.Unreadable for a file we cannot read."""
+    """Read, check and apply a release list at `now`; raises release_rows.Unreadable for a file we cannot
+    read."""
+    today = local_today(now)
     columns, cells = release_rows.read(release_rows.decode(data))
     outcome = Outcome(columns=columns)
     seen = release_rows.SeenRows()
@@ -115,7 +118,7 @@ def run(
     _hold_transaction()
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
-        _apply_batch(batch, outcome, terms, by)
+        _apply_batch(batch, outcome, terms, by, now)
         if progress:
             progress(len(batch))
     outcome.rejects.sort(key=lambda r: r.line)
@@ -143,7 +146,9 @@ def _hold_transaction() -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def _apply_batch(rows: list[Row], outcome: Outcome, terms: release_plan.Terms, by: Any) -> None:
+def _apply_batch(
+    rows: list[Row], outcome: Outcome, terms: release_plan.Terms, by: Any, now: datetime
+) -> None:
     stored = release_writes.load(rows)
     plans: list[Plan] = []
     for row in rows:
@@ -156,9 +161,9 @@ def _apply_batch(rows: list[Row], outcome: Outcome, terms: release_plan.Terms, b
     changing = [plan for plan in plans if plan.action != "unchanged"]
     try:
         with db.session.begin_nested():
-            release_writes.write(changing, by, terms.source)
+            release_writes.write(changing, by, terms.source, now)
     except (Refusal, SQLAlchemyError):
-        kept = set(map(id, _one_by_one(changing, outcome, by, terms.source)))
+        kept = set(map(id, _one_by_one(changing, outcome, by, terms.source, now)))
         plans = [plan for plan in plans if plan.action == "unchanged" or id(plan) in kept]
     for plan in plans:
         setattr(outcome, _COUNTERS[plan.action], getattr(outcome, _COUNTERS[plan.action]) + 1)
@@ -167,13 +172,13 @@ def _apply_batch(rows: list[Row], outcome: Outcome, terms: release_plan.Terms, b
 _COUNTERS = {"create": "created", "open": "opened", "update": "updated", "unchanged": "unchanged"}
 
 
-def _one_by_one(plans: list[Plan], outcome: Outcome, by: Any, source: str) -> list[Plan]:
+def _one_by_one(plans: list[Plan], outcome: Outcome, by: Any, source: str, now: datetime) -> list[Plan]:
     """Retry a failed batch row by row; the rows that fail are rejects, the others are kept."""
     kept = []
     for plan in plans:
         try:
             with db.session.begin_nested():
-                release_writes.write([plan], by, source)
+                release_writes.write([plan], by, source, now)
         except Refusal as refused:
             column, reason = next(iter(refused.errors.items()), ("", refused.message))
             outcome.rejects.append(Reject(plan.row.line, column.removeprefix("release_dates."), reason))

@@ -14,7 +14,7 @@ service.add_stage itself: it may end a stage, release or return someone, and it 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, or_, select
@@ -26,7 +26,6 @@ from tracker.pathway import checklist, events, service
 from tracker.pathway.models import Handover, HandoverItem, Pathway, Person, ReleaseDate, Stage
 from tracker.pathway.release_plan import Custody, Known, Plan, Stored
 from tracker.pathway.release_rows import Row
-from tracker.types import utcnow
 
 
 def load(rows: Sequence[Row]) -> Stored:
@@ -117,16 +116,17 @@ def _known(numbers: set[str], crns: set[str]) -> list[Known]:
     return known
 
 
-def write(plans: Sequence[Plan], by: Any, source: str) -> None:
-    """Store every plan (none "unchanged"); a failure raises and the caller's savepoint undoes them all."""
+def write(plans: Sequence[Plan], by: Any, source: str, now: datetime) -> None:
+    """Store every plan (none "unchanged"), stamped `now`; a failure raises and the caller's savepoint
+    undoes them all."""
     entries: list[dict[str, Any]] = []
     changed = _create([p for p in plans if p.action == "create"], by.id, source, entries)
-    changed += _update([p for p in plans if p.action == "update"], by.id, source, entries)
-    audit.record_many(entries)
-    _announce(changed)
+    changed += _update([p for p in plans if p.action == "update"], by.id, source, entries, now)
+    audit.record_many(entries, now)
+    _announce(changed, now)
     for plan in plans:
         if plan.action == "open":
-            _open(plan, by)
+            _open(plan, by, now)
 
 
 def _ids(model: Any, rows: list[dict[str, Any]]) -> list[int]:
@@ -188,12 +188,13 @@ def _create(plans: list[Plan], by_id: int | None, source: str, entries: list[dic
     return _insert_handovers(handovers)
 
 
-def _update(plans: list[Plan], by_id: int | None, source: str, entries: list[dict[str, Any]]) -> list[int]:
+def _update(
+    plans: list[Plan], by_id: int | None, source: str, entries: list[dict[str, Any]], now: datetime
+) -> list[int]:
     """Known people's new dates, as update_release_dates sets them; the release handovers changed."""
     if not plans:
         return []
     _fill_ids([p for p in plans if p.person_fields], by_id, entries)
-    now = utcnow()
     set_on = [(p, k, v) for p in plans for k, v in p.changes.items() if v is not None]
     _insert_dates([(p.stage_id, k, v) for p, k, v in set_on if k not in p.dates_before], by_id, source)
     moved = [
@@ -314,16 +315,16 @@ def _entry(
     }
 
 
-def _announce(handover_ids: list[int]) -> None:
+def _announce(handover_ids: list[int], now: datetime) -> None:
     """Tell the features that react (texts) about every release handover changed, in one signal."""
     if handover_ids:
-        events.release_dates_changed_together.send(tuple(sorted(handover_ids)))
+        events.release_dates_changed_together.send(tuple(sorted(handover_ids)), now=now)
 
 
-def _open(plan: Plan, by: Any) -> None:
+def _open(plan: Plan, by: Any, now: datetime) -> None:
     """Custody for a known person, through the use cases themselves."""
     person = db.session.get(Person, plan.person_id)
     assert person is not None
     if plan.person_fields:
-        service.update_person(person, dict(plan.person_fields), by)
-    service.add_stage(person, dict(plan.custody), by)
+        service.update_person(person, dict(plan.person_fields), by, now)
+    service.add_stage(person, dict(plan.custody), by, now)

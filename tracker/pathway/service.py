@@ -16,7 +16,6 @@ from tracker.extensions import db
 from tracker.pathway import dates, events, handovers, stages
 from tracker.pathway.mobile import NotAMobile, normalise_mobile
 from tracker.pathway.models import Appointment, ConsentChange, Pathway, Person, ReleaseDate, Stage
-from tracker.types import utcnow
 
 # Team fields of a stage and the team kind each must be.
 TEAM_FIELDS = {
@@ -27,9 +26,9 @@ TEAM_FIELDS = {
 }
 
 
-def create_person(data: dict[str, Any], by: Staff, now: datetime | None = None) -> Person:
+def create_person(data: dict[str, Any], by: Staff, now: datetime) -> Person:
     """A new person; an offender manager who leaves out the assignment takes the person on."""
-    data, now = dict(data), _until_release_import_passes_now(now)
+    data = dict(data)
     if by.role == "offender_manager":
         data.setdefault("offender_manager_id", by.id)
         _check_own_team(data["offender_manager_id"], by)
@@ -43,9 +42,8 @@ def create_person(data: dict[str, Any], by: Staff, now: datetime | None = None) 
     return person
 
 
-def update_person(person: Person, data: dict[str, Any], by: Staff, now: datetime | None = None) -> Person:
+def update_person(person: Person, data: dict[str, Any], by: Staff, now: datetime) -> Person:
     """Change a person's details, keeping consent changes as history."""
-    now = _until_release_import_passes_now(now)
     consent_before, manager_before = person.sms_consent, person.offender_manager_id
     _apply_person_fields(person, data, now)
     person.updated_at = now
@@ -63,12 +61,6 @@ def _check_own_team(manager_id: int | None, by: Staff) -> None:
     team_id = db.session.scalar(select(Staff.team_id).where(Staff.id == manager_id))
     if manager_id is not None and team_id != by.team_id:
         raise Invalid({"offender_manager_id": "Must be an offender manager in your own team."})
-
-
-def _until_release_import_passes_now(now: datetime | None) -> datetime:
-    # tracker/pathway/release_import.py (another change is rewriting it) does not pass `now` yet: until
-    # it does, its calls read the clock here, and tests/test_one_clock.py names this one exception.
-    return now if now is not None else utcnow()
 
 
 def _apply_person_fields(person: Person, given: dict[str, Any], now: datetime) -> None:
@@ -112,9 +104,9 @@ def latest_stage(person: Person) -> Stage | None:
     return person.pathways[-1].current_stage if person.pathways else None
 
 
-def add_stage(person: Person, data: dict[str, Any], by: Staff, now: datetime | None = None) -> Stage:
+def add_stage(person: Person, data: dict[str, Any], by: Staff, now: datetime) -> Stage:
     """Move the person to the next stage, closing the previous one on the new stage's start."""
-    data, now = dict(data), _until_release_import_passes_now(now)
+    data = dict(data)
     kind, start_on = data["kind"], data["start_on"]
     take_for_change(person, now)
     pathway = person.open_pathway
@@ -283,11 +275,8 @@ def _book_hearing(person: Person, stage: Stage, starts_at: datetime, by: Staff, 
     audit.record(by.id, "create", hearing, person_id=person.id, kind="court_hearing")
 
 
-def update_release_dates(
-    stage: Stage, release_dates: dict[str, Any], by: Staff, now: datetime | None = None
-) -> Stage:
+def update_release_dates(stage: Stage, release_dates: dict[str, Any], by: Staff, now: datetime) -> Stage:
     """Record new official release dates on an open custody stage."""
-    now = _until_release_import_passes_now(now)
     if stage.kind != "custody":
         raise Conflict("Only a custody stage has release dates.", {"release_dates": "Not a custody stage."})
     if stage.end_on is not None:

@@ -15,7 +15,6 @@ from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 
 from tracker import audit
-from tracker.clock import local_today
 from tracker.extensions import db
 from tracker.inputs import accepts_uploads
 from tracker.pathway import release_import, release_rows, uploads
@@ -41,7 +40,7 @@ def _dry_run(data: bytes) -> release_import.Outcome:
     """What the file would do now, written nowhere."""
     me = staff()
     try:
-        return release_import.run(data, source=_source(), by=me, today=local_today(), establishment=me.team)
+        return release_import.run(data, source=_source(), by=me, now=utcnow(), establishment=me.team)
     finally:
         db.session.rollback()
 
@@ -118,7 +117,7 @@ def confirm_release_import(upload_id: int) -> ResponseReturnValue:
         abort(400, description="The form has expired. Go back and confirm again.")
     data, filename = upload.data, upload.filename
     me = staff()
-    outcome = release_import.run(data, source=_source(), by=me, today=local_today(), establishment=me.team)
+    outcome = release_import.run(data, source=_source(), by=me, now=utcnow(), establishment=me.team)
     uploads.forget(upload)
     db.session.commit()
     flash(f"{filename}: {outcome.summary()}", "success")
