@@ -256,3 +256,17 @@ def test_when_suppression_gives_up_nothing_is_recovered_and_the_releases_stay(gi
     rows = [r for (by, _), body in tables.items() if by == "establishment" for r in body["rows"]]
     assert all(r["started"] is None for r in rows if r["released"])
     assert any(r["released"] for r in rows), "the count the hidden columns share is still shown"
+
+
+def test_a_report_leaves_the_garbage_collector_on_and_suppresses_a_table_alike_twice(
+    small_year, api_as, places
+):
+    import gc
+
+    api = api_as(places.commissioner)
+
+    first = api.get(f"/reports/continuity?period={small_year.name}&by=establishment").json
+    again = api.get(f"/reports/continuity?period={small_year.name}&by=establishment").json
+
+    assert gc.isenabled()
+    assert again["rows"] == first["rows"] and again["total"] == first["total"]

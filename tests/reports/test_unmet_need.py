@@ -194,3 +194,19 @@ def test_an_episode_keeps_the_sex_and_ethnic_group_it_was_recorded_with(
 
     assert [(r["group"], r["entered"]) for r in by_sex["rows"]] == [("male", 5)]
     assert [(r["group"], r["entered"]) for r in by_ethnic_group["rows"]] == [("not_stated", 5)]
+
+
+@pytest.mark.parametrize("by", unmet_need.BREAKDOWNS)
+def test_every_breakdown_adds_up_to_the_same_episodes(counted, today, by):
+    """Each breakdown counts every episode and every positive short screen once, whichever joins it takes."""
+    from tracker.extensions import db
+
+    names = [c.name for c in unmet_need.COUNTS]
+    totals = dict.fromkeys(names, 0)
+    for _group, _month, *values in db.session.execute(unmet_need.counts(counted, by, COMMISSIONER, today)):
+        for name, value in zip(names, values, strict=True):
+            totals[name] += int(value or 0)
+
+    assert (totals["entered"], totals["screened"], totals["need"], totals["need_unmet"]) == (13, 9, 8, 5)
+    assert (totals["positive"], totals["audit_done"], totals["audit_missing"]) == (2, 1, 1)
+    assert (totals["brief_needed"], totals["brief_missing"]) == (2, 1)

@@ -11,9 +11,16 @@ from typing import cast
 
 from sqlalchemy import Index, Table, text
 
-from tracker.pathway.models import Appointment, HandoverItem, Referral, Screening, Stage
+from tracker.pathway.models import Appointment, HandoverItem, Referral, ReleaseDate, Screening, Stage
 
 ACCOMMODATION_DONE = "item = 'accommodation' AND status = 'done'"
+# handovers.COMMUNITY_KINDS, not cancelled: the appointments that count as a first one after release.
+COMMUNITY_NOT_CANCELLED = (
+    "kind IN ('probation', 'treatment_assessment', 'treatment_session') "
+    "AND (outcome IS NULL OR outcome != 'cancelled')"
+)
+# The release dates a handover is due on (conditional, else automatic) and home detention curfew.
+DUE_KINDS = "kind IN ('crd', 'ard', 'hdcad')"
 
 
 def declare() -> None:
@@ -28,6 +35,24 @@ def declare() -> None:
     Index("ix_screenings_screened_at", Screening.screened_at)
     # A person's appointments in a window after release.
     Index("ix_appointments_person_id_starts_at", Appointment.person_id, Appointment.starts_at)
+    # The community appointments of a year's releases, read from the index alone (a96d4c2e7f10): most
+    # appointments in a year are not community ones or are cancelled, and were read to be thrown away.
+    Index(
+        "ix_appointments_community_starts_at",
+        Appointment.starts_at,
+        Appointment.person_id,
+        postgresql_where=text(COMMUNITY_NOT_CANCELLED),
+        sqlite_where=text(COMMUNITY_NOT_CANCELLED),
+    )
+    # Each release's due dates, read from the index alone instead of every release date of every kind.
+    Index(
+        "ix_release_dates_due",
+        ReleaseDate.stage_id,
+        ReleaseDate.kind,
+        ReleaseDate.value_on,
+        postgresql_where=text(DUE_KINDS),
+        sqlite_where=text(DUE_KINDS),
+    )
     # Accommodation done, and when: one small index rather than every checklist item.
     Index(
         "ix_handover_items_accommodation_done",

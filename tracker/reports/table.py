@@ -9,7 +9,8 @@ hides of them, all hide.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from datetime import date
 from typing import Any
 
@@ -20,11 +21,17 @@ from tracker.reports import breakdowns, periods
 from tracker.reports.measures import Count
 from tracker.reports.periods import Period
 from tracker.reports.scope import Scope
-from tracker.reports.suppression import Relation, _exposed, is_small, pinned, protect, rate
+from tracker.reports.suppression import Relation, _exposed, is_small, pinned, protect, rate, uncollected
 
 TOTAL = "__total__"
 YEAR = 0  # the period key of the whole year; quarters are 1 to 4
 MONTH = 100  # month m of the year (0: April) is the period key MONTH + m
+# The last tables suppressed, by everything their suppression depends on: the year, a quarter of it, its
+# CSV and its print view are one table, suppressed once (a table of 120 establishments takes a few
+# hundred milliseconds). Keyed by the counts themselves, so a changed count is a new table.
+SUPPRESSED: OrderedDict[Any, frozenset] = OrderedDict()
+REMEMBERED = 16
+_REMEMBERING = threading.Lock()
 
 
 def build(name: str, module: Any, period: Period, by: str, scope: Scope, today: date) -> dict[str, Any]:
@@ -47,7 +54,7 @@ def build(name: str, module: Any, period: Period, by: str, scope: Scope, today: 
     monthly: tuple[str, ...] = getattr(module, "MONTHLY", ()) if by != "month" else ()
     values = _cells(raw, groups, by, months, counts, monthly)
     parts = getattr(module, "PARTS", {})
-    hidden = _suppress(values, [] if by == "month" else groups, quarters, counts, parts)
+    hidden = _suppressed(values, [] if by == "month" else groups, quarters, counts, parts)
     key = period.quarter or YEAR
     in_period = [m for m in months if key == YEAR or m // 3 + 1 == key]
     stats = _statistics(module, period, by, scope, today)
@@ -129,6 +136,28 @@ def _value(found, index, name, of, numerator) -> int:
     if numerator is None:
         return found[index[name]]
     return found[index[of]] - found[index[numerator]]
+
+
+def _suppressed(values, groups, quarters, counts, parts) -> frozenset:
+    """_suppress, remembered for the last REMEMBERED tables."""
+    key = (
+        frozenset(values.items()),
+        tuple(groups),
+        tuple(quarters),
+        tuple((c.name, c.of) for c in counts),
+        tuple(sorted(parts.items())),
+    )
+    with _REMEMBERING:
+        if key in SUPPRESSED:
+            SUPPRESSED.move_to_end(key)
+            return SUPPRESSED[key]
+    with uncollected():
+        hidden = _suppress(values, groups, quarters, counts, parts)
+    with _REMEMBERING:
+        SUPPRESSED[key] = hidden
+        while len(SUPPRESSED) > REMEMBERED:
+            SUPPRESSED.popitem(last=False)
+    return hidden
 
 
 def _suppress(values, groups, quarters, counts, parts=None) -> frozenset:

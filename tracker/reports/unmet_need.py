@@ -8,7 +8,20 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Date, Select, and_, case, exists, false, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from tracker.auth.models import Team
 from tracker.pathway import referrals
@@ -82,14 +95,11 @@ def _any(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.max(case((condition, 1), else_=0))
 
 
-def _episodes(year: Period, by: str, scope: Scope, today: date):
-    """Each episode started in the year, once: its group and month, the first day of each trigger and
-    the first structured treatment referral from 90 days before it, by joining and grouping (no
-    statement per episode)."""
-    end = func.coalesce(Stage.end_on, literal(today, Date))
-    # Each breakdown as it was at the episode: its start, its establishment, the age band on its first
-    # day, and the sex and ethnic group kept when it was recorded (the person's now for a stage that
-    # has none kept: one written straight into the table).
+def _started(year: Period, by: str, scope: Scope, today: date):
+    """The episodes started in the year, in scope: (their group, their month, the filters), each breakdown
+    as it was at the episode: its start, its establishment, the age band on its first day, and the sex
+    and ethnic group kept when it was recorded (the person's now for a stage that has none kept: one
+    written straight into the table)."""
     kept = EpisodeFacts.stage_id.is_not(None)
     facts = Facts(
         on=Stage.start_on,
@@ -99,19 +109,43 @@ def _episodes(year: Period, by: str, scope: Scope, today: date):
         ethnic_group=case((kept, EpisodeFacts.ethnic_group), else_=Person.ethnic_group),
         stage=Stage.kind,
     )
-    group, month = group_expression(by, facts, year), month_index(Stage.start_on, year)
-    on = _screened_on()
-    in_episode = and_(on >= Stage.start_on, on <= end)
-    audit = Screening.tool == "audit"
-    short_positive = or_(
-        and_(Screening.tool == "audit_c", Screening.score >= 5),
-        and_(Screening.tool == "fast", Screening.positive.is_(True)),
+    where = (
+        Stage.kind.in_(STAGES),
+        Stage.start_on >= year.start_on,
+        Stage.start_on <= min(year.end_on, today),
+        _scope(scope),
     )
+    return group_expression(by, facts, year), month_index(Stage.start_on, year), where
+
+
+def _kept(query: Select, by: str) -> Select:
+    if by in KEPT:  # joined only when counted by them: nearly a million stages nationally
+        return query.outerjoin(EpisodeFacts, EpisodeFacts.stage_id == Stage.id)
+    return query
+
+
+def _since(year: Period) -> datetime:
+    """Only what can fall in a window of the year: from 90 days before it starts."""
+    return datetime.combine(year.start_on - timedelta(days=BEFORE + 1), time(0), UTC)
+
+
+def _in_episode(today: date) -> ColumnElement[bool]:
+    on = _screened_on()
+    return and_(on >= Stage.start_on, on <= func.coalesce(Stage.end_on, literal(today, Date)))
+
+
+def _episodes(year: Period, by: str, scope: Scope, today: date):
+    """Each episode started in the year, once: its group and month, the first day of a treatment need
+    and of the first structured treatment referral from 90 days before it, by joining and grouping (no
+    statement per episode). Positive short screens are counted apart (_positives)."""
+    group, month, started = _started(year, by, scope, today)
+    on = _screened_on()
+    in_episode = _in_episode(today)
+    audit = Screening.tool == "audit"
     brief_zone = and_(in_episode, audit, Screening.zone.in_((2, 3)))
     advised = Screening.intervention.in_(("simple_advice", "brief_intervention"))
     made_on = func.date(Referral.made_at, type_=Date)
-    # Only what can fall in a window of the year: from 90 days before it starts.
-    since = datetime.combine(year.start_on - timedelta(days=BEFORE + 1), time(0), UTC)
+    since = _since(year)
     treatment = (
         select(Referral.person_id, made_on.label("made_on"))
         .join(Team, Team.id == Referral.to_team_id)
@@ -127,12 +161,10 @@ def _episodes(year: Period, by: str, scope: Scope, today: date):
         select(
             group.label("grp"),
             month.label("month"),
-            Stage.person_id.label("person_id"),
             _any(
                 and_(on >= plus_days(Stage.start_on, -BEFORE), on <= plus_days(Stage.start_on, AFTER))
             ).label("screened"),
             func.coalesce(zone4_on, case((Person.alcohol_need.is_(True), Stage.start_on))).label("need_on"),
-            _first(and_(in_episode, short_positive)).label("positive_on"),
             _any(brief_zone).label("brief_needed"),
             _any(and_(brief_zone, advised)).label("brief_done"),
             func.min(
@@ -142,56 +174,104 @@ def _episodes(year: Period, by: str, scope: Scope, today: date):
         .join(Person, Person.id == Stage.person_id)
         .outerjoin(Screening, and_(Screening.person_id == Stage.person_id, Screening.screened_at >= since))
         .outerjoin(treatment, treatment.c.person_id == Stage.person_id)
-        .where(
-            Stage.kind.in_(STAGES),
-            Stage.start_on >= year.start_on,
-            Stage.start_on <= min(year.end_on, today),
-            _scope(scope),
-        )
+        .where(*started)
         .group_by(Stage.id, Stage.person_id, Stage.start_on, Person.alcohol_need, group, month)
     )
-    if by in KEPT:  # joined only when counted by them: nearly a million stages nationally
-        episodes = episodes.outerjoin(EpisodeFacts, EpisodeFacts.stage_id == Stage.id)
-    return episodes.subquery("episodes")
+    return _kept(episodes, by).subquery("episodes")
+
+
+def _positives(year: Period, by: str, scope: Scope, today: date):
+    """Each episode of the year with a positive short screen in it, once: its group and month, the person
+    and the day of the first positive screen (only the screenings that are one are joined)."""
+    group, month, started = _started(year, by, scope, today)
+    short_positive = or_(
+        and_(Screening.tool == "audit_c", Screening.score >= 5),
+        and_(Screening.tool == "fast", Screening.positive.is_(True)),
+    )
+    positives = (
+        select(
+            group.label("grp"),
+            month.label("month"),
+            Stage.person_id.label("person_id"),
+            func.min(_screened_on()).label("positive_on"),
+        )
+        .join(Person, Person.id == Stage.person_id)
+        .join(
+            Screening,
+            and_(
+                Screening.person_id == Stage.person_id,
+                Screening.screened_at >= _since(year),
+                short_positive,
+                _in_episode(today),
+            ),
+        )
+        .where(*started)
+        .group_by(Stage.id, Stage.person_id, group, month)
+    )
+    return _kept(positives, by).subquery("positives")
 
 
 def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
-    """(group, month, *COUNTS) for every episode started in the financial year, in one statement."""
-    e = _episodes(year, by, scope, today)
+    """(group, month, *COUNTS) for every episode started in the financial year, in one statement.
+
+    Two parts added up: every episode, and apart the few with a positive short screen, whether a full
+    AUDIT followed (a lookup per positive episode). Asked of every episode in one grouping, that lookup
+    kept PostgreSQL from hashing the year's episodes into their few groups: it sorted all of them."""
     closed = today - timedelta(days=DAYS)
-    need, positive = e.c.need_on.is_not(None), e.c.positive_on.is_not(None)
+    e = _episodes(year, by, scope, today)
+    need = e.c.need_on.is_not(None)
     referred = and_(e.c.referred_on.is_not(None), e.c.referred_on <= plus_days(e.c.need_on, DAYS))
-    audited = and_(
-        positive,
-        exists(
-            select(Screening.id).where(
-                Screening.person_id == e.c.person_id,
-                Screening.tool == "audit",
-                _screened_on() >= e.c.positive_on,
-                _screened_on() <= plus_days(e.c.positive_on, DAYS),
-            )
-        ),
-    )
-
-    def n(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.sum(case((condition, 1), else_=0))
-
-    return select(
+    none = literal(0)
+    every = select(
         e.c.grp,
         e.c.month,
         func.count().label("entered"),
         func.sum(e.c.screened).label("screened"),
-        n(need),
-        n(and_(need, referred)),
-        n(and_(need, ~referred, e.c.need_on < closed)),
-        n(and_(need, ~referred, e.c.need_on >= closed)),
-        n(positive),
-        n(audited),
-        n(and_(positive, ~audited, e.c.positive_on < closed)),
-        n(and_(positive, ~audited, e.c.positive_on >= closed)),
-        func.sum(e.c.brief_needed),
-        func.sum(case((and_(e.c.brief_needed == 1, e.c.brief_done == 0), 1), else_=0)),
+        _n(need).label("need"),
+        _n(and_(need, referred)).label("need_referred"),
+        _n(and_(need, ~referred, e.c.need_on < closed)).label("need_unmet"),
+        _n(and_(need, ~referred, e.c.need_on >= closed)).label("need_pending"),
+        none.label("positive"),
+        none.label("audit_done"),
+        none.label("audit_missing"),
+        none.label("audit_pending"),
+        func.sum(e.c.brief_needed).label("brief_needed"),
+        _n(and_(e.c.brief_needed == 1, e.c.brief_done == 0)).label("brief_missing"),
     ).group_by(*BY_GROUP_AND_MONTH)
+    p = _positives(year, by, scope, today)
+    audited = exists(
+        select(Screening.id).where(
+            Screening.person_id == p.c.person_id,
+            Screening.tool == "audit",
+            _screened_on() >= p.c.positive_on,
+            _screened_on() <= plus_days(p.c.positive_on, DAYS),
+        )
+    )
+    positive = select(
+        p.c.grp,
+        p.c.month,
+        none,
+        none,
+        none,
+        none,
+        none,
+        none,
+        func.count(),
+        _n(audited),
+        _n(and_(~audited, p.c.positive_on < closed)),
+        _n(and_(~audited, p.c.positive_on >= closed)),
+        none,
+        none,
+    ).group_by(*BY_GROUP_AND_MONTH)
+    both = union_all(every, positive).subquery("parts")
+    names = [c.name for c in COUNTS]
+    return select(both.c.grp, both.c.month, *(func.sum(both.c[name]).label(name) for name in names)).group_by(
+        *BY_GROUP_AND_MONTH
+    )
+
+
+def _n(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
 
 
 def _scope(scope: Scope) -> ColumnElement[bool]:
