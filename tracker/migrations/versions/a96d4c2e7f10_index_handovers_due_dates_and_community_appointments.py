@@ -4,7 +4,7 @@ report under 1 s on national data; handovers by establishment read 165,000 relea
 appointments a year to keep a fraction)
 
 Revision ID: a96d4c2e7f10
-Revises: 3b8e61d0c2a7
+Revises: b3d5f7a9c1e2
 Create Date: 2026-11-30 10:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a96d4c2e7f10'
-down_revision = '3b8e61d0c2a7'
+down_revision = 'b3d5f7a9c1e2'
 branch_labels = None
 depends_on = None
 
