@@ -53,7 +53,7 @@ def case(app, db, world, make_case, today):
         by=world.om,
         now=utcnow(),
     )
-    raise_event_alert(person, "sms_reply", "Text reply: hello", "people", person.id)
+    raise_event_alert(person, "sms_reply", "Text reply: hello", "people", person.id, now=utcnow())
     db.session.commit()
     return {
         "person_id": person.id,

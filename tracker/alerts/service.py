@@ -21,7 +21,6 @@ from tracker.clock import local_today
 from tracker.errors import Conflict
 from tracker.extensions import db
 from tracker.pathway.models import Person
-from tracker.types import utcnow
 
 
 def raise_event_alert(
@@ -31,16 +30,14 @@ def raise_event_alert(
     subject_type: str = "people",
     subject_id: int | None = None,
     merge: bool = False,
-    now: datetime | None = None,
+    *,
+    now: datetime,
 ) -> None:
     """An alert to the person's offender manager (and their team), once per subject and day.
 
     With `merge`, a person's open alert of this rule takes the new message as a further line (the latest
     REPLIES_KEPT kept) and the new subject instead: one open alert per person, never one per event.
     """
-    # sms/dispatch.py (another change is rewriting it) does not pass its `now` yet; until it does, its
-    # alerts read the clock here, and tests/test_one_clock.py names this one exception.
-    now = now if now is not None else utcnow()
     if merge and _merged(person, rule, message, subject_id):
         return
     team_id = db.session.scalar(select(Staff.team_id).where(Staff.id == person.offender_manager_id))

@@ -200,7 +200,7 @@ def _record_one(row: Message, outcome: SendResult, now: datetime, delivery: dict
         row.error_code, row.note = outcome.error_code, f"Retrying: {outcome.error}"
         return "retrying"
     row.status, row.error_code, row.note = "failed", outcome.error_code, outcome.error
-    _permanent_failure(row, outcome)
+    _permanent_failure(row, outcome, now)
     return "failed"
 
 
@@ -224,23 +224,25 @@ def _check(fence: Fence | None) -> None:
         fence()
 
 
-def _permanent_failure(row: Message, outcome: SendResult) -> None:
+def _permanent_failure(row: Message, outcome: SendResult, now: datetime) -> None:
     if outcome.error_code == OPTED_OUT:
-        replies.opt_out(row.person, how="Twilio error 21610 (opt-out)")
+        replies.opt_out(row.person, "Twilio error 21610 (opt-out)", now)
         raise_event_alert(
-            row.person, "sms_opted_out", "Texts stopped: this number has opted out with the carrier."
+            row.person, "sms_opted_out", "Texts stopped: this number has opted out with the carrier.", now=now
         )
     elif outcome.error_code == INVALID_NUMBER:
         raise_event_alert(
             row.person,
             "sms_failed",
             "A text could not be sent: the mobile number is not valid. Please fix it.",
+            now=now,
         )
     else:
         raise_event_alert(
             row.person,
             "sms_failed",
             f"A text could not be sent (error {outcome.error_code or 'unknown'}). Check the mobile number.",
+            now=now,
         )
 
 

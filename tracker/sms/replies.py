@@ -14,14 +14,10 @@ from tracker.pathway.models import ConsentChange, Handover, Person
 from tracker.sms import feedback, outbox
 from tracker.sms.models import InboundMessage, Message
 from tracker.sms.policy import classify_reply
-from tracker.types import utcnow
 
 
-def opt_out(person: Person, how: str, now: datetime | None = None) -> None:
-    """Stop every text to this person now, keeping the change in the consent history."""
-    # sms/dispatch.py (another change is rewriting it) does not pass its `now` yet; until it does, its
-    # opt-outs read the clock here, and tests/test_one_clock.py names this one exception.
-    now = now if now is not None else utcnow()
+def opt_out(person: Person, how: str, now: datetime) -> None:
+    """Stop every text to this person from `now`, keeping the change in the consent history."""
     if person.sms_consent:
         person.sms_consent = False
         db.session.add(ConsentChange(person_id=person.id, consent=False, how=how, changed_at=now))
