@@ -23,7 +23,9 @@ def racing_app(database_url, app):
 
     racing.add_url_rule("/api/v1/race", "api_race", write_twice, methods=["POST"])
     racing.add_url_rule("/race", "page_race", write_twice, methods=["POST"])
-    return racing
+    yield racing
+    with racing.app_context():
+        db.engine.dispose()  # its own pool: closed here, not left to the garbage collector
 
 
 def test_a_duplicate_key_from_a_lost_race_is_a_409_without_sql(racing_app):
