@@ -10,8 +10,8 @@ flask-smorest's `paginate` reads and bounds the parameters (a bad one is a 422 n
 them and the header in the OpenAPI document, and writes the header from the total that `page_of`
 counts. A page costs two statements (the count and the rows), whatever its size; relations the
 output needs are loaded with `selectinload` on the query, one statement each. A page of rows (`rows`)
-costs one: each row carries the total, `count(*) OVER ()`, and only a page that comes back empty
-though it is not the first (past the last) counts apart.
+costs one: each row carries the total from the same count as a scalar subquery, and only a page that
+comes back empty though it is not the first (past the last) counts apart.
 """
 
 from __future__ import annotations
@@ -42,16 +42,15 @@ def paginated(bp: Blueprint) -> Callable[[Callable[..., Any]], Callable[..., Any
 
 def page_of(query: Select[Any], pagination: PaginationParameters, rows: bool = False) -> Sequence[Any]:
     """The requested page of an ordered query's objects (with `rows`, its rows of columns), recording the
-    total for the header. A query of `rows` must not be DISTINCT (its total is counted before DISTINCT);
-    its rows carry the total as one more column, which the output ignores."""
+    total for the header. The rows carry the total as one more column, which the output ignores."""
+    total = select(func.count()).select_from(query.order_by(None).subquery())
     if rows and pagination.first_item <= MAX_OFFSET:
-        page = _page(query.add_columns(func.count().over().label(TOTAL)), pagination)
+        page = _page(query.add_columns(total.scalar_subquery().label(TOTAL)), pagination)
         found = db.session.execute(page).all()
         if found or pagination.first_item == 0:
             pagination.item_count = found[0][-1] if found else 0
             return found
-    counted = query.order_by(None).subquery()
-    pagination.item_count = db.session.scalar(select(func.count()).select_from(counted)) or 0
+    pagination.item_count = db.session.scalar(total) or 0
     # A page past the last is empty; asking the database for it could overflow its OFFSET.
     if pagination.first_item >= pagination.item_count:
         return []
