@@ -23,7 +23,8 @@ bp.before_request(authenticate_bearer)
 
 
 @bp.get("/people")
-@bp.arguments(schemas.PersonQuery, location="query", as_kwargs=True)
+# An instance, not the class: webargs would build a new schema to parse each request with.
+@bp.arguments(schemas.PersonQuery(), location="query", as_kwargs=True)
 @bp.response(200, schemas.PersonOut(many=True))
 @paginated(bp)
 def list_people(pagination_parameters, stage=None, q=None):
