@@ -185,14 +185,32 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wrk(url: str, headers: dict[str, str]) -> tuple[float, str, int]:
-    """Requests per second, the mean latency and the count of non-2xx answers, from wrk."""
+def wrk(url: str, headers: dict[str, str], server: int) -> tuple[float, str, int, float]:
+    """Requests per second, the mean latency, the count of non-2xx answers (from wrk) and the CPU
+    milliseconds the gunicorn workers spent per request (from /proc: other work on the machine slows the
+    rate, hardly this)."""
     args = [*WRK, *(a for k, v in headers.items() for a in ("-H", f"{k}: {v}")), url]
+    before = workers_cpu(server)
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    spent = workers_cpu(server) - before
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = re.search(r"Latency\s+(\S+)", out).group(1)
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rate, latency, int(bad.group(1)) if bad else 0
+    answered = int(re.search(r"(\d+) requests in", out).group(1))
+    return rate, latency, int(bad.group(1)) if bad else 0, spent * 1000 / max(answered, 1)
+
+
+def workers_cpu(master: int) -> float:
+    """CPU seconds (user and system) used so far by the children of gunicorn's master."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # a process that ended meanwhile
+        if int(fields[1]) == master:  # fields after the name: state, ppid, ... utime (12), stime (13)
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def serve(url: str) -> tuple[subprocess.Popen, str]:
@@ -217,11 +235,13 @@ def load() -> str:
 
 def report(endpoints, runs) -> None:
     """Each endpoint's best and median round, and their ratios to /healthz's: on a shared machine the best
-    round is the one least slowed by other work, the median shows the spread."""
-    best = {key: max(rate for rate, *_ in rounds) for key, rounds in runs.items()}
-    median = {key: statistics.median(rate for rate, *_ in rounds) for key, rounds in runs.items()}
+    round is the one least slowed by other work, the median shows the spread. Then the workers' CPU per
+    request and its ratio, which other work hardly moves (PostgreSQL's share is not in it)."""
+    best = {key: max(run[0] for run in rounds) for key, rounds in runs.items()}
+    median = {key: statistics.median(run[0] for run in rounds) for key, rounds in runs.items()}
+    cpu = {key: statistics.median(run[3] for run in rounds) for key, rounds in runs.items()}
     for key, label, *_ in endpoints:
-        latency, bad = runs[key][-1][1], sum(b for *_, b in runs[key])
+        latency, bad = runs[key][-1][1], sum(run[2] for run in runs[key])
         ratio = (
             f"{best[key] / best['healthz']:4.0%} (median {median[key] / median['healthz']:4.0%}) of /healthz"
             if key != "healthz"
@@ -232,6 +252,10 @@ def report(endpoints, runs) -> None:
             f"  {label:<42} {best[key]:7.1f} req/s (median {median[key]:7.1f})  {ratio} {target:<13}"
             f" last mean {latency}, {bad} not 2xx"
         )
+    print("gunicorn workers' CPU per request (median of the rounds), and /healthz's as a share of it:")
+    for key, label, *_ in endpoints:
+        share = f"{cpu['healthz'] / cpu[key]:4.0%}" if key != "healthz" else ""
+        print(f"  {label:<42} {cpu[key]:6.2f} ms  {share}")
 
 
 def main() -> None:
@@ -260,10 +284,10 @@ def main() -> None:
     try:
         print(f"{PEOPLE} people on one caseload, PostgreSQL, gunicorn 2 sync workers, {' '.join(WRK)}")
         print(f"  {ROUNDS} rounds, each endpoint once a round in turn; load average at start {load()}")
-        runs: dict[str, list[tuple[float, str, int]]] = {key: [] for key, *_ in endpoints}
+        runs: dict[str, list[tuple[float, str, int, float]]] = {key: [] for key, *_ in endpoints}
         for _ in range(ROUNDS):
             for key, _label, path, headers in endpoints:
-                runs[key].append(wrk(base + path, headers))
+                runs[key].append(wrk(base + path, headers, server.pid))
         report(endpoints, runs)
         print(f"  load average at end {load()}")
     finally:
