@@ -201,22 +201,28 @@ def wrk(url: str, headers: dict[str, str], server: int) -> tuple[float, str, int
 
 
 def workers_cpu(master: int) -> float:
-    """CPU seconds (user and system) used so far by the children of gunicorn's master."""
+    """CPU seconds (user and system) used so far by gunicorn's workers: those alive, and those ended and
+    reaped by the master (its children's times)."""
     ticks = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rpartition(")")[2].split()
         except OSError:
             continue  # a process that ended meanwhile
-        if int(fields[1]) == master:  # fields after the name: state, ppid, ... utime (12), stime (13)
+        # The fields after the name: state, ppid, ... utime, stime, cutime, cstime (11 to 14).
+        if int(fields[1]) == master:
             ticks += int(fields[11]) + int(fields[12])
+        elif int(stat.parent.name) == master:
+            ticks += int(fields[13]) + int(fields[14])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def serve(url: str) -> tuple[subprocess.Popen, str]:
     """gunicorn with 2 sync workers on a free port, once it answers."""
     port = free_port()
-    env = os.environ | {"DATABASE_URL": url, "TRACKER_ENV": "development"}
+    # No worker restarts after max_requests: a new worker loading the app mid-run would be billed to
+    # whichever endpoint was being measured.
+    env = os.environ | {"DATABASE_URL": url, "TRACKER_ENV": "development", "GUNICORN_MAX_REQUESTS": "0"}
     args = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"]
     server = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
