@@ -32,9 +32,15 @@ class Settings:
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'tracker.sqlite3'}"
     )
-    # A failed statement's message would otherwise carry its parameters (names, dates of birth, mobiles)
-    # into the logs.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # hide_parameters: a failed statement's message would otherwise carry its parameters (names, dates of
+    # birth, mobiles) into the logs.
+    # No pool_pre_ping: it costs every request a round trip (a third of /healthz's statements) to guard
+    # against something rarer. A connection the database or a middle box drops is handled so: one older
+    # than pool_recycle is replaced before use, under the shortest idle timeout of the usual middle boxes
+    # (Azure's load balancer, 4 minutes; AWS's NAT gateway, 350 s); and after a restart or failover the
+    # request that meets a dead connection fails before any write, its error marks it a disconnect, and
+    # SQLAlchemy then replaces every connection of that worker's pool, so the next request has a new one.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 180, "hide_parameters": True}
     TIMEZONE = os.environ.get("TIMEZONE", "Europe/London")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     SMS_BACKEND = os.environ.get("SMS_BACKEND", "outbox")

@@ -195,6 +195,16 @@ def test_a_page_past_the_last_is_empty_and_says_how_many_there_are(listed):
     assert header(response)["total"] == len(ids) and "page" not in header(response)
 
 
+def test_a_page_beyond_the_databases_offset_range_is_empty_and_says_how_many_there_are(listed):
+    get, ids = listed
+
+    response = get(f"page={2**63 // 3}&page_size=3")
+
+    assert response.status_code == 200
+    assert response.json == []
+    assert header(response)["total"] == len(ids)
+
+
 def test_the_default_page_is_the_first_fifty(listed):
     get, ids = listed
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 
+import psycopg
 import pytest
 from flask import session
 
@@ -217,3 +218,25 @@ def test_development_still_starts_with_the_in_memory_store_and_debug(monkeypatch
     app = create_app(env="development", overrides=IN_MEMORY)
 
     assert app.debug and app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_a_connection_the_database_dropped_fails_one_request_and_the_next_has_a_new_one(app, client, db):
+    """No pool_pre_ping (a round trip a request): after a restart or failover, the request that meets a dead
+    connection fails before any write and the worker's pool is replaced, so the next one is answered."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the database dropping a connection needs PostgreSQL")
+    assert client.get("/healthz").status_code == 200  # the pool now holds a connection
+    db.session.remove()  # as each request's teardown does outside a test's app context
+    outside = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(outside, autocommit=True) as admin:  # as a restart would, drops every other
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+    failed = client.get("/healthz")
+    db.session.remove()
+    answered = client.get("/healthz")
+
+    assert (failed.status_code, failed.json["database"]) == (503, "unreachable")
+    assert (answered.status_code, answered.json["database"]) == (200, "ok")

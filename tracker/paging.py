@@ -9,7 +9,9 @@
 flask-smorest's `paginate` reads and bounds the parameters (a bad one is a 422 naming it), documents
 them and the header in the OpenAPI document, and writes the header from the total that `page_of`
 counts. A page costs two statements (the count and the rows), whatever its size; relations the
-output needs are loaded with `selectinload` on the query, one statement each.
+output needs are loaded with `selectinload` on the query, one statement each. A page of rows (`rows`)
+costs one: each row carries the total from the same count as a scalar subquery, and only a page that
+comes back empty though it is not the first (past the last) counts apart.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from tracker.extensions import db
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
+# OFFSET is a 64-bit integer in PostgreSQL and SQLite: a page beyond it is past the last of any list.
+MAX_OFFSET = 2**63 - 1
+TOTAL = "paging_total"
 
 
 def paginated(bp: Blueprint) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -37,13 +42,23 @@ def paginated(bp: Blueprint) -> Callable[[Callable[..., Any]], Callable[..., Any
 
 def page_of(query: Select[Any], pagination: PaginationParameters, rows: bool = False) -> Sequence[Any]:
     """The requested page of an ordered query's objects (with `rows`, its rows of columns), recording the
-    total for the header."""
-    counted = query.order_by(None).subquery()
-    pagination.item_count = db.session.scalar(select(func.count()).select_from(counted)) or 0
+    total for the header. The rows carry the total as one more column, which the output ignores."""
+    total = select(func.count()).select_from(query.order_by(None).subquery())
+    if rows and pagination.first_item <= MAX_OFFSET:
+        page = _page(query.add_columns(total.scalar_subquery().label(TOTAL)), pagination)
+        found = db.session.execute(page).all()
+        if found or pagination.first_item == 0:
+            pagination.item_count = found[0][-1] if found else 0
+            return found
+    pagination.item_count = db.session.scalar(total) or 0
     # A page past the last is empty; asking the database for it could overflow its OFFSET.
     if pagination.first_item >= pagination.item_count:
         return []
-    page = query.offset(pagination.first_item).limit(pagination.page_size)
+    page = _page(query, pagination)
     if rows:
         return db.session.execute(page).all()
     return db.session.scalars(page).unique().all()
+
+
+def _page(query: Select[Any], pagination: PaginationParameters) -> Select[Any]:
+    return query.offset(pagination.first_item).limit(pagination.page_size)

@@ -10,7 +10,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from tracker import audit
 from tracker.auth import calendar_feeds
@@ -140,18 +140,23 @@ def issue_token(staff: Staff, label: str | None = None, days: int | None = None,
     return token
 
 
+# Built once: every API request runs it, and building the statement and its cache key each time cost
+# as much as the query itself.
+TOKEN_HOLDER = (
+    select(Staff)
+    .join(ApiToken, ApiToken.staff_id == Staff.id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > bindparam("now"),
+        Staff.active.is_(True),
+    )
+)
+
+
 def staff_for_token(token: str, now: datetime) -> Staff | None:
     """The active staff member who holds this token, if it is neither revoked nor expired."""
-    return db.session.scalar(
-        select(Staff)
-        .join(ApiToken, ApiToken.staff_id == Staff.id)
-        .where(
-            ApiToken.token_hash == _digest(token),
-            ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > now,
-            Staff.active.is_(True),
-        )
-    )
+    return db.session.scalar(TOKEN_HOLDER, {"token_hash": _digest(token), "now": now})
 
 
 def tokens_of(staff: Staff) -> list[ApiToken]:

@@ -23,7 +23,8 @@ bp.before_request(authenticate_bearer)
 
 
 @bp.get("/people")
-@bp.arguments(schemas.PersonQuery, location="query", as_kwargs=True)
+# An instance, not the class: webargs would build a new schema to parse each request with.
+@bp.arguments(schemas.PersonQuery(), location="query", as_kwargs=True)
 @bp.response(200, schemas.PersonOut(many=True))
 @paginated(bp)
 def list_people(pagination_parameters, stage=None, q=None):
@@ -32,10 +33,11 @@ def list_people(pagination_parameters, stage=None, q=None):
     if staff.role in ("commissioner", "admin"):
         abort(403, message="Your role sees aggregate reports only, never a person.")
     query = queries.people_query(staff, stage, q, today=local_today())
-    # The columns the list shows, as rows: building 50 Person objects cost more than dumping them.
+    # The columns the list shows, as rows: building 50 Person objects cost more than dumping them; and as
+    # dicts, whose values the output reads in half the time it takes to read them off the rows.
     listed = query.with_only_columns(*LISTED).order_by(Person.family_name, Person.given_name, Person.id)
-    people = page_of(listed, pagination_parameters, rows=True)
-    audit.record_views(staff.id, [p.id for p in people], via="list")
+    people = [row._asdict() for row in page_of(listed, pagination_parameters, rows=True)]
+    audit.record_views(staff.id, [p["id"] for p in people], via="list")
     db.session.commit()
     return people
 
