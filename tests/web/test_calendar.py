@@ -176,3 +176,18 @@ def test_the_page_says_what_the_feed_is(world, signed_in):
     page = text(signed_in(world.om).get("/account/calendar"))
 
     assert "You have no calendar feed that works." in page and "Make a feed address" in page
+
+
+def test_a_parole_eligibility_date_is_never_listed_as_a_planned_release(
+    world, signed_in, client, make_case, db, today
+):
+    from tracker.pathway import service
+
+    person = make_case(world.om, "custody", release_in=40)
+    custody = person.open_pathway.current_stage
+    ped = today + timedelta(days=40)
+    service.update_release_dates(custody, {"crd": None, "ped": ped}, by=world.om, now=utcnow())
+    db.session.commit()
+    _, path = make_feed(signed_in(world.om))
+
+    assert events(client.get(path)) == [("Parole eligibility", ped)]

@@ -3,8 +3,8 @@
 The feed is written with `icalendar` (RFC 5545: line folding, escaping, all-day dates, UTC stamps) rather
 than by hand. A calendar application fetches it with no session, so its address holds the token: kept
 hashed, it ends and can be revoked, the address is kept out of the access logs (privacy.redact), and
-every fetch is audited. Entries name nobody and no place: "Appointment", "Hearing", "Planned release",
-with a link to sign in.
+every fetch is audited. Entries name nobody and no place: "Appointment", "Hearing", "Planned release"
+or "Parole eligibility", with a link to sign in.
 """
 
 from __future__ import annotations
