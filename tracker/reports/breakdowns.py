@@ -25,6 +25,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from tracker.auth.models import Team
 from tracker.extensions import db
 from tracker.pathway.equality import ETHNIC_GROUPS
+from tracker.pathway.models import Handover
 from tracker.reports.periods import Period, month_label
 
 BY = (
@@ -71,6 +72,18 @@ class Facts:
     service: ColumnElement[Any] | None = None
     # stage: the kind of stage an episode is (unmet need's screening coverage per stage).
     stage: ColumnElement[Any] | None = None
+
+
+# An actual release's breakdown values, kept on its handover as they were at A.
+RELEASE_FACTS = Facts(
+    on=Handover.released_on,
+    establishment=Handover.team_id,
+    probation_team=Handover.probation_team_id,
+    sex=Handover.sex,
+    age_band=Handover.age_band,
+    ethnic_group=Handover.ethnic_group,
+    sentence_length=Handover.sentence_band,
+)
 
 
 def month_index(on: ColumnElement[date], year: Period) -> ColumnElement[int]:

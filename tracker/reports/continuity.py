@@ -13,11 +13,12 @@ from sqlalchemy.orm import aliased
 
 from tracker.auth.models import Team
 from tracker.pathway import referrals
+from tracker.pathway.continuity import CONTINUITY_DAYS
 from tracker.pathway.models import Handover, Referral
 from tracker.reports.breakdowns import (
     BY_GROUP_AND_MONTH,
     RELEASE_BREAKDOWNS,
-    Facts,
+    RELEASE_FACTS,
     group_expression,
     month_index,
     plus_days,
@@ -27,7 +28,7 @@ from tracker.reports.periods import Period
 from tracker.reports.scope import Scope, scope_filter
 
 # The outcome is known once A+21 has passed (inclusive window A to A+21).
-DAYS = 21
+DAYS = CONTINUITY_DAYS
 
 TITLE = "Continuity of care (C20)"
 NOTE = {
@@ -57,15 +58,7 @@ REFERENCES = (
 # A treatment start is a fact: a referral that started and has since ended still started.
 STARTED_STATUSES = (*referrals.LIVE_STATUSES, "ended")
 
-FACTS = Facts(
-    on=Handover.released_on,
-    establishment=Handover.team_id,
-    probation_team=Handover.probation_team_id,
-    sex=Handover.sex,
-    age_band=Handover.age_band,
-    ethnic_group=Handover.ethnic_group,
-    sentence_length=Handover.sentence_band,
-)
+FACTS = RELEASE_FACTS
 
 
 def _treatment_referral(team_id: int | None = None) -> Select:

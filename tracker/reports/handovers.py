@@ -9,11 +9,12 @@ from sqlalchemy import ColumnElement, Date, Select, and_, case, func, or_, selec
 
 from tracker.pathway import dates
 from tracker.pathway.checklist import RELEASE_ITEMS
+from tracker.pathway.continuity import COMMUNITY_KINDS, CONTINUITY_DAYS
 from tracker.pathway.models import Appointment, Handover, HandoverItem, ReleaseDate
 from tracker.reports.breakdowns import (
     BY_GROUP_AND_MONTH,
     RELEASE_BREAKDOWNS,
-    Facts,
+    RELEASE_FACTS,
     group_expression,
     month_index,
     plus_days,
@@ -50,16 +51,7 @@ COUNTS = (
     Count("no_accommodation", "Accommodation not done at release", of="released"),
 )
 RATES = (Rate("appointment_21_share", "First appointment within 21 days (%)", "appointment_21", "released"),)
-COMMUNITY_KINDS = ("probation", "treatment_assessment", "treatment_session")
-FACTS = Facts(
-    on=Handover.released_on,
-    establishment=Handover.team_id,
-    probation_team=Handover.probation_team_id,
-    sex=Handover.sex,
-    age_band=Handover.age_band,
-    ethnic_group=Handover.ethnic_group,
-    sentence_length=Handover.sentence_band,
-)
+FACTS = RELEASE_FACTS
 
 
 def _n(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -81,6 +73,7 @@ def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
     due = _due_on(stages)
     closed_eve = and_(due.c.due_on.in_(_closed_eves(year)), due.c.hdc == 0)
     kept = Handover.checklist_at_p7
+    seen_in_time = _with_appointment_within(CONTINUITY_DAYS, year, in_year)
     return (
         select(
             group_expression(by, FACTS, year).label("grp"),
@@ -88,7 +81,7 @@ def counts(year: Period, by: str, scope: Scope, today: date) -> Select:
             func.count().label("released"),
             _n(Handover.checklist_at_p7_on.is_not(None)).label("checked_at_p7"),
             *(_n(kept[item].as_string() == "done").label(f"p7_{item}") for item in RELEASE_ITEMS),
-            _n(Handover.id.in_(_with_appointment_within(21, year, in_year))).label("appointment_21"),
+            _n(Handover.id.in_(seen_in_time)).label("appointment_21"),
             _n(closed_eve).label("friday_or_pre_holiday"),
             _n(and_(closed_eve, Handover.released_on < due.c.due_on)).label("brought_forward"),
             _n(Handover.id.not_in(_accommodation_done_at_release(in_year))).label("no_accommodation"),

@@ -11,12 +11,13 @@ from typing import cast
 
 from sqlalchemy import Index, Table, text
 
+from tracker.pathway.continuity import COMMUNITY_KINDS
 from tracker.pathway.models import Appointment, HandoverItem, Referral, ReleaseDate, Screening, Stage
 
 ACCOMMODATION_DONE = "item = 'accommodation' AND status = 'done'"
-# handovers.COMMUNITY_KINDS, not cancelled: the appointments that count as a first one after release.
+# Community kinds, not cancelled: the appointments that count as a first one after release.
 COMMUNITY_NOT_CANCELLED = (
-    "kind IN ('probation', 'treatment_assessment', 'treatment_session') "
+    f"kind IN ({', '.join(repr(kind) for kind in COMMUNITY_KINDS)}) "
     "AND (outcome IS NULL OR outcome != 'cancelled')"
 )
 # The release dates a handover is due on (conditional, else automatic) and home detention curfew.
