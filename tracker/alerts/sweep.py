@@ -24,7 +24,7 @@ from tracker.alerts.snapshots import snapshot_checklists
 from tracker.alerts.store import insert_new_alerts, reopen_alerts, resolve_alerts
 from tracker.clock import local_today, zone
 from tracker.extensions import among, db, hold_transaction
-from tracker.pathway.handovers import CONTINUITY_DAYS
+from tracker.pathway.continuity import CONTINUITY_DAYS
 from tracker.pathway.models import Appointment, Handover, Screening, Stage
 
 CHUNK = 2000

@@ -13,9 +13,6 @@ from tracker.auth.models import Staff
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.pathway import checklist, equality, events, stages
-
-# CONTINUITY_DAYS is imported from here by alerts/sweep.py; continuity.py is its one home.
-from tracker.pathway.continuity import CONTINUITY_DAYS as CONTINUITY_DAYS
 from tracker.pathway.continuity import window_end
 from tracker.pathway.models import Handover, HandoverItem, Person, Stage
 
