@@ -25,7 +25,6 @@ from sqlalchemy import (
     event,
     exists,
     func,
-    insert,
     or_,
     select,
     text,
@@ -164,35 +163,45 @@ def record_many(entries: Iterable[dict[str, Any]], now: datetime) -> None:
 def record_view(
     actor_id: int, subject_type: str, subject_id: int | None, person_id: int | None, **detail: Any
 ) -> None:
-    """Append one 'view' entry at once, in one INSERT: a read is not a change, so it needs none of the
-    unit of work's bookkeeping (and nothing queues a view for the sweep)."""
-    db.session.execute(
-        insert(AuditEntry).values(
-            at=utcnow(),
-            actor_id=actor_id,
-            action="view",
-            subject_type=subject_type,
-            subject_id=subject_id,
-            person_id=person_id,
-            detail=detail or None,
-        )
-    )
+    """Append one 'view' entry at once: a read is not a change, so it needs none of the unit of work's
+    bookkeeping (and nothing queues a view for the sweep)."""
+    _append_view(actor_id, subject_type, subject_id, person_id, None, detail)
 
 
 def record_views(actor_id: int, person_ids: Iterable[int], **detail: Any) -> None:
     """One 'view' entry for a request that showed several people, listing every one it disclosed."""
     shown = list(dict.fromkeys(person_ids))
     if shown:
-        db.session.execute(
-            insert(AuditEntry).values(
-                at=utcnow(),
-                actor_id=actor_id,
-                action="view",
-                subject_type="people",
-                person_ids=shown,
-                detail=detail or None,
-            )
-        )
+        _append_view(actor_id, "people", None, None, shown, detail)
+
+
+# Views are the most common entry (every read writes one), so they are appended with one INSERT built
+# once, on the session's connection and in its transaction, with no ORM statement to build and key.
+_APPEND = AuditEntry.__table__.insert()
+
+
+def _append_view(
+    actor_id: int,
+    subject_type: str,
+    subject_id: int | None,
+    person_id: int | None,
+    person_ids: list[int] | None,
+    detail: dict[str, Any],
+) -> None:
+    values: dict[str, Any] = {
+        "at": utcnow(),
+        "actor_id": actor_id,
+        "action": "view",
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "person_id": person_id,
+    }
+    # JSON columns left out stay SQL NULL; a None given would be stored as JSON's null.
+    if person_ids:
+        values["person_ids"] = person_ids
+    if detail:
+        values["detail"] = detail
+    db.session.connection().execute(_APPEND, values)
 
 
 def disclosed(person_id: int) -> ColumnElement[bool]:

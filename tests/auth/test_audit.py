@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from tests.helpers import last_entry_id
 from tracker.audit import AuditEntry, AuditIsAppendOnly, disclosures_of
@@ -71,6 +71,18 @@ def test_every_read_of_a_person_writes_one_view_entry(om, person, api_as, db, pa
     assert (entry.actor_id, entry.action, entry.person_id) == (om.id, "view", person["id"])
     assert entry.subject_type == subject_type
     assert entry.at is not None and entry.at.tzinfo is not None
+
+
+def test_a_view_of_one_person_keeps_no_list_and_no_empty_detail(om, person, api_as, db):
+    since = last_entry_id(db)
+
+    assert api_as(om).get(f"/people/{person['id']}/pathway").status_code == 200
+
+    stored = db.session.execute(
+        text("SELECT person_ids IS NULL, detail IS NULL FROM audit_entries WHERE id > :since"),
+        {"since": since},
+    ).all()
+    assert [tuple(row) for row in stored] == [(True, True)]  # SQL NULLs, not JSON's null
 
 
 def test_a_list_writes_one_view_entry_naming_each_person_listed(om, make_person, api_as, db):

@@ -259,6 +259,25 @@ def test_resettlement_sees_a_person_released_within_12_weeks_and_not_after(
     assert [p["id"] for p in api.get("/people").json] == ([person] if visible else [])
 
 
+def test_the_list_kept_for_a_team_moves_on_with_the_day(
+    make_staff, api_as, make_person, prison_and_officer, today, monkeypatch
+):
+    """The list's statement is built once per team and day and kept: the next day gets the next day's."""
+    import tracker.pathway.api
+
+    om = make_staff("offender_manager")
+    prison, officer = prison_and_officer
+    om_api = api_as(om)
+    person = _in_custody(om_api, make_person, om, prison, today - timedelta(days=500))
+    _released(om_api, person, today - timedelta(days=84))
+    api = api_as(officer)
+    assert [p["id"] for p in api.get("/people").json] == [person]
+
+    monkeypatch.setattr(tracker.pathway.api, "local_today", lambda: today + timedelta(days=1))
+
+    assert api.get("/people").json == []
+
+
 def test_resettlement_sees_nothing_of_a_person_held_at_another_prison(
     make_staff, make_team, api_as, make_person, prison_and_officer, today
 ):

@@ -38,18 +38,22 @@ HOLDER_WRITES = {"stage", "share_consent", "charge", "referral"}
 
 def people_visible_to(staff: Staff, today: date) -> ColumnElement[bool]:
     """A WHERE clause on Person selecting exactly the people this staff member may see on `today`."""
-    team_id = staff.team_id
-    if staff.role == "offender_manager":
+    return people_visible_to_team(staff.role, staff.team_id, today)
+
+
+def people_visible_to_team(role: str, team_id: int | None, today: date) -> ColumnElement[bool]:
+    """The same clause for anyone in this role and team: every member of a team sees the same people."""
+    if role == "offender_manager":
         # The team's caseloads include the caller's own.
         return Person.offender_manager_id.in_(select(Staff.id).where(Staff.team_id == team_id))
-    if staff.role == "resettlement":
+    if role == "resettlement":
         held_or_recent = select(Stage.person_id).where(
             Stage.kind == "custody",
             Stage.establishment_team_id == team_id,
             or_(Stage.end_on.is_(None), Stage.end_on >= today - RELEASED_WINDOW),
         )
         return Person.id.in_(held_or_recent)
-    if staff.role == "treatment":
+    if role == "treatment":
         referred = select(Referral.person_id).where(Referral.to_team_id == team_id)
         on_order = select(Stage.person_id).where(Stage.kind == "atr", Stage.treatment_team_id == team_id)
         return or_(Person.holding_team_id == team_id, Person.id.in_(referred), Person.id.in_(on_order))
