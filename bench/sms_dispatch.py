@@ -150,15 +150,18 @@ def ids(statement, rows: list[dict]) -> list[int]:
 
 
 class Timed:
-    """The real gateway, noting when each text was accepted."""
+    """The real gateway, noting when each send began and when each text was accepted."""
 
     def __init__(self, gateway):
-        self.gateway, self.name, self.accepted = gateway, gateway.name, []
+        self.gateway, self.name, self.began, self.accepted, self.took = gateway, gateway.name, [], [], []
 
     def send(self, to: str, body: str):
+        began = time.monotonic()
+        self.began.append(began)  # list.append is atomic: safe from the pool's threads
         outcome = self.gateway.send(to, body)
         if outcome.sid:
-            self.accepted.append(time.monotonic())  # list.append is atomic: safe from the pool's threads
+            self.accepted.append(time.monotonic())
+            self.took.append(self.accepted[-1] - began)
         return outcome
 
     def find(self, to: str, body: str, within: timedelta) -> str | None:
@@ -202,6 +205,8 @@ def run(app, standin_url: str, concurrency: int) -> str:
     all_marked = time.monotonic() - started
     cpu = time.process_time() - cpu_started  # this process's CPU, every thread: the client's share
     last_accepted = max(gateway.accepted, default=started) - started
+    first_began = min(gateway.began, default=started) - started
+    mean_send = sum(gateway.took) / max(len(gateway.took), 1) * 1000
 
     received = requests.get(f"{standin_url}/_standin/received", timeout=10).json()
     once = received["total"] == TEXTS and {m["count"] for m in received["messages"]} == {1}
@@ -212,7 +217,8 @@ def run(app, standin_url: str, concurrency: int) -> str:
     floor = max(latency_floor, cpu_floor)
     verdict = "within" if all_marked <= 1.1 * floor else "NOT within"
     return (
-        f"all {sent} marked sent after {all_marked:5.2f} s (last accepted {last_accepted:5.2f} s); "
+        f"all {sent} marked sent after {all_marked:5.2f} s (first handed over {first_began:4.2f} s, "
+        f"last accepted {last_accepted:5.2f} s, a send {mean_send:3.0f} ms on average); "
         f"latency floor {latency_floor:5.2f} s, CPU floor {cpu_floor:5.2f} s "
         f"({cpu / TEXTS * 1000:.2f} ms CPU a text, {cores} cores); "
         f"{all_marked / floor:4.2f}x the larger ({verdict} 10%); "

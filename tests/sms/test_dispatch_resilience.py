@@ -95,3 +95,32 @@ def test_a_row_whose_answer_cannot_be_recorded_is_failed_and_the_others_are_kept
     assert status_of(db, ids["Ann"])[0] == status_of(db, ids["Cy"])[0] == "sent"
     status, note = status_of(db, ids["Bad"])
     assert status == "failed" and "could not be recorded" in note
+
+
+def test_accepted_answers_are_recorded_in_statements_that_do_not_grow_with_them(app, db, count_queries):
+    from tracker.audit import AuditEntry
+    from tracker.sms.templates import schedule
+
+    few = list(check_ins(db, [f"Few{n}" for n in range(3)]).values())
+    many = list(check_ins(db, [f"Many{n}" for n in range(40)]).values())
+    delivery = schedule()["delivery"]
+
+    counts = []
+    for ids in (few, many):
+        result = dispatcher.DispatchResult()
+        with count_queries() as statements:
+            dispatcher.record([(i, SendResult(sid=f"SM-{i}")) for i in ids], AT, delivery, result)
+        counts.append(len(statements))
+        assert result.sent == len(ids)
+
+    assert counts[0] == counts[1]
+    rows = db.session.execute(
+        select(Message.id, Message.status, Message.gateway_sid, Message.sent_at, Message.attempts)
+    ).all()
+    assert {(r.status, r.gateway_sid, r.sent_at, r.attempts) for r in rows} == {
+        ("sent", f"SM-{r.id}", AT, 1) for r in rows
+    }
+    audited = db.session.execute(
+        select(AuditEntry.subject_id, AuditEntry.detail).where(AuditEntry.action == "sms_sent")
+    ).all()
+    assert sorted(audited) == sorted((i, {"purpose": "check_in"}) for i in few + many)

@@ -16,8 +16,10 @@ It can be told what to do with the next creates (first come, first served; optio
   fail_next(n, status, code)   answer an error (429 -> 20429, 5xx -> 20500, or 400 with 21211 / 21610 ...)
   drop_next(n)                 accept and store the message, then close the connection without an answer
   hang_next(n, seconds)        accept and store, then stall that long before closing without an answer
-and with delay_ms every API answer waits that long. It counts what it accepted per (To, Body) (`received`,
-`count(to, body)`, `total`), and sends signed status callbacks (X-Twilio-Signature, computed with
+and with delay_ms every API answer leaves that long after its request came in, as a provider's latency is
+counted: the stand-in's own work happens inside the delay, not after it. It counts what it accepted per
+(To, Body) (`received`, `count(to, body)`, `total`), and sends signed status callbacks
+(X-Twilio-Signature, computed with
 twilio.request_validator.RequestValidator(auth_token).compute_signature(url, params)): on demand with
 `send_status(sid, status)`, or by itself ("sent" then "delivered", callback_delay_ms after accepting) for
 each accepted message when `callback_url` is given or `auto_callbacks` is on. A callback is signed over
@@ -488,8 +490,14 @@ def _handler(standin: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read counts, not logs
             pass
 
+        arrived = 0.0  # time.monotonic() when the request being handled came in
+        answer_at: float | None = None  # when its API answer is due (delay_ms)
+
         def _reply(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
             data = json.dumps(payload).encode()
+            if self.answer_at is not None:
+                time.sleep(max(0.0, self.answer_at - time.monotonic()))
+                self.answer_at = None  # a kept-alive connection's next request sets its own
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
@@ -528,7 +536,7 @@ def _handler(standin: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
                 self._reply(404, error_body(404, 20404, None, path=urllib.parse.urlsplit(self.path).path))
                 return None
             if standin.delay_ms:
-                time.sleep(standin.delay_ms / 1000)
+                self.answer_at = self.arrived + standin.delay_ms / 1000
             if not self._authorised(match["account"]):
                 self._reply(
                     401, error_body(401, 20003, None), {"WWW-Authenticate": 'Basic realm="Twilio API"'}
@@ -537,6 +545,7 @@ def _handler(standin: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
             return match
 
         def do_GET(self) -> None:
+            self.arrived = time.monotonic()
             if self.path.startswith("/_standin/received"):
                 with standin.lock:
                     counts = [{"to": t, "body": b, "count": n} for (t, b), n in standin.received.items()]
@@ -555,6 +564,7 @@ def _handler(standin: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
             return self._reply(*standin.list(match["account"], self._route()[1]))
 
         def do_POST(self) -> None:
+            self.arrived = time.monotonic()
             if self.path.startswith("/_standin/"):
                 return self._control()
             form = self._form()
@@ -565,7 +575,7 @@ def _handler(standin: TwilioStandIn) -> type[BaseHTTPRequestHandler]:
                 return self._reply(405, error_body(405, 20004, "Method not allowed"))
             status, payload, fault = standin.create(match["account"], form)
             if fault is not None and fault.kind in ("drop", "hang"):
-                time.sleep(fault.seconds)
+                time.sleep(max(0.0, (self.answer_at or 0.0) - time.monotonic()) + fault.seconds)
                 self.close_connection = True
                 try:
                     self.connection.shutdown(socket.SHUT_RDWR)
@@ -605,7 +615,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="A local Twilio Messages API stand-in.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port (printed first)")
-    parser.add_argument("--delay-ms", type=float, default=0, help="wait this long before every API answer")
+    parser.add_argument("--delay-ms", type=float, default=0, help="answer API calls this long after")
     parser.add_argument("--callback-url", help="post signed status callbacks (sent, delivered) here")
     parser.add_argument(
         "--auto-callbacks", action="store_true", help="post them to each message's StatusCallback"

@@ -63,6 +63,25 @@ def apply_waiting(messages: list[Message]) -> None:
         _apply(by_sid[event.gateway_sid], event)
 
 
+def apply_waiting_for(gateway_sids: set[str | None]) -> None:
+    """The same for messages just marked sent with these ids: one query, and the messages loaded only
+    when a callback is waiting for one."""
+    sids = {sid for sid in gateway_sids if sid}
+    if not sids:
+        return
+    waiting = db.session.scalar(
+        select(StatusEvent.id)
+        .where(StatusEvent.gateway_sid.in_(sids), StatusEvent.message_id.is_(None))
+        .limit(1)
+    )
+    if waiting is not None:
+        # Read afresh: they were just written set-wide, around any copy the session holds.
+        marked = (
+            select(Message).where(Message.gateway_sid.in_(sids)).execution_options(populate_existing=True)
+        )
+        apply_waiting(list(db.session.scalars(marked)))
+
+
 def _apply(message: Message, event: StatusEvent) -> None:
     event.message_id = message.id
     # Stamped with the callback's own instant: one applied later, by the dispatcher, keeps when it came.

@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from tracker import audit
+from tracker import audit, bulk
 from tracker.alerts.service import raise_event_alert
 from tracker.clock import zone
 from tracker.extensions import db, hold_transaction
 from tracker.sms import compose, replies
-from tracker.sms.delivery import apply_waiting
+from tracker.sms.delivery import apply_waiting, apply_waiting_for
 from tracker.sms.gateways import INVALID_NUMBER, OPTED_OUT, SendResult, SmsGateway
 from tracker.sms.models import Message, among
 from tracker.sms.policy import within_quiet_hours
@@ -146,24 +146,70 @@ def record(
 ) -> None:
     """Write what the gateway answered for each row; commits."""
     hold_transaction()  # savepoints inside one transaction: the fence can still undo it all
-    rows = {
-        r.id: r
-        for r in db.session.scalars(select(Message).where(among(Message.id, [i for i, _ in outcomes])))
-    }
+    accepted = {message_id: outcome.sid for message_id, outcome in outcomes if outcome.sid}
+    rest = [(message_id, outcome) for message_id, outcome in outcomes if not outcome.sid]
     try:
-        # The answers together, in a few set-wide statements (a savepoint a row costs four round trips).
+        # The answers together, in a few set-wide statements (a savepoint a row costs four round trips);
+        # the texts accepted, nearly all of them, with no ORM object at all.
         with db.session.begin_nested():
-            counts = [_record_one(rows[i], outcome, now, delivery) for i, outcome in outcomes]
+            _record_accepted(accepted, now)
+            rows = _rows(rest)
+            counts = ["sent"] * len(accepted) + [_record_one(rows[i], o, now, delivery) for i, o in rest]
             db.session.flush()
     except Exception:  # noqa: BLE001 - one bad row never loses the others' answers
         log.warning("dispatch: %d answers could not be recorded together; one by one", len(outcomes))
+        rows = _rows(outcomes)
         counts = [_record_alone(rows, message_id, outcome, now, delivery) for message_id, outcome in outcomes]
     for counted in counts:
         if counted:
             setattr(result, counted, getattr(result, counted) + 1)
-    apply_waiting([r for r in rows.values() if r.gateway_sid])
+    apply_waiting_for(set(accepted.values()))
     _check(fence)
     db.session.commit()
+
+
+def _rows(outcomes: list[tuple[int, SendResult]]) -> dict[int, Message]:
+    if not outcomes:
+        return {}
+    ids = [message_id for message_id, _ in outcomes]
+    return {row.id: row for row in db.session.scalars(select(Message).where(among(Message.id, ids)))}
+
+
+def _record_accepted(accepted: dict[int, str | None], now: datetime) -> None:
+    """Mark the texts the gateway took sent, with its ids, and audit each: three statements in all."""
+    if not accepted:
+        return
+    found = db.session.execute(
+        select(Message.id, Message.attempts, Message.person_id, Message.purpose).where(
+            among(Message.id, list(accepted))
+        )
+    ).all()
+    bulk.update_rows(
+        Message.__table__,
+        [
+            {
+                "id": row.id,
+                "status": "sent",
+                "gateway_sid": accepted[row.id],
+                "sent_at": now,
+                "attempts": row.attempts + 1,
+            }
+            for row in found
+        ],
+    )
+    audit.record_many(
+        (
+            {
+                "action": "sms_sent",
+                "subject_type": Message.__tablename__,
+                "subject_id": row.id,
+                "person_id": row.person_id,
+                "detail": {"purpose": row.purpose},
+            }
+            for row in found
+        ),
+        now,
+    )
 
 
 def _record_alone(
