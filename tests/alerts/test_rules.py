@@ -19,6 +19,7 @@ from tracker.alerts.config import ALERTS_TOML, WINDOW_SETTINGS, AlertConfigError
 from tracker.alerts.rules import AlertFacts, AppointmentFacts, ReleaseFacts, ScreeningFacts, StageFacts
 from tracker.pathway.continuity import CONTINUITY_DAYS
 from tracker.pathway.dates import add_working_days, planned_release
+from tracker.pathway.stages import KINDS as STAGE_KINDS
 
 CONFIG = alert_config()["rules"]
 LONDON = ZoneInfo("Europe/London")
@@ -781,3 +782,82 @@ def test_escalation_counts_2_working_days_across_holidays(raised_on, escalated_o
     facts = AlertFacts("urgent", "open", raised_on, "first_appointment_missing")
     assert found_on("escalated", facts, escalated_on - DAY) is None
     assert found_on("escalated", facts, escalated_on) == escalated_on
+
+
+@pytest.mark.parametrize("kind", STAGE_KINDS)
+def test_a_stage_kinds_rules_read_nothing_the_sweep_leaves_unloaded_for_it(kind):
+    """The sweep loads treatment starts, the highest AUDIT score and screenings only for the stage kinds
+    whose rules read them (facts.stage_subjects); for every other kind they cannot change a finding."""
+    from tracker.alerts.facts import _stage_rules
+
+    unloaded = {}
+    if kind not in rules.READ_TREATMENT:
+        unloaded["treatment_started_on"] = (START, START + 11 * DAY, R)
+    if kind not in rules.READ_AUDIT_SCORE:
+        unloaded["highest_audit_score"] = 40
+    if kind not in rules.SCREENED_AT:
+        unloaded["screened_on"] = (START - 10 * DAY, START, START + 3 * DAY)
+    bare = StageFacts(
+        kind=kind,
+        start_on=START,
+        open=True,
+        expected_end_on=START + 30 * DAY,
+        community_responsibility_on=START + 5 * DAY,
+        atr_end_on=START + 60 * DAY,
+        alcohol_need=True,
+        recorded_on=START,
+    )
+    told = replace(bare, **unloaded)
+
+    for today in (START, START + 15 * DAY, START + 40 * DAY, START + 90 * DAY):
+        for rule_id, rule in _stage_rules(kind).items():
+            assert rule(told, today, CONFIG[rule_id]) == rule(bare, today, CONFIG[rule_id]), (rule_id, today)
+
+
+WORKING_DAY_RULES = sorted(rule_id for rule_id, rule in CONFIG.items() if "working_days" in rule)
+
+
+@pytest.mark.parametrize("rule_id", WORKING_DAY_RULES)
+@pytest.mark.parametrize(
+    ("since_day", "today"),
+    [
+        (date(2026, 11, 24), date(2026, 11, 25)),  # an ordinary Tuesday to Wednesday
+        (date(2026, 12, 18), date(2026, 12, 19)),  # Friday to Saturday before Christmas
+        (date(2026, 12, 27), date(2026, 12, 29)),  # across the Christmas bank holidays
+        (date(2027, 3, 25), date(2027, 3, 30)),  # Maundy Thursday to the Tuesday after Easter Monday
+        (date(2027, 4, 30), date(2027, 5, 4)),  # the early May bank holiday weekend
+        (date(2026, 9, 1), date(2026, 11, 30)),  # a sweep catching up on 90 days
+    ],
+)
+def test_the_sweep_asks_about_exactly_the_anchors_whose_working_day_checkpoint_it_crossed(
+    rule_id, since_day, today
+):
+    from tracker.alerts.sweep import Window
+
+    rule = CONFIG[rule_id]
+    window = Window(
+        datetime.combine(since_day, datetime.min.time(), LONDON),
+        datetime.combine(today, datetime.min.time(), LONDON),
+        since_day,
+        today,
+        today - timedelta(days=84),
+    )
+    anchors = (since_day - timedelta(days=120) + n * DAY for n in range(130 + (today - since_day).days))
+    due = [a for a in anchors if since_day < rules.working_days_checkpoint(a, rule) <= today]
+
+    assert window.anchor_days(rule) == due
+
+
+def test_a_days_sweep_asks_about_one_days_atr_starts_not_a_fortnights():
+    from tracker.alerts.sweep import Window
+
+    wednesday, thursday = date(2026, 11, 25), date(2026, 11, 26)
+    window = Window(
+        *(datetime.combine(d, datetime.min.time(), LONDON) for d in (wednesday, thursday)),
+        wednesday,
+        thursday,
+        thursday - timedelta(days=84),
+    )
+
+    # Ten working days before Thursday 26 November 2026 is Thursday the 12th, and only that day.
+    assert window.anchor_days(CONFIG["atr_treatment_not_started"]) == [date(2026, 11, 12)]

@@ -105,12 +105,10 @@ def release_subjects(handover_ids: Iterable[int]) -> list[Subject]:
             Handover.team_id,
             Handover.released_on,
             Handover.status,
-            Person.alcohol_need,
-            Person.offender_manager_id,
-        )
-        .join(Person, Person.id == Handover.person_id)
-        .where(among(Handover.id, handover_ids))
+        ).where(among(Handover.id, handover_ids))
     ).all()
+    # The people apart, by their ids: joined, PostgreSQL hashes the whole people table for a chunk.
+    people = _people(h.person_id for h in handovers)
     ids = [h.id for h in handovers]
     accommodation = dict(
         db.session.execute(
@@ -122,11 +120,11 @@ def release_subjects(handover_ids: Iterable[int]) -> list[Subject]:
         .all()
     )
     release_date_maps = _release_date_maps(h.stage_id for h in handovers)
-    history = histories(h.person_id for h in handovers)
-    manager_teams = _manager_teams(handovers)
+    history = histories(people)
+    manager_teams = _manager_teams(people.values())
     subjects = []
     for h in handovers:
-        past = history[h.person_id]
+        person, past = people[h.person_id], history[h.person_id]
         release_dates = release_date_maps[h.stage_id]
         planned = dates.planned_release(release_dates)
         facts = rules.ReleaseFacts(
@@ -134,14 +132,14 @@ def release_subjects(handover_ids: Iterable[int]) -> list[Subject]:
             planned_basis=planned.basis if planned else None,
             released_on=h.released_on,
             release_dates=release_dates,
-            alcohol_need=h.alcohol_need,
+            alcohol_need=person.alcohol_need,
             treatment_referral_on=past.treatment_referrals_on[0] if past.treatment_referrals_on else None,
             community_appointments_on=tuple(past.community_appointments_on),
             probation_attended_on=tuple(past.probation_attended_on),
             treatment_started_on=tuple(past.treatment_started_on),
             accommodation=accommodation.get(h.id, "not_started"),
         )
-        probation = manager_teams.get(h.offender_manager_id)
+        probation = manager_teams.get(person.offender_manager_id)
         ended = f"the handover was {h.status.replace('_', ' ')}" if h.status in CLOSED_STATUSES else None
         subjects.append(
             Subject(
@@ -156,7 +154,7 @@ def release_subjects(handover_ids: Iterable[int]) -> list[Subject]:
                     "treatment": past.treatment_referral_team_id or probation,
                     "owning_team": h.team_id,
                 },
-                offender_manager_id=h.offender_manager_id,
+                offender_manager_id=person.offender_manager_id,
                 ended=ended,
             )
         )
@@ -184,9 +182,11 @@ def stage_subjects(stage_ids: Iterable[int]) -> list[Subject]:
     """Open stages with their facts: custody, ATR and overdue rules."""
     stages = db.session.execute(select(*STAGE_FACTS).where(among(Stage.id, stage_ids))).all()
     people = _people(s.person_id for s in stages)
-    history = histories(people)
-    audits = highest_audit_scores(people)
-    screened = screenings_by_person(people)
+    # Only what some stage's rules read, for the people whose stages have them: a mass-release day
+    # brings thousands of licence stages, which read none of it.
+    history = histories(s.person_id for s in stages if s.kind in rules.READ_TREATMENT)
+    audits = highest_audit_scores(s.person_id for s in stages if s.kind in rules.READ_AUDIT_SCORE)
+    screened = screenings_by_person(s.person_id for s in stages if s.kind in rules.SCREENED_AT)
     manager_teams = _manager_teams(people.values())
     subjects = []
     for s in stages:

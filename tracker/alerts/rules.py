@@ -106,6 +106,13 @@ def _offset(anchor: date, config: Config) -> date:
     return anchor + timedelta(days=config.get("offset_days", 0))
 
 
+def working_days_checkpoint(anchor: date, config: Config) -> date:
+    """A checkpoint counted in working days: `working_days` after the anchor (England's bank holidays
+    are not working days), then `days_after` calendar days. The sweep asks about exactly the anchors
+    whose checkpoint this puts in its window."""
+    return add_working_days(anchor, config["working_days"]) + timedelta(days=config.get("days_after", 0))
+
+
 def _due(checkpoint: date, today: date, condition: bool, message: str) -> Finding | None:
     return Finding(checkpoint, message) if checkpoint <= today and condition else None
 
@@ -231,7 +238,7 @@ def probation_first_appointment_missed(f: ReleaseFacts, today: date, c: Config) 
     if f.released_on is None:
         return None
     a = f.released_on
-    cp = add_working_days(a, c.get("working_days", 1)) + timedelta(days=c.get("days_after", 1))
+    cp = working_days_checkpoint(a, c)
     attended = any(day >= a for day in f.probation_attended_on)
     return _due(
         cp,
@@ -326,13 +333,13 @@ def screening_due(f: StageFacts, today: date, c: Config) -> Finding | None:
 
 def atr_treatment_not_started(f: StageFacts, today: date, c: Config) -> Finding | None:
     """10 working days after an ATR starts, treatment has not started (resolves once it does)."""
-    cp = add_working_days(f.start_on, c.get("working_days", 10))
+    cp = working_days_checkpoint(f.start_on, c)
     started = any(f.start_on <= day <= today for day in f.treatment_started_on)
     return _due(
         cp,
         today,
         f.open and not started,
-        f"ATR: treatment not started {c.get('working_days', 10)} working days after the order.",
+        f"ATR: treatment not started {c['working_days']} working days after the order.",
     )
 
 
@@ -406,12 +413,12 @@ def breach_review_due(f: AppointmentFacts, now: datetime, c: Config) -> Finding 
 
 def escalated(f: AlertFacts, today: date, c: Config) -> Finding | None:
     """An urgent alert unacknowledged for 2 working days escalates to the team's managers."""
-    cp = add_working_days(f.raised_on, c.get("working_days", 2))
+    cp = working_days_checkpoint(f.raised_on, c)
     return _due(
         cp,
         today,
         f.severity == "urgent" and f.status == "open",
-        f"Urgent alert not acknowledged for {c.get('working_days', 2)} working days: "
+        f"Urgent alert not acknowledged for {c['working_days']} working days: "
         "escalated to the team's managers.",
     )
 
@@ -436,8 +443,12 @@ CUSTODY_RULES: dict[str, RuleFunction] = {
     "community_responsibility_due": community_responsibility_due,
     "custody_reception_withdrawal_risk": custody_reception_withdrawal_risk,
 }
-# Stages whose start asks for a recent screening.
+# Stages whose start asks for a recent screening (screening_due reads the person's screenings).
 SCREENED_AT = ("arrest", "court", "atr", "custody")
+# The stage kinds whose rules read the person's treatment starts (atr_treatment_not_started) and
+# highest AUDIT score (custody_reception_withdrawal_risk): the sweep loads them for these alone.
+READ_TREATMENT = frozenset({"atr"})
+READ_AUDIT_SCORE = frozenset({"custody"})
 SCREENING_RULES: dict[str, RuleFunction] = {
     "specialist_referral_needed": specialist_referral_needed,
     "full_audit_needed": full_audit_needed,

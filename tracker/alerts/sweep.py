@@ -48,9 +48,29 @@ class Window:
     def new_day(self) -> bool:
         return self.since_day < self.today
 
-    def crossed(self, column, span: tuple[int, int]):
-        """The anchors whose checkpoint, `span` = (latest, earliest) days after them, was crossed."""
-        return self.between(column, *span)
+    def crossed(self, column, rule_config: dict, anchor: str) -> list:
+        """Conditions on `column` choosing the anchors whose checkpoint, for some rule on `anchor`, was
+        crossed: a window of days for a rule counted in calendar days; for one counted in working days,
+        the very anchor days whose checkpoint falls in the window, found day by day (bank holidays
+        included), so a day's sweep asks about one day's anchors, not the fortnight its span covers."""
+        on_anchor = [rule for rule in rule_config.values() if rule.get("anchor") == anchor]
+        offsets = sorted({rule.get("offset_days", 0) for rule in on_anchor if "working_days" not in rule})
+        conditions = [self.between(column, offset, offset) for offset in offsets]
+        days = sorted({day for rule in on_anchor if "working_days" in rule for day in self.anchor_days(rule)})
+        if days:
+            conditions.append(column.in_(days))
+        return conditions
+
+    def anchor_days(self, rule: dict) -> list[date]:
+        """The days whose checkpoint under this working-days rule falls in (since_day, today]."""
+        if not self.new_day:
+            return []
+        latest, earliest = span(rule)
+        first, last = self.since_day - timedelta(days=latest - 1), self.today - timedelta(days=earliest)
+        days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+        return [
+            day for day in days if self.since_day < rules.working_days_checkpoint(day, rule) <= self.today
+        ]
 
     def between(self, column, low_offset: int, high_offset: int = 0):
         """column in (since_day - low_offset, today - high_offset]; nothing when no day was crossed."""
@@ -80,10 +100,6 @@ def span(rule: dict) -> tuple[int, int]:
         n = rule["working_days"] + rule.get("days_after", 0)
         return n + 2 * -(-rule["working_days"] // 5) + 2 + 5, n
     return rule.get("offset_days", 0), rule.get("offset_days", 0)
-
-
-def _spans(rule_config: dict, anchor: str) -> list[tuple[int, int]]:
-    return sorted({span(r) for r in rule_config.values() if r.get("anchor") == anchor})
 
 
 def sweep(now: datetime, config: dict | None = None, fence: Callable[[], None] | None = None) -> SweepResult:
@@ -181,8 +197,8 @@ def _changed(person_id, changed: Select | list[int]):
 
 
 def _release_candidates(w: Window, changed: Select | list[int], rule_config: dict) -> list[int]:
-    crossed = [w.crossed(Handover.due_on, sp) for sp in _spans(rule_config, "planned_release")]
-    crossed += [w.crossed(Handover.released_on, sp) for sp in _spans(rule_config, "actual_release")]
+    crossed = w.crossed(Handover.due_on, rule_config, "planned_release")
+    crossed += w.crossed(Handover.released_on, rule_config, "actual_release")
     recent = or_(Handover.due_on >= w.horizon_day, Handover.released_on >= w.horizon_day)
     return list(
         db.session.scalars(
@@ -199,21 +215,15 @@ def _release_candidates(w: Window, changed: Select | list[int], rule_config: dic
 
 
 def _stage_candidates(w: Window, changed: Select | list[int], rule_config: dict) -> list[int]:
-    started = [w.crossed(Stage.start_on, sp) for sp in _spans(rule_config, "stage_start")]
-    started += [w.crossed(Stage.start_on, sp) for sp in _spans(rule_config, "custody_start")]
+    started = w.crossed(Stage.start_on, rule_config, "stage_start")
+    started += w.crossed(Stage.start_on, rule_config, "custody_start")
     crossed = [
-        *(
-            w.crossed(Stage.community_responsibility_on, sp)
-            for sp in _spans(rule_config, "community_responsibility")
-        ),
+        *w.crossed(Stage.community_responsibility_on, rule_config, "community_responsibility"),
         # Custody reception, and the screening these stages ask for.
-        and_(Stage.kind.in_(rules.SCREENED_AT), or_(*started)),
-        *(
-            and_(Stage.kind == "atr", w.crossed(Stage.start_on, sp))
-            for sp in _spans(rule_config, "atr_start")
-        ),
-        *(w.crossed(Stage.atr_end_on, sp) for sp in _spans(rule_config, "atr_end")),  # only ATRs have one
-        *(w.crossed(Stage.expected_end_on, sp) for sp in _spans(rule_config, "expected_end")),
+        and_(Stage.kind.in_(rules.SCREENED_AT), or_(false(), *started)),
+        and_(Stage.kind == "atr", or_(false(), *w.crossed(Stage.start_on, rule_config, "atr_start"))),
+        *w.crossed(Stage.atr_end_on, rule_config, "atr_end"),  # only ATRs have one
+        *w.crossed(Stage.expected_end_on, rule_config, "expected_end"),
     ]
     return list(
         db.session.scalars(
