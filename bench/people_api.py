@@ -280,7 +280,7 @@ def main() -> None:
     counts = statement_counts(app, token, long_id, short_id)
     server, base = serve(url)
     auth = {"Authorization": f"Bearer {token}"}
-    endpoints = (
+    endpoints: tuple[tuple[str, str, str, dict[str, str]], ...] = (
         ("healthz", "GET /healthz", "/healthz", {}),
         ("people", "GET /api/v1/people (page of 50)", "/api/v1/people", auth),
         (
