@@ -205,7 +205,7 @@ def _release_candidates(w: Window, changed: Select | list[int], rule_config: dic
             select(Handover.id).where(
                 Handover.kind == "release",
                 or_(
-                    and_(Handover.status == "open", or_(*crossed)),
+                    and_(Handover.status == "open", or_(false(), *crossed)),
                     # Whatever their status, so a cancelled or returned one settles its alerts.
                     and_(_changed(Handover.person_id, changed), recent),
                 ),
