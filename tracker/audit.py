@@ -43,7 +43,7 @@ changes_recorded = Namespace().signal(
     doc="Change entries were written in bulk (record_many); the sender is the tuple of the people's ids.",
 )
 # The people a request disclosed: an integer array on PostgreSQL (GIN-indexed), JSON on SQLite.
-PersonIds = postgresql.ARRAY(Integer).with_variant(JSON(), "sqlite")
+PersonIds = postgresql.ARRAY(Integer).with_variant(JSON(none_as_null=True), "sqlite")
 
 
 class AuditEntry(Model):
@@ -62,7 +62,8 @@ class AuditEntry(Model):
     subject_id: Mapped[int | None]
     person_id: Mapped[int | None] = mapped_column(index=True)
     person_ids: Mapped[list[int] | None] = mapped_column(PersonIds)
-    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # An entry with no detail keeps SQL NULL, however it was written (not JSON's null).
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class AuditPurge(Model):
@@ -138,13 +139,15 @@ def record(
     )
 
 
-def record_many(entries: Iterable[dict[str, Any]], now: datetime) -> None:
+def record_many(entries: Iterable[dict[str, Any]]) -> None:
     """Append many entries at once; each a dict of actor_id, action, subject_type, subject_id, person_id
-    and detail, as record() writes them. The people that create and update entries name are announced
-    (changes_recorded), as a flush announces those of entries added one by one."""
+    and detail, as record() writes them, stamped with the wall clock as record() stamps its entry. The
+    people that create and update entries name are announced (changes_recorded), as a flush announces
+    those of entries added one by one."""
+    at = utcnow()
     rows = [
         {
-            "at": now,
+            "at": at,
             "actor_id": entry.get("actor_id"),
             "action": entry["action"],
             "subject_type": entry.get("subject_type") or "none",
@@ -188,20 +191,19 @@ def _append_view(
     person_ids: list[int] | None,
     detail: dict[str, Any],
 ) -> None:
-    values: dict[str, Any] = {
-        "at": utcnow(),
-        "actor_id": actor_id,
-        "action": "view",
-        "subject_type": subject_type,
-        "subject_id": subject_id,
-        "person_id": person_id,
-    }
-    # JSON columns left out stay SQL NULL; a None given would be stored as JSON's null.
-    if person_ids:
-        values["person_ids"] = person_ids
-    if detail:
-        values["detail"] = detail
-    db.session.connection().execute(_APPEND, values)
+    db.session.connection().execute(
+        _APPEND,
+        {
+            "at": utcnow(),
+            "actor_id": actor_id,
+            "action": "view",
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "person_id": person_id,
+            "person_ids": person_ids,
+            "detail": detail or None,
+        },
+    )
 
 
 def disclosed(person_id: int) -> ColumnElement[bool]:

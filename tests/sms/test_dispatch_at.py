@@ -53,3 +53,16 @@ def test_dispatch_at_stamps_the_text_as_sent_at_that_instant(dispatched, reminde
 
 def test_dispatch_at_claims_the_text_at_that_instant(dispatched, reminder):
     assert dispatched.claimed_at == reminder.due_at
+
+
+def test_dispatch_at_audits_the_send_when_it_really_happened(db, dispatched, reminder):
+    """The audit log keeps the wall clock: a run --at a past instant cannot backdate who did what."""
+    from tracker.audit import AuditEntry
+    from tracker.types import utcnow
+
+    [entry] = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "sms_sent", AuditEntry.subject_id == reminder.id)
+    ).all()
+
+    assert entry.detail == {"purpose": "appointment"}
+    assert reminder.due_at < BOOKED_AT.replace(month=4) < entry.at <= utcnow()

@@ -122,7 +122,7 @@ def write(plans: Sequence[Plan], by: Any, source: str, now: datetime) -> None:
     entries: list[dict[str, Any]] = []
     changed = _create([p for p in plans if p.action == "create"], by.id, source, entries)
     changed += _update([p for p in plans if p.action == "update"], by.id, source, entries, now)
-    audit.record_many(entries, now)
+    audit.record_many(entries)
     _announce(changed, now)
     for plan in plans:
         if plan.action == "open":
