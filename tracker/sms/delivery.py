@@ -75,11 +75,7 @@ def apply_waiting_for(gateway_sids: set[str | None]) -> None:
         .limit(1)
     )
     if waiting is not None:
-        # Read afresh: they were just written set-wide, around any copy the session holds.
-        marked = (
-            select(Message).where(Message.gateway_sid.in_(sids)).execution_options(populate_existing=True)
-        )
-        apply_waiting(list(db.session.scalars(marked)))
+        apply_waiting(list(db.session.scalars(select(Message).where(Message.gateway_sid.in_(sids)))))
 
 
 def _apply(message: Message, event: StatusEvent) -> None:

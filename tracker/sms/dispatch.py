@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm.util import identity_key
 
 from tracker import audit, bulk
 from tracker.alerts.service import raise_event_alert
@@ -197,18 +198,20 @@ def _record_accepted(accepted: dict[int, str | None], now: datetime) -> None:
             for row in found
         ],
     )
+    # A copy of a row the session already holds is stale now: it is read afresh when next used.
+    for message_id in accepted:
+        held = db.session.identity_map.get(identity_key(Message, message_id))
+        if held is not None:
+            db.session.expire(held)
     audit.record_many(
-        (
-            {
-                "action": "sms_sent",
-                "subject_type": Message.__tablename__,
-                "subject_id": row.id,
-                "person_id": row.person_id,
-                "detail": {"purpose": row.purpose},
-            }
-            for row in found
-        ),
-        now,
+        {
+            "action": "sms_sent",
+            "subject_type": Message.__tablename__,
+            "subject_id": row.id,
+            "person_id": row.person_id,
+            "detail": {"purpose": row.purpose},
+        }
+        for row in found
     )
 
 
