@@ -289,6 +289,30 @@ def test_the_config_may_not_set_the_continuity_window(tmp_path, rule_id, setting
         alert_config(edited)
 
 
+@pytest.mark.parametrize(
+    ("rule_id", "edit"),
+    [
+        ("atr_treatment_not_started", lambda text: text.replace("working_days = 10\n", "")),
+        ("escalated", lambda text: text.replace("working_days = 2\n", "working_days = -1\n")),
+        (
+            "atr_exit_planning",
+            lambda text: text.replace(
+                "[rules.atr_exit_planning]\n", "[rules.atr_exit_planning]\nworking_days = 3\n"
+            ),
+        ),
+    ],
+)
+def test_the_config_gives_working_days_to_exactly_the_rules_counted_in_them(tmp_path, rule_id, edit):
+    """Missing, the sweep would fail every subject of the rule; on another rule, it would be ignored."""
+    edited = tmp_path / "alerts.toml"
+    text = ALERTS_TOML.read_text()
+    assert edit(text) != text
+    edited.write_text(edit(text))
+
+    with pytest.raises(AlertConfigError, match=f"{rule_id} working_days"):
+        alert_config(edited)
+
+
 def test_the_window_s_messages_say_its_number():
     facts = release(community_appointments_on=())
     finding = RULES["first_appointment_missing"](facts, P - 7 * DAY, CONFIG["first_appointment_missing"])

@@ -46,6 +46,12 @@ def alert_config(path: Path = ALERTS_TOML) -> dict[str, Any]:
             raise AlertConfigError(f"{path.name}: {rule_id} severity must be one of {SEVERITIES}")
         if not set(rule.get("recipients", ())) <= RECIPIENTS or not rule.get("recipients"):
             raise AlertConfigError(f"{path.name}: {rule_id} recipients must be some of {sorted(RECIPIENTS)}")
+        counted = rule.get("working_days")
+        if (rule_id in rules.WORKING_DAY_RULES) != isinstance(counted, int) or (counted or 0) < 0:
+            raise AlertConfigError(
+                f"{path.name}: {rule_id} working_days must be a whole number of days "
+                f"for {sorted(rules.WORKING_DAY_RULES)} and is not used by any other rule"
+            )
     if not DATA_PROBLEM_RECIPIENTS <= set(config["rules"]["data_problem"]["recipients"]):
         raise AlertConfigError(f"{path.name}: data_problem must reach {sorted(DATA_PROBLEM_RECIPIENTS)}")
     _continuity_window(config["rules"], path)

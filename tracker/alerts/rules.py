@@ -106,6 +106,12 @@ def _offset(anchor: date, config: Config) -> date:
     return anchor + timedelta(days=config.get("offset_days", 0))
 
 
+# The rules whose checkpoint is counted in working days: config/alerts.toml must give each its number.
+WORKING_DAY_RULES = frozenset(
+    {"probation_first_appointment_missed", "atr_treatment_not_started", "escalated"}
+)
+
+
 def working_days_checkpoint(anchor: date, config: Config) -> date:
     """A checkpoint counted in working days: `working_days` after the anchor (England's bank holidays
     are not working days), then `days_after` calendar days. The sweep asks about exactly the anchors
