@@ -11,8 +11,10 @@ them and the header in the OpenAPI document, and writes the header from the tota
 counts. A page costs two statements (the count and the rows), whatever its size; relations the
 output needs are loaded with `selectinload` on the query, one statement each. A page of rows (`rows`)
 costs one: each row carries the total from the same count as a scalar subquery, and only a page that
-comes back empty though it is not the first (past the last) counts apart. A page of a query the caller
-keeps (`queries.team_people_listed`) is built once and kept with it, so SQLAlchemy finds it compiled.
+comes back empty though it is not the first (past the last) counts apart. Each page of rows is kept
+with its query for as long as the query lives: a query the caller keeps (`queries.team_people_listed`)
+has its pages built once, and SQLAlchemy finds them compiled; a query built for one request takes its
+pages with it when it goes.
 """
 
 from __future__ import annotations

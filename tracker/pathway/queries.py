@@ -40,7 +40,7 @@ def people_query(
     return query
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def team_people_listed(role: str, team_id: int | None, stage: str | None, today: date) -> Select:
     """The unsearched list of people a role in a team sees on `today`, as rows of `LISTED` in name order.
 
