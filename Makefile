@@ -66,8 +66,7 @@ lint: $(BIN)/.installed
 		tracker/privacy.py tracker/pathway/equality.py tracker/reports/suppression.py tracker/reports/periods.py
 	$(BIN)/mypy tracker
 	@# The benchmarks are not run in CI: check at least that their calls into tracker/ still fit.
-	$(BIN)/mypy --check-untyped-defs --disable-error-code=union-attr --disable-error-code=index \
-		--disable-error-code=arg-type --disable-error-code=return-value --disable-error-code=operator bench
+	$(BIN)/mypy --check-untyped-defs --disable-error-code=union-attr --disable-error-code=index bench
 
 ## fuzz: schemathesis for every role (and none) against gunicorn on a fresh, seeded database; fails on
 ## any 5xx (FUZZ_DATABASE_URL, an empty database; FUZZ_SEED, FUZZ_MAX_EXAMPLES, FUZZ_ROLES). A slice of it

@@ -105,7 +105,7 @@ def prepare(sa_url: str) -> tuple[str, int]:
         people = list(db.session.scalars(select(Person.id).order_by(Person.id)))
         db.session.execute(insert(ChangedPerson), [{"person_id": p} for p in people])
         db.session.execute(update(Message).values(due_at=utcnow() - timedelta(minutes=1)))
-        om = db.session.scalars(select(Staff).where(Staff.role == "offender_manager")).first()
+        om = db.session.scalars(select(Staff).where(Staff.role == "offender_manager")).one()
         token = service.issue_token(om, now=utcnow())
         db.session.commit()
     return token, people[0]

@@ -297,6 +297,7 @@ class Person:
         if release_today or self.d.rng.random() < 0.4 and dates.previous_working_day(crd) > TODAY:
             release["confirmed"] = crd if dates.is_working_day(crd) else dates.previous_working_day(crd)
         release_on = dates.planned_release_on(release)
+        assert release_on is not None  # a conditional release date is always given
         start_on = TODAY - timedelta(days=self.d.rng.randint(1, 700))
         self.court_then(start_on)
         stage = self.custody_stage(start_on, None, release_on, release)
@@ -592,8 +593,8 @@ def sweep_history(app) -> tuple[float, int, int]:
         timed_sweep(app, datetime.combine(first + timedelta(days=day), clock_time(0, 1), LONDON))
     elapsed = time.perf_counter() - started
     with app.app_context():
-        alerts = db.session.scalar(select(func.count()).select_from(Alert))
-        still_open = db.session.scalar(select(func.count()).where(Alert.status == "open"))
+        alerts = db.session.scalar(select(func.count()).select_from(Alert)) or 0
+        still_open = db.session.scalar(select(func.count()).where(Alert.status == "open")) or 0
     return elapsed, alerts, still_open
 
 
