@@ -57,6 +57,17 @@ def held(identify):
     return response.json
 
 
+def ask(api, held: dict):
+    """The offender manager finds the held person by name and date of birth, then asks for the case."""
+    query = {
+        "given_name": held["given_name"],
+        "family_name": held["family_name"],
+        "date_of_birth": "1985-04-02",
+    }
+    assert held["id"] in [p["person_id"] for p in api.post("/held-people/search", query).json]
+    return api.post(f"/held-people/{held['id']}/case-requests")
+
+
 def actions(db, person_id: int) -> list[str]:
     from tracker.audit import AuditEntry
 
@@ -195,7 +206,7 @@ def test_only_offender_managers_search_held_people(api_as, worker, make_staff):
 
 
 def test_an_offender_manager_asks_and_the_holding_team_confirms(held, api_as, worker, om, db):
-    asked = api_as(om).post(f"/held-people/{held['id']}/case-requests")
+    asked = ask(api_as(om), held)
     assert asked.status_code == 201, asked.json
     assert asked.json["held_by"] == "Bristol Community Alcohol Service"
     assert api_as(om).post(f"/held-people/{held['id']}/case-requests").status_code == 409
@@ -211,7 +222,7 @@ def test_an_offender_manager_asks_and_the_holding_team_confirms(held, api_as, wo
 
 
 def test_only_the_holding_team_answers_a_request(held, api_as, worker, om, make_staff):
-    asked = api_as(om).post(f"/held-people/{held['id']}/case-requests").json
+    asked = ask(api_as(om), held).json
 
     assert api_as(make_staff("treatment")).post(f"/case-requests/{asked['id']}/confirm").status_code == 404
     assert api_as(om).post(f"/case-requests/{asked['id']}/confirm").status_code == 403
@@ -227,10 +238,40 @@ def test_asking_for_someone_probation_holds_answers_as_if_nobody(api_as, om, mak
     assert api_as(om).post("/held-people/999999/case-requests").status_code == 404
 
 
+def test_asking_for_a_held_person_by_id_alone_answers_as_if_nobody(held, api_as, om, make_staff, db):
+    """Ids are counted out one by one; only a search by the person's identifiers lets one be asked for."""
+    from tracker.pathway.models import CaseRequest
+
+    unsearched = api_as(om).post(f"/held-people/{held['id']}/case-requests")
+    colleague = make_staff("offender_manager", team=om.team)
+    assert ask(api_as(colleague), held).status_code == 201  # a colleague's search is theirs alone
+    after_theirs = api_as(om).post(f"/held-people/{held['id']}/case-requests")
+
+    assert unsearched.status_code == after_theirs.status_code == 404
+    assert unsearched.json["message"] == api_as(om).post("/held-people/999999/case-requests").json["message"]
+    assert db.session.scalars(select(CaseRequest.requested_by_id)).all() == [colleague.id]
+    assert actions(db, held["id"]).count("denied") == 2
+
+
+def test_a_search_found_the_person_for_a_day(held, api_as, om, db):
+    from tracker.errors import Unseen
+    from tracker.pathway import arrest_referral
+    from tracker.pathway.models import Person
+    from tracker.types import utcnow
+
+    query = {"given_name": "Sam", "family_name": "Jones", "date_of_birth": "1985-04-02"}
+    assert api_as(om).post("/held-people/search", query).status_code == 200
+    person = db.session.get(Person, held["id"])
+
+    assert arrest_referral.found_by_search(om, person.id, utcnow() + timedelta(hours=23))
+    with pytest.raises(Unseen):
+        arrest_referral.request_case(person, by=om, now=utcnow() + timedelta(hours=25))
+
+
 def _screen_then_hand_over(held, api_as, worker, om):
     body = {"tool": "audit", "answers": AUDIT_ANSWERS, "intervention": "referred"}
     assert api_as(worker).post(f"/people/{held['id']}/screenings", body).status_code == 201
-    asked = api_as(om).post(f"/held-people/{held['id']}/case-requests").json
+    asked = ask(api_as(om), held).json
     assert api_as(worker).post(f"/case-requests/{asked['id']}/confirm").status_code == 200
 
 

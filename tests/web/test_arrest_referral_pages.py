@@ -158,6 +158,7 @@ def test_another_treatment_team_cannot_answer(held, world, signed_in, make_staff
     from tracker.pathway import arrest_referral
     from tracker.types import utcnow
 
+    arrest_referral.held_matches(world.om, None, held.given_name, held.family_name, held.date_of_birth)
     request = arrest_referral.request_case(held, by=world.om, now=utcnow())
     db.session.commit()
     other = make_staff("treatment", make_team("Other Service", "treatment"))

@@ -4,14 +4,14 @@ A treatment team (in a custody suite, or from a referrer) adds a person at the `
 `arrest` stage with no CRN and no offender manager: the team holds them. It records the person's
 consent to share with probation. The case moves to an offender manager either when the team records
 the `court` stage on charge, naming the offender manager, or when an offender manager who found the
-person asks to take the case and the team confirms. Stages move with the person; what the team kept
-(screenings, referral reasons) moves only with consent (sharing.py). The team's own referral stays
-live, so it keeps reading the record. Every step is audited. These add and flush, never commit.
+person by their identifiers asks to take the case and the team confirms. Stages move with the person;
+what the team kept (screenings, referral reasons) moves only with consent (sharing.py). The team's own
+referral stays live, so it keeps reading the record. Every step is audited. These add and flush, never commit.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -19,14 +19,18 @@ from sqlalchemy import Select, func, select
 from tracker import audit
 from tracker.auth.models import Staff
 from tracker.clock import zone
-from tracker.errors import Conflict, Invalid
+from tracker.errors import Conflict, Invalid, Unseen
 from tracker.extensions import db
 from tracker.pathway import events, service, sharing
+from tracker.pathway.access import NOT_FOUND
 from tracker.pathway.models import CaseRequest, Person, Referral, ShareConsent, Stage
 
 OPENING_KINDS = ("identified", "arrest")
 DEFAULT_REASON = "Identified by arrest referral."
 OPEN = "requested"
+# An offender manager asks for a case their own search found (by CRN, or full name and date of birth)
+# this long ago at most: an id alone says nothing of who a person is, so trying ids finds nobody.
+SEARCH_LASTS = timedelta(hours=24)
 
 
 def identify(data: dict[str, Any], by: Staff, now: datetime) -> Person:
@@ -127,8 +131,23 @@ def held_matches(
     return people
 
 
+def found_by_search(by: Staff, person_id: int, now: datetime) -> bool:
+    """Whether this staff member's own search of held people found the person in the last SEARCH_LASTS
+    (the audit log keeps what each search found)."""
+    searches = db.session.scalars(
+        select(audit.AuditEntry.detail).where(
+            audit.AuditEntry.actor_id == by.id,
+            audit.AuditEntry.action == "search_held",
+            audit.AuditEntry.at > now - SEARCH_LASTS,
+        )
+    )
+    return any(person_id in (detail or {}).get("found", ()) for detail in searches)
+
+
 def request_case(person: Person, by: Staff, now: datetime) -> CaseRequest:
-    """An offender manager asks the team holding a person to hand over the case."""
+    """An offender manager asks the team holding a person, found by their own search, for the case."""
+    if not found_by_search(by, person.id, now):
+        raise Unseen(NOT_FOUND, by.id, "people", person.id, person_id=person.id)
     if person.holding_team_id is None or person.offender_manager_id is not None:
         raise Conflict("Probation already holds this person: nothing to ask for.")
     pending = db.session.scalar(

@@ -89,7 +89,8 @@ def held_people(crn=None, given_name=None, family_name=None, date_of_birth=None)
 @bp.post("/held-people/<int:person_id>/case-requests")
 @bp.response(201, held_schemas.CaseRequestOut)
 def request_case(person_id):
-    """Ask the team holding a person to hand you the case (offender managers only)."""
+    """Ask the team holding a person your own search found (in the last day) to hand you the case
+    (offender managers only); anyone else answers 404, as an id nobody holds does."""
     require_role("offender_manager")
     staff = current_staff()
     person = db.session.get(Person, person_id)

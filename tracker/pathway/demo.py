@@ -144,7 +144,9 @@ def _held_by_treatment(worker: Staff, manager: Staff, teams: dict[str, int], tod
                 "how": "signed form in the custody suite",
             }
         held.append(arrest_referral.identify(data, by=worker, now=now))
-    arrest_referral.request_case(held[0], by=manager, now=now)
+    first = held[0]
+    arrest_referral.held_matches(manager, None, first.given_name, first.family_name, first.date_of_birth)
+    arrest_referral.request_case(first, by=manager, now=now)
 
 
 def _walk_person(
