@@ -428,6 +428,19 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(importing, count_qu
     assert statements(0, 3) == statements(100, 40)
 
 
+def test_a_long_list_goes_in_no_more_savepoints_than_postgresql_caches(importing, count_queries, monkeypatch):
+    """Batches grow rather than pass MAX_BATCHES, each one subtransaction of the import's transaction."""
+    monkeypatch.setattr(release_import, "BATCH", 2)
+    monkeypatch.setattr(release_import, "MAX_BATCHES", 3)
+    rows = [new_row(f"A{n:04d}BC", f"X{n:06d}") for n in range(10)]
+
+    with count_queries() as counted:
+        code, output, _ = importing(rows)
+
+    assert code == 0 and "10 people added" in output
+    assert sum(statement.startswith("SAVEPOINT") for statement in counted) == 3  # of 4, 4 and 2 rows
+
+
 def _flask_import(path, database_url: str, terminal: bool) -> tuple[int, str, str]:
     """Run `flask import releases --dry-run` as its own process, its output on a terminal or a pipe."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
