@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import lazyload
 
 from tracker import audit
 from tracker.auth import calendar_feeds
@@ -141,9 +142,11 @@ def issue_token(staff: Staff, label: str | None = None, days: int | None = None,
 
 
 # Built once: every API request runs it, and building the statement and its cache key each time cost
-# as much as the query itself.
+# as much as the query itself. The team is loaded only by the few requests that read more of it than
+# its id (its name, say), not joined into every one.
 TOKEN_HOLDER = (
     select(Staff)
+    .options(lazyload(Staff.team))
     .join(ApiToken, ApiToken.staff_id == Staff.id)
     .where(
         ApiToken.token_hash == bindparam("token_hash"),
