@@ -21,21 +21,6 @@ TODAY = date(2026, 3, 2)
 LONDON = ZoneInfo("Europe/London")
 
 
-@pytest.fixture
-def om(make_staff):
-    return make_staff("offender_manager")
-
-
-@pytest.fixture
-def prison(make_team):
-    return make_team("HMP Bristol", "prison", "BCI")
-
-
-@pytest.fixture
-def treatment(make_team):
-    return make_team("Bristol Community Alcohol Service", "treatment")
-
-
 def called(use_case, data: dict, *args, **kwargs):
     """Run a use case on `data` and check it left the dict exactly as it was given."""
     given = copy.deepcopy(data)
@@ -44,7 +29,7 @@ def called(use_case, data: dict, *args, **kwargs):
     return result
 
 
-def test_use_cases_stamp_with_the_callers_now_and_leave_its_dicts_alone(db, om, prison, treatment):
+def test_use_cases_stamp_with_the_callers_now_and_leave_its_dicts_alone(db, om, prison, alcohol_service):
     person = called(
         service.create_person,
         {"given_name": "Sam", "family_name": "Jones", "mobile": "07911 123456", "sms_consent": True},
@@ -64,7 +49,9 @@ def test_use_cases_stamp_with_the_callers_now_and_leave_its_dicts_alone(db, om, 
     called(service.update_person, {"mobile": "07911 123457"}, person, by=om, now=NOW)
     starts_at = datetime(2026, 4, 1, 10, 0, tzinfo=LONDON)
     called(care.book_appointment, {"kind": "probation", "starts_at": starts_at}, person, by=om, now=NOW)
-    called(care.make_referral, {"to_team_id": treatment.id, "reason": "AUDIT 22"}, person, by=om, now=NOW)
+    called(
+        care.make_referral, {"to_team_id": alcohol_service.id, "reason": "AUDIT 22"}, person, by=om, now=NOW
+    )
     answers = [0] * 10
     called(
         care.record_screening,
