@@ -21,11 +21,9 @@ def people_query(
     staff: Staff, stage: str | None = None, q: str | None = None, mine_only: bool = False, *, today: date
 ) -> Select:
     """The people this staff member may see, narrowed by caseload, current stage and a search."""
-    query = select(Person).where(people_visible_to(staff, today))
+    query = _team_people(staff.role, staff.team_id, stage, today)
     if mine_only:
         query = query.where(Person.offender_manager_id == staff.id)
-    if stage:
-        query = query.where(Person.stage_kind == stage)
     if q and q.strip():
         term = q.strip().lower()
         # Escape LIKE's wildcards so "%" searches for a percent sign, not everyone.
@@ -48,10 +46,12 @@ def team_people_listed(role: str, team_id: int | None, stage: str | None, today:
     and building and keying this one anew took a fifth of the people list's time. A search is built each
     time (`people_query`) and never kept, so nothing a user types stays in memory.
     """
+    return listed(_team_people(role, team_id, stage, today))
+
+
+def _team_people(role: str, team_id: int | None, stage: str | None, today: date) -> Select:
     query = select(Person).where(people_visible_to_team(role, team_id, today))
-    if stage:
-        query = query.where(Person.stage_kind == stage)
-    return listed(query)
+    return query.where(Person.stage_kind == stage) if stage else query
 
 
 def listed(query: Select) -> Select:
